@@ -1,0 +1,69 @@
+// Per-benchmark configuration: the declared knobs, their defaults and their validation.
+// Standard library only: this header is part of the benchmark author's API.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace benchgate {
+
+enum class CacheMode { warm, cold };
+
+// How the runner walks the parameter axis. issue #2 implements `doubling`; the others are
+// declared so configurations can name them, and the runner rejects what it cannot run yet.
+struct ParamSchedule {
+  enum class Shape { automatic, doubling, linear, custom };
+  Shape shape = Shape::automatic;
+  std::uint64_t linear_samples = 16;
+  std::vector<std::uint64_t> custom_params;
+
+  static ParamSchedule doubling() { return {Shape::doubling, 16, {}}; }
+  static ParamSchedule linear(std::uint64_t samples = 16) { return {Shape::linear, samples, {}}; }
+  static ParamSchedule custom(std::vector<std::uint64_t> params) {
+    return {Shape::custom, 16, std::move(params)};
+  }
+};
+
+// Mirrors the reference's BenchmarkConfig (lean-bench-behaviour.md §5.3), same defaults.
+struct BenchmarkConfig {
+  std::uint64_t target_inner_nanos = 500'000'000;  // autotune aims just past half of this
+  double max_seconds_per_call = 1.0;               // wall cap per child batch
+  std::uint64_t param_ceiling = std::uint64_t{1} << 30;
+  std::uint64_t param_floor = 0;
+  std::uint64_t kill_grace_ms = 100;  // SIGTERM at the cap, SIGKILL this much later
+  double verdict_warmup_fraction = 0.2;
+  double slope_tolerance = 0.15;
+  double narrow_range_noise_floor = 1.5;
+  ParamSchedule param_schedule = ParamSchedule::doubling();
+  CacheMode cache_mode = CacheMode::warm;
+  double signal_floor_multiplier = 10.0;
+  std::uint64_t outer_trials = 1;
+  std::vector<std::string> tags;
+};
+
+// Mirrors the reference's FixedBenchmarkConfig (§5.5, plus §16's min_total_seconds and
+// expected_hash).
+struct FixedBenchmarkConfig {
+  std::uint64_t repeats = 5;
+  double max_seconds_per_call = 60.0;
+  std::uint64_t kill_grace_ms = 100;
+  bool warmup = true;                // one discarded child before the measured repeats
+  double min_total_seconds = 0.001;  // inner repeats double until a batch lasts this long
+  std::optional<std::uint64_t> expected_hash;
+  std::vector<std::string> tags;
+};
+
+// Returns one message per invalid field, empty when valid. Each message names the benchmark,
+// the field, the value and the valid range, e.g.
+// "sort: BenchmarkConfig.max_seconds_per_call must be > 0; got -1".
+std::vector<std::string> validate(const std::string& name, const BenchmarkConfig& config);
+std::vector<std::string> validate(const std::string& name, const FixedBenchmarkConfig& config);
+
+const char* to_string(CacheMode mode);
+std::optional<CacheMode> parse_cache_mode(const std::string& text);
+const char* to_string(ParamSchedule::Shape shape);
+std::optional<ParamSchedule::Shape> parse_schedule_shape(const std::string& text);
+
+}  // namespace benchgate

@@ -1,0 +1,18 @@
+// Human formatting of durations and counts, shared by every report.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace benchgate {
+
+// Three decimals on the unit ladder: "123.000 ns", "1.500 µs", "2.000 ms", "1.250 s".
+std::string format_duration(double nanos);
+
+// Digits grouped with '_' every three: 1048576 -> "1_048_576".
+std::string format_count(std::uint64_t n);
+
+// "×2^k" for powers of two (k >= 1), "×n" otherwise, "—" for 0.
+std::string format_repeats(std::uint64_t n);
+
+}  // namespace benchgate

@@ -1,0 +1,29 @@
+// JSONL files: strict line-by-line reading with file:line:col errors, and whole-or-nothing writes.
+#pragma once
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "benchgate/core/row.hpp"
+
+namespace benchgate {
+
+// An input error already formatted as "file:line:col: what (near '...')".
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Calls on_row for each row in order, without holding the file in memory. Blank lines are
+// skipped. Throws InputError on a missing file or a line that is not a valid row.
+void for_each_row(const std::string& path, const std::function<void(Row&&)>& on_row);
+std::vector<Row> read_rows(const std::string& path);
+
+// Writes content to path through a temporary file in the same directory and a rename, so
+// readers see either the old file or the whole new one. Throws std::runtime_error naming the
+// path on failure.
+void write_file_atomically(const std::string& path, const std::string& content);
+
+}  // namespace benchgate

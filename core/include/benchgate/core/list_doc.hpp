@@ -1,0 +1,37 @@
+// The `--benchgate-list` document: what a benchmark executable declares, as the runner reads it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "benchgate/config.hpp"
+#include "benchgate/core/row.hpp"
+#include "benchgate/core/row_json.hpp"
+
+namespace benchgate {
+
+inline constexpr int kListVersion = 1;
+
+struct BenchmarkInfo {
+  std::string name;
+  RowKind kind = RowKind::parametric;
+  std::string complexity;  // display text of the declared complexity (parametric only)
+  bool hashable = false;
+  BenchmarkConfig config;             // parametric
+  FixedBenchmarkConfig fixed_config;  // fixed
+  const std::vector<std::string>& tags() const {
+    return kind == RowKind::parametric ? config.tags : fixed_config.tags;
+  }
+};
+
+struct ListDocument {
+  std::string suite;                     // the executable's name
+  std::vector<BenchmarkInfo> benchmarks;  // declaration order
+};
+
+std::string write_list_doc(const ListDocument& doc);
+std::variant<ListDocument, JsonError> parse_list_doc(std::string_view text);
+
+}  // namespace benchgate

@@ -1,0 +1,77 @@
+// The row model of schema version 1: one measured batch (or a synthesized failure) per row.
+// Every optional field is std::optional: nullopt is "not measured" and is written as null.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "benchgate/config.hpp"
+
+namespace benchgate {
+
+inline constexpr int kSchemaVersion = 1;
+
+enum class RowKind { parametric, fixed };
+enum class RowStatus { ok, timed_out, killed_at_cap, error };
+
+const char* to_string(RowKind kind);
+const char* to_string(RowStatus status);
+std::optional<RowKind> parse_row_kind(const std::string& text);
+std::optional<RowStatus> parse_row_status(const std::string& text);
+
+// Reproducibility metadata. Every key is always written; unknown values are null.
+struct Env {
+  std::optional<std::string> compiler;
+  std::optional<std::string> compiler_version;
+  std::optional<std::string> build_type;
+  std::optional<std::string> benchgate_version;
+  std::optional<std::string> os;
+  std::optional<std::string> arch;
+  std::optional<std::string> cpu_model;
+  std::optional<std::int64_t> cpu_cores;
+  std::optional<std::string> hostname;
+  std::optional<std::string> exe_name;
+  std::optional<std::string> git_commit;
+  std::optional<bool> git_dirty;
+  std::optional<std::int64_t> timestamp_unix_ms;
+  std::optional<std::string> timestamp_iso;
+
+  friend bool operator==(const Env& a, const Env& b);
+};
+
+struct Row {
+  RowKind kind = RowKind::parametric;
+  std::string function;
+  RowStatus status = RowStatus::ok;
+  std::uint64_t total_nanos = 0;  // wall time of the timed batch only
+
+  // Parametric only (required there).
+  std::optional<std::uint64_t> param;
+  std::optional<std::uint64_t> inner_repeats;  // also written on fixed rows (auto-tuned)
+  // Fixed only (required there).
+  std::optional<std::uint64_t> repeat_index;
+
+  std::optional<double> per_call_nanos;
+  std::optional<CacheMode> cache_mode;
+  std::optional<std::uint64_t> result_hash;
+  std::optional<std::string> error;
+  std::optional<std::uint64_t> alloc_bytes;
+  std::optional<std::uint64_t> alloc_count;
+  std::optional<std::uint64_t> peak_rss_kb;
+  std::optional<std::uint64_t> cpu_nanos;
+  std::optional<Env> env;
+
+  // Runner annotations.
+  std::optional<std::string> suite;
+  std::optional<std::uint64_t> trial_index;
+  std::optional<bool> part_of_verdict;
+  std::optional<bool> below_signal_floor;
+
+  friend bool operator==(const Row& a, const Row& b);
+};
+
+// per_call_nanos when present, else total / max(1, inner_repeats) (the reader's fallback).
+double per_call_nanos(const Row& row);
+
+}  // namespace benchgate

@@ -1,0 +1,43 @@
+// Example: building a hash map of n keys, declared O(n). The result is the map's size and a
+// checksum, which is cheap to hash and still depends on every insertion.
+#include <benchgate/benchgate.hpp>
+#include <cstdint>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace {
+
+std::vector<std::uint64_t> keys(std::uint64_t n) {
+  std::vector<std::uint64_t> k(n);
+  std::uint64_t x = 0x2545F4914F6CDD1DULL;
+  for (auto& v : k) {  // xorshift: distinct-enough keys without <random>'s cost
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    v = x;
+  }
+  return k;
+}
+
+}  // namespace
+
+BENCHGATE_REGISTER(hashmap_build) =
+    benchgate::parametric("hashmap.build", keys,
+                          [](const std::vector<std::uint64_t>& k) {
+                            std::unordered_map<std::uint64_t, std::uint64_t> m;
+                            m.reserve(k.size());
+                            for (std::size_t i = 0; i < k.size(); ++i) m.emplace(k[i], i);
+                            std::uint64_t sum = 0;
+                            for (const auto& [key, value] : m) sum += key ^ value;
+                            return std::make_pair(static_cast<std::uint64_t>(m.size()), sum);
+                          })
+        .complexity("n", [](double n) { return n; })
+        .config([] {
+          benchgate::BenchmarkConfig c;
+          c.param_floor = 64;
+          c.param_ceiling = 1 << 16;
+          c.target_inner_nanos = 40'000'000;
+          c.tags = {"example"};
+          return c;
+        }());

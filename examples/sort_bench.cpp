@@ -1,0 +1,48 @@
+// Example: std::sort on random integers, declared O(n log n). Setup makes the input once per
+// child; the measured call copies and sorts it, so every call sorts unsorted data.
+#include <algorithm>
+#include <benchgate/benchgate.hpp>
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace {
+
+std::vector<std::uint32_t> random_values(std::uint64_t n) {
+  std::mt19937 rng(42);  // fixed seed: the same input on every run, so result hashes match
+  std::vector<std::uint32_t> v(n);
+  for (auto& x : v) x = static_cast<std::uint32_t>(rng());
+  return v;
+}
+
+benchgate::BenchmarkConfig config() {
+  benchgate::BenchmarkConfig c;
+  c.param_floor = 64;
+  c.param_ceiling = 1 << 16;
+  c.target_inner_nanos = 40'000'000;  // ~20-44 ms batches: stable on a busy 2-core machine
+  c.tags = {"example", "sort"};
+  return c;
+}
+
+}  // namespace
+
+BENCHGATE_REGISTER(std_sort) =
+    benchgate::parametric("sort.std_sort", random_values,
+                          [](const std::vector<std::uint32_t>& input) {
+                            std::vector<std::uint32_t> v = input;
+                            std::sort(v.begin(), v.end());
+                            return v;
+                          })
+        .complexity("n * log2(n)", [](double n) { return n * std::log2(n + 1); })
+        .config(config());
+
+BENCHGATE_REGISTER(stable_sort) =
+    benchgate::parametric("sort.std_stable_sort", random_values,
+                          [](const std::vector<std::uint32_t>& input) {
+                            std::vector<std::uint32_t> v = input;
+                            std::stable_sort(v.begin(), v.end());
+                            return v;
+                          })
+        .complexity("n * log2(n)", [](double n) { return n * std::log2(n + 1); })
+        .config(config());

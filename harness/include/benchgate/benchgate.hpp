@@ -1,0 +1,412 @@
+// The benchmark author's API: register parametric and fixed benchmarks; the harness provides
+// main(). Standard library only (C++17).
+//
+//   #include <benchgate/benchgate.hpp>
+//
+//   BENCHGATE_REGISTER(sort_ints) =
+//       benchgate::parametric("sort.std_sort",
+//                             [](std::uint64_t n) { return random_ints(n); },  // setup, untimed
+//                             [](const std::vector<int>& in) {                 // measured
+//                               auto v = in;
+//                               std::sort(v.begin(), v.end());
+//                               return v;
+//                             })
+//           .complexity("n * log2(n)", [](double n) { return n * std::log2(n + 1); });
+//
+// Setup runs once per child process, never timed. Each call's result passes through an
+// optimisation barrier; the last call's result is hashed (after the clock stops) into the
+// row's result_hash. Results with no hash still run (result_hash is null); supply one with
+// .hash(fn) or an ADL-visible `std::uint64_t benchgate_hash(const T&)`.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "benchgate/config.hpp"
+
+namespace benchgate {
+
+// Makes `value` escape: the compiler must assume it is read and that any memory may have
+// changed, so a call whose result feeds it cannot be removed or hoisted out of the loop.
+template <class T>
+inline void do_not_optimize(T const& value) {
+#if defined(__GNUC__) || defined(__clang__)
+  asm volatile("" : : "g"(&value) : "memory");
+#else
+  static volatile const void* sink;
+  sink = &value;
+#endif
+}
+
+namespace detail {
+
+// 64-bit finaliser (splitmix64) and combiner: hashes that differ in one bit differ widely.
+inline std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+inline std::uint64_t combine(std::uint64_t seed, std::uint64_t v) { return mix(seed ^ mix(v)); }
+
+template <class T, class = void>
+struct has_adl_hash : std::false_type {};
+template <class T>
+struct has_adl_hash<T, std::void_t<decltype(benchgate_hash(std::declval<const T&>()))>>
+    : std::true_type {};
+
+template <class T, class = void>
+struct has_std_hash : std::false_type {};
+template <class T>
+struct has_std_hash<T, std::void_t<decltype(std::hash<T>{}(std::declval<const T&>()))>>
+    : std::is_default_constructible<std::hash<T>> {};
+
+template <class T, class = void>
+struct is_range : std::false_type {};
+template <class T>
+struct is_range<T, std::void_t<decltype(std::begin(std::declval<const T&>())),
+                               decltype(std::end(std::declval<const T&>()))>> : std::true_type {};
+
+template <class T, class = void>
+struct is_pair : std::false_type {};
+template <class A, class B>
+struct is_pair<std::pair<A, B>> : std::true_type {};
+
+template <class T>
+constexpr bool is_hashable();
+
+template <class T>
+constexpr bool range_elements_hashable() {
+  if constexpr (is_range<T>::value) {
+    using E = std::decay_t<decltype(*std::begin(std::declval<const T&>()))>;
+    return is_hashable<E>();
+  } else {
+    return false;
+  }
+}
+
+template <class T>
+constexpr bool is_hashable() {
+  if constexpr (has_adl_hash<T>::value || std::is_arithmetic_v<T> || std::is_enum_v<T>) {
+    return true;
+  } else if constexpr (is_pair<T>::value) {
+    return is_hashable<typename T::first_type>() && is_hashable<typename T::second_type>();
+  } else if constexpr (is_range<T>::value) {
+    return range_elements_hashable<T>() || has_std_hash<T>::value;
+  } else {
+    return has_std_hash<T>::value;
+  }
+}
+
+template <class T>
+std::uint64_t hash_value(const T& v) {
+  if constexpr (has_adl_hash<T>::value) {
+    return static_cast<std::uint64_t>(benchgate_hash(v));
+  } else if constexpr (std::is_enum_v<T>) {
+    return mix(static_cast<std::uint64_t>(v));
+  } else if constexpr (std::is_floating_point_v<T>) {
+    // Hash the value, not its object representation's padding (long double has some).
+    const double d = static_cast<double>(v);
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &d, sizeof d);
+    return mix(bits);
+  } else if constexpr (std::is_arithmetic_v<T>) {
+    return mix(static_cast<std::uint64_t>(v));
+  } else if constexpr (is_pair<T>::value) {
+    return combine(hash_value(v.first), hash_value(v.second));
+  } else if constexpr (is_range<T>::value && range_elements_hashable<T>()) {
+    std::uint64_t h = 0x6a09e667f3bcc909ULL;
+    for (const auto& e : v) h = combine(h, hash_value(e));
+    return h;
+  } else {
+    return mix(static_cast<std::uint64_t>(std::hash<T>{}(v)));
+  }
+}
+
+// One timed batch, measured by the harness library (wall and CPU clocks, memory probes).
+struct Measure {
+  std::uint64_t wall_nanos = 0;
+  std::uint64_t cpu_nanos = 0;
+  std::int64_t wall_start = 0;
+  std::int64_t cpu_start = 0;
+};
+void measure_start(Measure& m);
+void measure_stop(Measure& m);
+
+// What one child needs once setup has run: time `count` calls, then hash the last result.
+struct Prepared {
+  std::function<void(std::uint64_t count, Measure& m)> run_batch;
+  std::function<std::optional<std::uint64_t>()> last_hash;
+};
+
+struct ParametricEntry {
+  std::string name;
+  std::string complexity_text;
+  std::function<double(double)> complexity;
+  bool hashable = false;
+  BenchmarkConfig config;
+  std::function<Prepared(std::uint64_t n)> prepare;
+};
+
+struct FixedEntry {
+  std::string name;
+  bool hashable = false;
+  FixedBenchmarkConfig config;
+  std::function<Prepared()> prepare;
+};
+
+void register_parametric(ParametricEntry entry);
+void register_fixed(FixedEntry entry);
+void note_build(const char* compiler, const char* compiler_version, const char* build_type);
+
+template <class Result, class HashFn>
+constexpr bool can_hash() {
+  return !std::is_void_v<Result> &&
+         (!std::is_same_v<HashFn, std::nullptr_t> || is_hashable<Result>());
+}
+
+// Builds the type-erased batch runner around `state` and `fn`. The loop lives here, in the
+// author's translation unit, so `fn` inlines into it.
+template <class State, class Fn, class HashFn>
+Prepared make_prepared(State state, Fn fn, HashFn hash) {
+  using Result = std::decay_t<std::invoke_result_t<Fn&, State&>>;
+  struct Shared {
+    State state;
+    Fn fn;
+    HashFn hash;
+    std::optional<std::conditional_t<std::is_void_v<Result>, char, Result>> last;
+  };
+  auto shared = std::make_shared<Shared>(Shared{std::move(state), std::move(fn), hash, {}});
+  Prepared p;
+  p.run_batch = [shared](std::uint64_t count, Measure& m) {
+    auto& s = *shared;
+    s.last.reset();  // destroy the previous batch's result before the clock starts
+    measure_start(m);
+    for (std::uint64_t i = 1; i < count; ++i) {
+      do_not_optimize(s.state);
+      if constexpr (std::is_void_v<Result>) {
+        s.fn(s.state);
+      } else {
+        auto&& r = s.fn(s.state);
+        do_not_optimize(r);
+      }
+    }
+    do_not_optimize(s.state);
+    if constexpr (std::is_void_v<Result>) {
+      s.fn(s.state);
+      s.last.emplace('\0');
+    } else {
+      s.last.emplace(s.fn(s.state));
+      do_not_optimize(*s.last);
+    }
+    measure_stop(m);
+  };
+  p.last_hash = [shared]() -> std::optional<std::uint64_t> {
+    auto& s = *shared;
+    if constexpr (can_hash<Result, HashFn>()) {
+      if (!s.last) return std::nullopt;
+      if constexpr (std::is_same_v<HashFn, std::nullptr_t>) {
+        return hash_value(*s.last);
+      } else {
+        return static_cast<std::uint64_t>(s.hash(*s.last));
+      }
+    } else {
+      return std::nullopt;
+    }
+  };
+  return p;
+}
+
+}  // namespace detail
+
+// Returned by benchgate::parametric(); chain .complexity(), .config(), .hash(), then assign to
+// a BENCHGATE_REGISTER variable.
+template <class Setup, class Fn, class HashFn = std::nullptr_t>
+class Parametric {
+ public:
+  using State = std::decay_t<std::invoke_result_t<Setup&, std::uint64_t>>;
+  using Result = std::decay_t<std::invoke_result_t<Fn&, State&>>;
+
+  Parametric(std::string name, Setup setup, Fn fn, HashFn hash = nullptr)
+      : name_(std::move(name)), setup_(std::move(setup)), fn_(std::move(fn)), hash_(hash) {}
+
+  // The declared cost model: display text plus C(n) for the verdict.
+  Parametric&& complexity(std::string text, std::function<double(double)> c) && {
+    complexity_text_ = std::move(text);
+    complexity_ = std::move(c);
+    return std::move(*this);
+  }
+  Parametric&& config(BenchmarkConfig c) && {
+    config_ = std::move(c);
+    return std::move(*this);
+  }
+  // A hash for result types benchgate cannot hash itself.
+  template <class H>
+  Parametric<Setup, Fn, H> hash(H h) && {
+    Parametric<Setup, Fn, H> out(std::move(name_), std::move(setup_), std::move(fn_), h);
+    out.copy_from(complexity_text_, complexity_, config_);
+    return out;
+  }
+
+  detail::ParametricEntry entry() && {
+    detail::ParametricEntry e;
+    e.name = std::move(name_);
+    e.complexity_text = std::move(complexity_text_);
+    e.complexity = std::move(complexity_);
+    e.hashable = detail::can_hash<Result, HashFn>();
+    e.config = std::move(config_);
+    e.prepare = [setup = std::move(setup_), fn = std::move(fn_), hash = hash_](std::uint64_t n) {
+      return detail::make_prepared(setup(n), fn, hash);
+    };
+    return e;
+  }
+
+  void copy_from(std::string text, std::function<double(double)> c, BenchmarkConfig cfg) {
+    complexity_text_ = std::move(text);
+    complexity_ = std::move(c);
+    config_ = std::move(cfg);
+  }
+
+ private:
+  std::string name_;
+  Setup setup_;
+  Fn fn_;
+  HashFn hash_;
+  std::string complexity_text_;
+  std::function<double(double)> complexity_;
+  BenchmarkConfig config_;
+};
+
+// Returned by benchgate::fixed(); chain .config(), .hash().
+template <class Setup, class Fn, class HashFn = std::nullptr_t>
+class Fixed {
+ public:
+  using State = std::decay_t<std::invoke_result_t<Setup&>>;
+  using Result = std::decay_t<std::invoke_result_t<Fn&, State&>>;
+
+  Fixed(std::string name, Setup setup, Fn fn, HashFn hash = nullptr)
+      : name_(std::move(name)), setup_(std::move(setup)), fn_(std::move(fn)), hash_(hash) {}
+
+  Fixed&& config(FixedBenchmarkConfig c) && {
+    config_ = std::move(c);
+    return std::move(*this);
+  }
+  template <class H>
+  Fixed<Setup, Fn, H> hash(H h) && {
+    Fixed<Setup, Fn, H> out(std::move(name_), std::move(setup_), std::move(fn_), h);
+    std::move(out).config(std::move(config_));
+    return out;
+  }
+
+  detail::FixedEntry entry() && {
+    detail::FixedEntry e;
+    e.name = std::move(name_);
+    e.hashable = detail::can_hash<Result, HashFn>();
+    e.config = std::move(config_);
+    e.prepare = [setup = std::move(setup_), fn = std::move(fn_), hash = hash_]() {
+      return detail::make_prepared(setup(), fn, hash);
+    };
+    return e;
+  }
+
+ private:
+  std::string name_;
+  Setup setup_;
+  Fn fn_;
+  HashFn hash_;
+  FixedBenchmarkConfig config_;
+};
+
+// A parametric benchmark: setup(n) runs once per child, untimed; fn(state) is measured.
+template <class Setup, class Fn>
+Parametric<Setup, Fn> parametric(std::string name, Setup setup, Fn fn) {
+  return Parametric<Setup, Fn>(std::move(name), std::move(setup), std::move(fn));
+}
+
+namespace detail {
+struct Identity {
+  std::uint64_t operator()(std::uint64_t n) const { return n; }
+};
+struct NoSetup {
+  int operator()() const { return 0; }
+};
+template <class Fn>
+struct IgnoreState {
+  Fn fn;
+  decltype(auto) operator()(int&) { return fn(); }
+};
+}  // namespace detail
+
+// A parametric benchmark without setup: fn(n) is measured.
+template <class Fn>
+Parametric<detail::Identity, Fn> parametric(std::string name, Fn fn) {
+  return Parametric<detail::Identity, Fn>(std::move(name), detail::Identity{}, std::move(fn));
+}
+
+// A fixed benchmark: setup() runs once per child, untimed; fn(state) is measured.
+template <class Setup, class Fn>
+Fixed<Setup, Fn> fixed(std::string name, Setup setup, Fn fn) {
+  return Fixed<Setup, Fn>(std::move(name), std::move(setup), std::move(fn));
+}
+
+// A fixed benchmark without setup: fn() is measured.
+template <class Fn>
+Fixed<detail::NoSetup, detail::IgnoreState<Fn>> fixed(std::string name, Fn fn) {
+  return Fixed<detail::NoSetup, detail::IgnoreState<Fn>>(
+      std::move(name), detail::NoSetup{}, detail::IgnoreState<Fn>{std::move(fn)});
+}
+
+// Registers a benchmark during static initialisation. Errors (an empty or duplicate name, an
+// invalid config, a missing complexity) are collected and reported by main() before anything
+// runs, with exit code 2.
+class Registration {
+ public:
+  template <class S, class F, class H>
+  Registration(Parametric<S, F, H>&& b) {  // NOLINT(google-explicit-constructor)
+    detail::register_parametric(std::move(b).entry());
+  }
+  template <class S, class F, class H>
+  Registration(Fixed<S, F, H>&& b) {  // NOLINT(google-explicit-constructor)
+    detail::register_fixed(std::move(b).entry());
+  }
+};
+
+namespace detail {
+#if defined(__clang__)
+#define BENCHGATE_DETAIL_COMPILER "clang"
+#define BENCHGATE_DETAIL_COMPILER_VERSION __clang_version__
+#elif defined(__GNUC__)
+#define BENCHGATE_DETAIL_COMPILER "gcc"
+#define BENCHGATE_DETAIL_COMPILER_VERSION __VERSION__
+#elif defined(_MSC_VER)
+#define BENCHGATE_DETAIL_COMPILER "msvc"
+#define BENCHGATE_DETAIL_STR2(x) #x
+#define BENCHGATE_DETAIL_STR(x) BENCHGATE_DETAIL_STR2(x)
+#define BENCHGATE_DETAIL_COMPILER_VERSION BENCHGATE_DETAIL_STR(_MSC_FULL_VER)
+#else
+#define BENCHGATE_DETAIL_COMPILER ""
+#define BENCHGATE_DETAIL_COMPILER_VERSION ""
+#endif
+#ifndef BENCHGATE_BUILD_TYPE
+#define BENCHGATE_BUILD_TYPE ""  // benchgate_add_benchmark() defines it as $<CONFIG>
+#endif
+// The benchmark's own translation units know how they were compiled; the harness library
+// (maybe built elsewhere) does not. The first TU that includes this header records it.
+inline const bool build_noted = (note_build(BENCHGATE_DETAIL_COMPILER,
+                                            BENCHGATE_DETAIL_COMPILER_VERSION,
+                                            BENCHGATE_BUILD_TYPE),
+                                 true);
+}  // namespace detail
+
+}  // namespace benchgate
+
+#define BENCHGATE_REGISTER(var) static const ::benchgate::Registration var

@@ -1,0 +1,27 @@
+// The process-wide registry of benchmarks, filled during static initialisation.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "benchgate/benchgate.hpp"
+
+namespace benchgate::detail {
+
+struct BuildInfo {
+  std::string compiler;
+  std::string compiler_version;
+  std::string build_type;
+};
+
+struct Registry {
+  std::vector<ParametricEntry> parametric;  // declaration order (within a TU; TU order is the link order)
+  std::vector<FixedEntry> fixed;
+  std::vector<std::string> errors;  // reported by main() before anything runs
+  BuildInfo build;
+  bool build_known = false;
+};
+
+Registry& registry();
+
+}  // namespace benchgate::detail

@@ -1,0 +1,112 @@
+// Outcome classification.
+#include "classify.hpp"
+
+#include <sstream>
+
+#include "benchgate/core/row_json.hpp"
+
+namespace benchgate {
+namespace {
+
+constexpr std::size_t kStderrInMessage = 400;  // enough for an assertion or a sanitizer headline
+
+std::string with_stderr(std::string message, const std::string& tail) {
+  std::string t = tail;
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+  if (t.empty()) return message;
+  if (t.size() > kStderrInMessage) t = "..." + t.substr(t.size() - kStderrInMessage);
+  return message + "; stderr: " + t;
+}
+
+Row synthesized(const RowRequest& req, RowStatus status, std::string error) {
+  Row r;
+  r.kind = req.kind;
+  r.function = req.function;
+  r.status = status;
+  r.total_nanos = 0;
+  if (req.kind == RowKind::parametric) {
+    r.param = req.param.value_or(0);
+    r.inner_repeats = 0;
+    r.cache_mode = req.cache_mode;
+  } else {
+    r.repeat_index = req.repeat_index.value_or(0);
+  }
+  r.error = std::move(error);
+  return r;
+}
+
+std::string exit_text(const SpawnResult& o) { return "exited with code " + std::to_string(o.exit_code); }
+
+bool same_target(const RowRequest& req, const Row& row) {
+  if (row.kind != req.kind || row.function != req.function) return false;
+  return req.kind == RowKind::parametric ? row.param == req.param
+                                         : row.repeat_index == req.repeat_index;
+}
+
+}  // namespace
+
+Row classify(const RowRequest& req, const SpawnResult& o) {
+  if (!o.started) {
+    return synthesized(req, RowStatus::error, "could not start the benchmark: " + o.start_error);
+  }
+  if (o.killed_at_cap) {
+    std::ostringstream msg;
+    msg << "killed at the cap: still running after max_seconds_per_call = " << req.cap_seconds
+        << " s";
+    return synthesized(req, RowStatus::killed_at_cap, msg.str());
+  }
+  if (!o.exited) {
+    return synthesized(req, RowStatus::error,
+                       with_stderr("child killed by " + signal_name(o.term_signal) + " (signal " +
+                                       std::to_string(o.term_signal) + ")",
+                                   o.stderr_tail));
+  }
+  if (o.result_overflow) {
+    return synthesized(req, RowStatus::error,
+                       with_stderr("child " + exit_text(o) +
+                                       " after writing a row longer than the runner accepts; "
+                                       "rows are one line of a few kB",
+                                   o.stderr_tail));
+  }
+  std::string text = o.result;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return synthesized(req, RowStatus::error,
+                       with_stderr("child " + exit_text(o) + " without writing a row (no row was "
+                                                             "produced on the result fd)",
+                                   o.stderr_tail));
+  }
+  if (text.find('\n') != std::string::npos) {
+    return synthesized(req, RowStatus::error,
+                       with_stderr("child " + exit_text(o) +
+                                       " after writing more than one line to the result fd",
+                                   o.stderr_tail));
+  }
+  auto parsed = parse_row(text);
+  if (auto* err = std::get_if<JsonError>(&parsed)) {
+    return synthesized(req, RowStatus::error,
+                       with_stderr("child " + exit_text(o) + " after writing a row that does not "
+                                                             "parse (column " +
+                                       std::to_string(err->column) + ": " + err->message + ")",
+                                   o.stderr_tail));
+  }
+  Row row = std::get<Row>(std::move(parsed));
+  if (!same_target(req, row)) {
+    return synthesized(req, RowStatus::error,
+                       "child wrote a row for '" + row.function + "', not for the requested '" +
+                           req.function + "' at this param/repeat");
+  }
+  if (o.exit_code == 0) return row;
+  if (row.status != RowStatus::ok) {
+    row.error = with_stderr(row.error.value_or("no message") + " (child " + exit_text(o) + ")",
+                            o.stderr_tail);
+    return row;
+  }
+  Row failed = synthesized(req, RowStatus::error,
+                           with_stderr("child " + exit_text(o) + " after writing an ok row",
+                                       o.stderr_tail));
+  failed.env = row.env;
+  return failed;
+}
+
+}  // namespace benchgate

@@ -1,0 +1,35 @@
+// Turning what a child left behind into exactly one row: a pure function over plain structs.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "benchgate/core/row.hpp"
+#include "spawn.hpp"
+
+namespace benchgate {
+
+// What the runner asked the child to measure; synthesized rows are built from it.
+struct RowRequest {
+  RowKind kind = RowKind::parametric;
+  std::string function;
+  std::optional<std::uint64_t> param;
+  std::optional<std::uint64_t> repeat_index;
+  std::optional<CacheMode> cache_mode;
+  double cap_seconds = 0;  // max_seconds_per_call, for the killed_at_cap message
+};
+
+// Outcome rules, in order:
+//  1. not started                      -> error "could not start ...: <reason>"
+//  2. killed at the cap                -> killed_at_cap (whatever it wrote or how it died)
+//  3. died by a signal                 -> error naming the signal ("killed by SIGSEGV")
+//  4. row too long                     -> error "row ... exceeded N bytes"
+//  5. exited without a row             -> error "exited with code N without writing a row"
+//  6. row does not parse or is for another benchmark -> error quoting the parser
+//  7. exit 0 with a row                -> that row as written (ok or the child's own error)
+//  8. exit != 0 with an error row      -> the child's row, its message kept, exit code added
+//  9. exit != 0 with an ok row         -> error "exited with code N after writing an ok row"
+// Error messages end with the last line(s) of the child's stderr when there is any.
+Row classify(const RowRequest& request, const SpawnResult& outcome);
+
+}  // namespace benchgate

@@ -1,0 +1,238 @@
+// benchgate-runner: list and run the benchmarks of one executable.
+// Thin main: parse -> validate -> run -> write; exit codes are mapped in one place below:
+// 0 ran and rows written, 1 a benchmark broke (no usable data), 2 usage or input error.
+#include <unistd.h>
+
+#include <cmath>
+#include <cxxopts.hpp>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "benchgate/core/env.hpp"
+#include "benchgate/core/jsonl.hpp"
+#include "benchgate/core/list_doc.hpp"
+#include "benchgate/core/row_json.hpp"
+#include "report.hpp"
+#include "run.hpp"
+#include "spawn.hpp"
+
+namespace {
+
+using namespace benchgate;
+
+constexpr const char* kProg = "benchgate-runner";
+constexpr const char* kUsage =
+    "usage: benchgate-runner list EXE\n"
+    "       benchgate-runner run EXE [--out FILE] [--bench NAME]... [--filter TEXT] [overrides]\n"
+    "       benchgate-runner run --help     (all flags)\n";
+
+std::uint64_t parse_count(const std::string& flag, const std::string& text, std::uint64_t min,
+                          std::uint64_t max) {
+  const std::string range = "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
+    throw UsageError("--" + flag + " '" + text + "': must be " + range);
+  }
+  std::uint64_t v = 0;
+  try {
+    v = std::stoull(text);
+  } catch (const std::exception&) {
+    throw UsageError("--" + flag + " '" + text + "': must be " + range);
+  }
+  if (v < min || v > max) throw UsageError("--" + flag + " '" + text + "': must be " + range);
+  return v;
+}
+
+double parse_seconds(const std::string& flag, const std::string& text) {
+  std::istringstream in(text);
+  double v = 0;
+  in >> v;
+  if (text.empty() || !in.eof() || in.fail() || !std::isfinite(v) || v <= 0 || v > 86400) {
+    throw UsageError("--" + flag + " '" + text + "': must be a number of seconds in (0, 86400]");
+  }
+  return v;
+}
+
+ListDocument load_list(Executor& ex, const std::string& exe) {
+  SpawnRequest req;
+  req.argv = {exe, "--benchgate-list"};
+  req.term_after = std::chrono::seconds(60);
+  req.kill_after = std::chrono::seconds(61);
+  req.tail_bytes = 64u << 20;  // the whole document, not a tail
+  const SpawnResult r = ex.run(req);
+  if (!r.started) throw UsageError(r.start_error + ". Pass the path of a benchmark executable");
+  if (!r.exited || r.exit_code != 0) {
+    std::string why = r.exited ? "exited with code " + std::to_string(r.exit_code)
+                               : "was killed by " + signal_name(r.term_signal);
+    throw UsageError("'" + exe + " --benchgate-list' " + why + (r.stderr_tail.empty() ? "" : ":\n" + r.stderr_tail) +
+                     "\nIs it a benchmark executable built with benchgate_add_benchmark()?");
+  }
+  auto parsed = parse_list_doc(r.stdout_tail);
+  if (auto* e = std::get_if<JsonError>(&parsed)) {
+    throw UsageError("'" + exe + " --benchgate-list' printed an invalid list (column " +
+                     std::to_string(e->column) + ": " + e->message +
+                     "). Rebuild it against this benchgate");
+  }
+  return std::get<ListDocument>(std::move(parsed));
+}
+
+// The env of this run: captured once, forwarded to every child. git_dirty needs `git status`.
+Env run_env(Executor& ex, const std::string& exe) {
+  Env env = capture_env(exe);
+  if (env.git_commit) {
+    SpawnRequest req;
+    req.argv = {"git", "status", "--porcelain", "--untracked-files=no"};
+    req.term_after = std::chrono::seconds(10);
+    req.kill_after = std::chrono::seconds(11);
+    const SpawnResult r = ex.run(req);
+    if (r.started && r.exited && r.exit_code == 0) env.git_dirty = r.stdout_bytes > 0;
+  }
+  return env;
+}
+
+int cmd_list(const std::vector<std::string>& args) {
+  if (args.size() != 1) throw UsageError(std::string("list takes exactly one executable\n") + kUsage);
+  PosixExecutor ex;
+  const ListDocument doc = load_list(ex, args[0]);
+  std::cout << doc.suite << ": " << doc.benchmarks.size() << " benchmark(s)\n";
+  for (const auto& b : doc.benchmarks) {
+    std::cout << "  " << b.name;
+    if (b.kind == RowKind::parametric) std::cout << "    expected complexity: " << b.complexity;
+    else std::cout << "    [fixed] repeats=" << b.fixed_config.repeats;
+    if (!b.hashable) std::cout << "  (no hash)";
+    if (!b.tags().empty()) {
+      std::cout << "  [";
+      for (std::size_t i = 0; i < b.tags().size(); ++i) std::cout << (i ? ", " : "") << b.tags()[i];
+      std::cout << "]";
+    }
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int cmd_run(int argc, char** argv) {
+  cxxopts::Options options("benchgate-runner run",
+                           "Measure every benchmark of EXE, one child process per batch.");
+  // Values are taken as strings and validated here so each error names flag, value and range.
+  options.add_options()
+      ("exe", "benchmark executable", cxxopts::value<std::string>())
+      ("out", "write all rows to FILE as JSONL (whole or not at all)", cxxopts::value<std::string>())
+      ("bench", "run only this benchmark (repeatable)", cxxopts::value<std::vector<std::string>>())
+      ("filter", "run benchmarks whose name contains TEXT", cxxopts::value<std::string>()->default_value(""))
+      ("max-seconds-per-call", "override: wall cap per child batch, seconds", cxxopts::value<std::string>())
+      ("kill-grace-ms", "override: SIGTERM->SIGKILL grace after the cap, ms", cxxopts::value<std::string>())
+      ("target-inner-nanos", "override: warm autotune target, ns", cxxopts::value<std::string>())
+      ("param-floor", "override: first rung of the ladder", cxxopts::value<std::string>())
+      ("param-ceiling", "override: last possible rung of the ladder", cxxopts::value<std::string>())
+      ("outer-trials", "override: child processes per rung", cxxopts::value<std::string>())
+      ("cache-mode", "override: warm or cold", cxxopts::value<std::string>())
+      ("repeats", "override: measured repeats of fixed benchmarks", cxxopts::value<std::string>())
+      ("progress", "print one line per batch on stderr (default: when stderr is a terminal)")
+      ("quiet", "no per-batch progress lines")
+      ("h,help", "show this help");
+  options.parse_positional({"exe"});
+  options.positional_help("EXE");
+  cxxopts::ParseResult parsed;
+  try {
+    parsed = options.parse(argc, argv);
+  } catch (const cxxopts::exceptions::exception& e) {
+    throw UsageError(std::string(e.what()) + "\n" + kUsage);
+  }
+  if (parsed.count("help")) {
+    std::cout << options.help();
+    return 0;
+  }
+  if (!parsed.count("exe")) throw UsageError(std::string("run needs the benchmark executable\n") + kUsage);
+  if (!parsed.unmatched().empty()) {
+    throw UsageError("unexpected argument '" + parsed.unmatched().front() + "'\n" + kUsage);
+  }
+  const auto exe = parsed["exe"].as<std::string>();
+
+  Overrides o;
+  auto text = [&](const char* flag) { return parsed[flag].as<std::string>(); };
+  constexpr std::uint64_t kMax = std::uint64_t{1} << 62;
+  if (parsed.count("max-seconds-per-call")) o.max_seconds_per_call = parse_seconds("max-seconds-per-call", text("max-seconds-per-call"));
+  if (parsed.count("kill-grace-ms")) o.kill_grace_ms = parse_count("kill-grace-ms", text("kill-grace-ms"), 0, 3'600'000);
+  if (parsed.count("target-inner-nanos")) o.target_inner_nanos = parse_count("target-inner-nanos", text("target-inner-nanos"), 1, kMax);
+  if (parsed.count("param-floor")) o.param_floor = parse_count("param-floor", text("param-floor"), 0, kMax);
+  if (parsed.count("param-ceiling")) o.param_ceiling = parse_count("param-ceiling", text("param-ceiling"), 0, kMax);
+  if (parsed.count("outer-trials")) o.outer_trials = parse_count("outer-trials", text("outer-trials"), 1, 1000);
+  if (parsed.count("repeats")) o.repeats = parse_count("repeats", text("repeats"), 1, 100000);
+  if (parsed.count("cache-mode")) {
+    o.cache_mode = parse_cache_mode(text("cache-mode"));
+    if (!o.cache_mode) throw UsageError("--cache-mode '" + text("cache-mode") + "': must be warm or cold");
+  }
+
+  PosixExecutor ex;
+  const ListDocument doc = load_list(ex, exe);
+  std::vector<std::string> names;
+  if (parsed.count("bench")) names = parsed["bench"].as<std::vector<std::string>>();
+  std::vector<BenchmarkInfo> selected = select_benchmarks(doc, names, text("filter"));
+  for (auto& b : selected) apply_overrides(b, o);
+
+  std::optional<std::string> out_path;
+  if (parsed.count("out")) {
+    out_path = text("out");
+    const auto dir = std::filesystem::path(*out_path).parent_path();
+    std::error_code ec;
+    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+    if (ec) throw UsageError("--out '" + *out_path + "': cannot create its directory: " + ec.message());
+  }
+
+  const bool progress = !parsed.count("quiet") && (parsed.count("progress") || isatty(2));
+  BatchObserver observe;
+  if (progress) {
+    observe = [](const BenchmarkInfo& info, const Row& row) {
+      std::cerr << kProg << ": " << progress_line(info, row) << "\n";
+    };
+  }
+  const RunOutput output = run_benchmarks(ex, exe, doc.suite, selected, run_env(ex, exe), observe);
+
+  int broken = 0;
+  std::string rows;
+  for (const auto& run : output.runs) {
+    render_text(run, std::cout);
+    std::cout << "\n";
+    if (!run.usable()) ++broken;
+    for (const auto& r : run.rows) rows += write_row(r) + "\n";
+  }
+  if (out_path) {
+    write_file_atomically(*out_path, rows);
+    std::cout << "rows written to " << *out_path << "\n";
+  }
+  if (broken > 0) {
+    std::cerr << kProg << ": " << broken << " benchmark(s) produced no usable data:";
+    for (const auto& run : output.runs) {
+      if (!run.usable()) std::cerr << "\n  " << run.info.name << ": " << *run.problem;
+    }
+    std::cerr << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const std::string cmd = argc > 1 ? argv[1] : "";
+    if (cmd == "list") return cmd_list(std::vector<std::string>(argv + 2, argv + argc));
+    if (cmd == "run") return cmd_run(argc - 1, argv + 1);
+    if (cmd == "-h" || cmd == "--help") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (cmd == "--version") {
+      std::cout << kBenchgateVersion << "\n";
+      return 0;
+    }
+    throw UsageError((cmd.empty() ? std::string("missing command") : "unknown command '" + cmd + "'") +
+                     "; valid commands: list, run\n" + kUsage);
+  } catch (const UsageError& e) {
+    std::cerr << kProg << ": error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << kProg << ": error: " << e.what() << "\n";
+    return 2;
+  }
+}

@@ -1,0 +1,98 @@
+// Text rendering of run results.
+#include "report.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "benchgate/core/format.hpp"
+
+namespace benchgate {
+namespace {
+
+std::string status_text(const Row& r) {
+  switch (r.status) {
+    case RowStatus::ok: return "ok";
+    case RowStatus::timed_out: return "[timed out]";
+    case RowStatus::killed_at_cap: return "[killed at cap]";
+    case RowStatus::error: return "[error: " + r.error.value_or("") + "]";
+  }
+  return "";
+}
+
+// Width in characters, not bytes: "µ" and "×" are two bytes of UTF-8.
+std::size_t display_width(const std::string& s) {
+  std::size_t chars = 0;
+  for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
+  return chars;
+}
+
+std::string pad_left(const std::string& s, std::size_t w) {
+  const std::size_t n = display_width(s);
+  return n >= w ? s : std::string(w - n, ' ') + s;
+}
+
+std::string pad_right(const std::string& s, std::size_t w) {
+  const std::size_t n = display_width(s);
+  return n >= w ? s : s + std::string(w - n, ' ');
+}
+
+// The median of a sorted list: the middle, or the mean of the two middles.
+double median_of_sorted(const std::vector<double>& v) {
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+}  // namespace
+
+void render_text(const BenchmarkRun& run, std::ostream& out) {
+  const auto& info = run.info;
+  out << info.name;
+  if (info.kind == RowKind::parametric) {
+    out << "    expected complexity: " << info.complexity << "    ["
+        << to_string(info.config.cache_mode) << " cache]";
+  } else {
+    out << "    [fixed] repeats=" << info.fixed_config.repeats;
+  }
+  out << "\n";
+  const bool trials = info.kind == RowKind::parametric && info.config.outer_trials > 1;
+  out << "  " << pad_left(info.kind == RowKind::parametric ? "param" : "repeat", 10) << "  "
+      << pad_left("per-call", 12) << "  " << pad_right("repeats", 8) << "  "
+      << pad_left("peak RSS", 12) << "  status\n";
+  std::vector<double> ok_per_call;
+  for (const Row& r : run.rows) {
+    const std::uint64_t which = info.kind == RowKind::parametric ? r.param.value_or(0)
+                                                                 : r.repeat_index.value_or(0);
+    const bool ok = r.status == RowStatus::ok;
+    if (ok) ok_per_call.push_back(per_call_nanos(r));
+    out << "  " << pad_left(format_count(which), 10) << "  "
+        << pad_left(ok ? format_duration(per_call_nanos(r)) : "—", 12) << "  "
+        << pad_right(format_repeats(ok ? r.inner_repeats.value_or(1) : 0), 8) << "  "
+        << pad_left(r.peak_rss_kb ? format_count(*r.peak_rss_kb) + " kB" : "n/a", 12) << "  "
+        << status_text(r);
+    if (trials) out << " [trial " << r.trial_index.value_or(0) + 1 << "/" << info.config.outer_trials << "]";
+    out << "\n";
+  }
+  if (info.kind == RowKind::fixed) {
+    if (ok_per_call.empty()) {
+      out << "  median: — (no successful repeats)\n";
+    } else {
+      std::sort(ok_per_call.begin(), ok_per_call.end());
+      out << "  median: " << format_duration(median_of_sorted(ok_per_call))
+          << "    min: " << format_duration(ok_per_call.front())
+          << "    max: " << format_duration(ok_per_call.back()) << "\n";
+    }
+  }
+  if (run.problem) out << "  ‼ " << *run.problem << "\n";
+}
+
+std::string progress_line(const BenchmarkInfo& info, const Row& row) {
+  std::ostringstream s;
+  s << info.name;
+  if (row.kind == RowKind::parametric) s << " param=" << row.param.value_or(0);
+  else s << " repeat=" << row.repeat_index.value_or(0);
+  if (row.status == RowStatus::ok) s << " ok " << format_duration(per_call_nanos(row)) << "/call";
+  else s << " " << to_string(row.status);
+  return s.str();
+}
+
+}  // namespace benchgate
