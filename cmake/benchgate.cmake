@@ -76,6 +76,20 @@ function(benchgate_add_benchmark name)
     list(JOIN arg_KEYWORDS_MISSING_VALUES ", " missing)
     message(FATAL_ERROR "${where}: keyword(s) given without a value: ${missing}.")
   endif()
+  # A misspelt keyword after a list keyword lands in that list ("SOURCES a.cpp TRESHOLD 5%"
+  # makes TRESHOLD a source). Source files and runner flags never look like KEYWORDS.
+  foreach(list_keyword SOURCES RUNNER_ARGS)
+    foreach(item IN LISTS arg_${list_keyword})
+      if(item MATCHES "^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
+        message(FATAL_ERROR "${where}: unknown keyword \"${item}\" (read as part of "
+          "${list_keyword}). Valid keywords: SOURCES LIBRARIES RUNNER_ARGS OUTPUT TIMEOUT.")
+      endif()
+    endforeach()
+  endforeach()
+  if("--out" IN_LIST arg_RUNNER_ARGS)
+    message(FATAL_ERROR "${where}: RUNNER_ARGS must not contain --out; use OUTPUT <file> so "
+      "the BENCHGATE_OUTPUT property names the file the rows go to.")
+  endif()
   if(NOT name MATCHES "^[A-Za-z0-9_.-]+$")
     message(FATAL_ERROR "${where}: name \"${name}\" may only contain letters, digits, '_', '.' and '-'.")
   endif()
@@ -111,6 +125,12 @@ function(benchgate_add_benchmark name)
   target_link_libraries(${name} PRIVATE benchgate::benchgate ${arg_LIBRARIES})
   target_compile_definitions(${name} PRIVATE "BENCHGATE_BUILD_TYPE=\"$<CONFIG>\"")
   set_target_properties(${name} PROPERTIES BENCHGATE_OUTPUT "${arg_OUTPUT}")
+  # Building the benchmark builds the runner too, even when benchgate was added with
+  # EXCLUDE_FROM_ALL (an installed, imported runner needs no build).
+  get_target_property(runner_target benchgate::runner ALIASED_TARGET)
+  if(runner_target)
+    add_dependencies(${name} ${runner_target})
+  endif()
 
   add_test(NAME bench.${name}.run
     COMMAND $<TARGET_FILE:benchgate::runner> run $<TARGET_FILE:${name}>

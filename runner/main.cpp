@@ -3,6 +3,7 @@
 // 0 ran and rows written, 1 a benchmark broke (no usable data), 2 usage or input error.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cxxopts.hpp>
 #include <filesystem>
@@ -77,8 +78,11 @@ ListDocument load_list(Executor& ex, const std::string& exe) {
 }
 
 // The env of this run: captured once, forwarded to every child. git_dirty needs `git status`.
-Env run_env(Executor& ex, const std::string& exe) {
+Env run_env(Executor& ex, const std::string& exe, const ListDocument& doc) {
   Env env = capture_env(exe);
+  env.compiler = doc.compiler;
+  env.compiler_version = doc.compiler_version;
+  env.build_type = doc.build_type;
   if (env.git_commit) {
     SpawnRequest req;
     req.argv = {"git", "status", "--porcelain", "--untracked-files=no"};
@@ -146,7 +150,9 @@ int cmd_run(int argc, char** argv) {
   if (!parsed.unmatched().empty()) {
     throw UsageError("unexpected argument '" + parsed.unmatched().front() + "'\n" + kUsage);
   }
-  const auto exe = parsed["exe"].as<std::string>();
+  // A bare name would be searched on PATH by posix_spawnp; a file here is what was meant.
+  std::string exe = parsed["exe"].as<std::string>();
+  if (exe.find('/') == std::string::npos && std::filesystem::exists(exe)) exe = "./" + exe;
 
   Overrides o;
   auto text = [&](const char* flag) { return parsed[flag].as<std::string>(); };
@@ -166,7 +172,11 @@ int cmd_run(int argc, char** argv) {
   PosixExecutor ex;
   const ListDocument doc = load_list(ex, exe);
   std::vector<std::string> names;
-  if (parsed.count("bench")) names = parsed["bench"].as<std::vector<std::string>>();
+  if (parsed.count("bench")) {
+    for (const auto& n : parsed["bench"].as<std::vector<std::string>>()) {
+      if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+    }
+  }
   std::vector<BenchmarkInfo> selected = select_benchmarks(doc, names, text("filter"));
   for (auto& b : selected) apply_overrides(b, o);
 
@@ -182,11 +192,11 @@ int cmd_run(int argc, char** argv) {
   const bool progress = !parsed.count("quiet") && (parsed.count("progress") || isatty(2));
   BatchObserver observe;
   if (progress) {
-    observe = [](const BenchmarkInfo& info, const Row& row) {
-      std::cerr << kProg << ": " << progress_line(info, row) << "\n";
+    observe = [](const BenchmarkInfo& info, const Row& row, bool warmup) {
+      std::cerr << kProg << ": " << progress_line(info, row) << (warmup ? " (warmup, discarded)" : "") << "\n";
     };
   }
-  const RunOutput output = run_benchmarks(ex, exe, doc.suite, selected, run_env(ex, exe), observe);
+  const RunOutput output = run_benchmarks(ex, exe, doc.suite, selected, run_env(ex, exe, doc), observe);
 
   int broken = 0;
   std::string rows;

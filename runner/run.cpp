@@ -117,7 +117,7 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
   for (const auto& info : benchmarks) {
     BenchmarkRun run;
     run.info = info;
-    auto batch = [&](std::uint64_t which, std::uint64_t trial) {
+    auto batch = [&](std::uint64_t which, std::uint64_t trial, bool warmup = false) {
       RowRequest req;
       req.kind = info.kind;
       req.function = info.name;
@@ -140,7 +140,7 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
       row.suite = suite;
       row.trial_index = trial;
       if (!row.env) row.env = env;
-      if (observe) observe(info, row);
+      if (observe) observe(info, row, warmup);
       return row;
     };
 
@@ -161,7 +161,7 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
       }
     } else {
       const auto& c = info.fixed_config;
-      if (c.warmup) (void)batch(0, 0);  // discarded: page cache, CPU frequency, lazy binding
+      if (c.warmup) (void)batch(0, 0, true);  // discarded: page cache, CPU frequency, lazy binding
       for (std::uint64_t i = 0; i < c.repeats; ++i) run.rows.push_back(batch(i, 0));
     }
 

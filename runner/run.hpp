@@ -57,8 +57,9 @@ struct RunOutput {
   std::vector<BenchmarkRun> runs;
 };
 
-// Called after each batch: (benchmark, row just measured). For progress lines.
-using BatchObserver = std::function<void(const BenchmarkInfo&, const Row&)>;
+// Called after each batch: (benchmark, row just measured, whether it was the discarded fixed
+// warmup). For progress lines.
+using BatchObserver = std::function<void(const BenchmarkInfo&, const Row&, bool warmup)>;
 
 // Runs every benchmark: parametric ones up the doubling (or custom) ladder with outer_trials
 // children per rung, stopping at the first rung where no trial is ok; fixed ones with an

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace benchgate {
 namespace {
@@ -52,14 +53,23 @@ std::string read_git_head(const std::string& git_dir) {
   const std::string head = read_first_line(fs::path(git_dir) / "HEAD");
   if (head.rfind("ref: ", 0) != 0) return head;  // detached: the sha itself (or empty)
   const std::string ref = trim(head.substr(5));
-  std::string sha = read_first_line(fs::path(git_dir) / ref);
-  if (!sha.empty()) return sha;
-  std::ifstream packed(fs::path(git_dir) / "packed-refs");
-  std::string line;
-  while (std::getline(packed, line)) {
-    auto space = line.find(' ');
-    if (space != std::string::npos && trim(line.substr(space + 1)) == ref) {
-      return line.substr(0, space);
+  // A linked worktree keeps HEAD in its own git dir and refs in the common one.
+  std::vector<fs::path> dirs{fs::path(git_dir)};
+  const std::string common = read_first_line(fs::path(git_dir) / "commondir");
+  if (!common.empty()) {
+    fs::path c = common;
+    dirs.push_back(c.is_relative() ? fs::path(git_dir) / c : c);
+  }
+  for (const auto& dir : dirs) {
+    std::string sha = read_first_line(dir / ref);
+    if (!sha.empty()) return sha;
+    std::ifstream packed(dir / "packed-refs");
+    std::string line;
+    while (std::getline(packed, line)) {
+      auto space = line.find(' ');
+      if (space != std::string::npos && trim(line.substr(space + 1)) == ref) {
+        return line.substr(0, space);
+      }
     }
   }
   return {};

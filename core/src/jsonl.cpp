@@ -72,13 +72,22 @@ void write_file_atomically(const std::string& path, const std::string& content) 
       left -= static_cast<std::size_t>(n);
     }
   }
-  const int saved = errno;
-  ok = ok && ::fsync(fd) == 0;
+  int err = ok ? 0 : errno;
+  if (ok && ::fsync(fd) != 0) {
+    ok = false;
+    err = errno;
+  }
   // mkstemp creates 0600; rows are ordinary build outputs.
-  ok = ok && ::fchmod(fd, 0644) == 0;
+  if (ok && ::fchmod(fd, 0644) != 0) {
+    ok = false;
+    err = errno;
+  }
   ::close(fd);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = ok ? errno : saved;
+  if (ok && std::rename(tmp.c_str(), path.c_str()) != 0) {
+    ok = false;
+    err = errno;
+  }
+  if (!ok) {
     std::remove(tmp.c_str());
     throw std::runtime_error("cannot write '" + path + "': " + std::strerror(err));
   }

@@ -85,6 +85,11 @@ std::string str(const rapidjson::Value& obj, const char* key) {
   if (!v.IsString()) throw Bad{std::string("key '") + key + "' must be a string"};
   return std::string(v.GetString(), v.GetStringLength());
 }
+std::optional<std::string> opt_str(const rapidjson::Value& obj, const char* key) {
+  auto it = obj.FindMember(key);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return std::nullopt;
+  return str(obj, key);
+}
 bool boolean(const rapidjson::Value& obj, const char* key) {
   const auto& v = member(obj, key);
   if (!v.IsBool()) throw Bad{std::string("key '") + key + "' must be true or false"};
@@ -167,6 +172,13 @@ std::string write_list_doc(const ListDocument& doc) {
   check(w.Key("benchgate_list_version") && w.Int(kListVersion));
   check(w.Key("suite"));
   write_string(w, doc.suite);
+  for (const auto& [key, value] : {std::pair{"compiler", &doc.compiler},
+                                   std::pair{"compiler_version", &doc.compiler_version},
+                                   std::pair{"build_type", &doc.build_type}}) {
+    check(w.Key(key));
+    if (*value) write_string(w, **value);
+    else check(w.Null());
+  }
   check(w.Key("benchmarks") && w.StartArray());
   for (const auto& b : doc.benchmarks) {
     check(w.StartObject());
@@ -205,6 +217,9 @@ std::variant<ListDocument, JsonError> parse_list_doc(std::string_view text) {
     }
     ListDocument doc;
     doc.suite = str(d, "suite");
+    doc.compiler = opt_str(d, "compiler");
+    doc.compiler_version = opt_str(d, "compiler_version");
+    doc.build_type = opt_str(d, "build_type");
     for (const auto& b : array(d, "benchmarks").GetArray()) doc.benchmarks.push_back(read_info(b));
     return doc;
   } catch (const Bad& e) {

@@ -100,7 +100,9 @@ std::string describe(const rapidjson::Value& v) {
 // Typed access to the keys of one JSON object; unknown keys are simply never asked for.
 class Fields {
  public:
-  explicit Fields(const rapidjson::Value& obj) : obj_(obj) {}
+  // prefix names nested keys in messages: "env.os".
+  explicit Fields(const rapidjson::Value& obj, std::string prefix = "")
+      : obj_(obj), prefix_(std::move(prefix)) {}
 
   const rapidjson::Value* find(const char* k) const {
     auto it = obj_.FindMember(k);
@@ -109,11 +111,11 @@ class Fields {
   }
   const rapidjson::Value& need(const char* k) const {
     const auto* v = find(k);
-    if (!v) throw FieldError{std::string("missing required key '") + k + "'"};
+    if (!v) throw FieldError{"missing required key '" + prefix_ + k + "'"};
     return *v;
   }
-  static FieldError wrong(const char* k, const char* want, const rapidjson::Value& v) {
-    return FieldError{std::string("key '") + k + "' must be " + want + "; got " + describe(v)};
+  FieldError wrong(const char* k, const char* want, const rapidjson::Value& v) const {
+    return FieldError{"key '" + prefix_ + k + "' must be " + want + "; got " + describe(v)};
   }
 
   std::optional<std::string> str(const char* k) const {
@@ -159,11 +161,12 @@ class Fields {
 
  private:
   const rapidjson::Value& obj_;
+  std::string prefix_;
 };
 
 Env read_env(const rapidjson::Value& v) {
-  if (!v.IsObject()) throw Fields::wrong("env", "an object or null", v);
-  Fields f(v);
+  if (!v.IsObject()) throw Fields(v).wrong("env", "an object or null", v);
+  Fields f(v, "env.");
   Env e;
   e.compiler = f.str("compiler");
   e.compiler_version = f.str("compiler_version");
@@ -186,7 +189,8 @@ Row read_row(const rapidjson::Value& v) {
   if (!v.IsObject()) throw FieldError{"a row must be a JSON object; got " + describe(v)};
   Fields f(v);
   const auto& version = f.need("schema_version");
-  if (!version.IsInt64() || version.GetInt64() != kSchemaVersion) {
+  if (!version.IsInt64()) throw f.wrong("schema_version", "an integer", version);
+  if (version.GetInt64() != kSchemaVersion) {
     throw FieldError{"schema_version " + describe(version) +
                      " is not supported by this reader (supported: 1); upgrade benchgate to "
                      "read it"};

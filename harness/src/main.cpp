@@ -111,6 +111,11 @@ std::optional<std::uint64_t> read_peak_rss_kb() {
   return std::nullopt;
 }
 
+std::optional<std::string> non_empty(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
 benchgate::Env child_env(const ChildArgs& a, const std::string& exe) {
   benchgate::Env env;
   bool have = false;
@@ -124,10 +129,6 @@ benchgate::Env child_env(const ChildArgs& a, const std::string& exe) {
   if (!have) env = benchgate::capture_env(exe);
   env.exe_name = benchgate::base_name(exe);
   const auto& build = registry().build;
-  auto non_empty = [](const std::string& s) -> std::optional<std::string> {
-    if (s.empty()) return std::nullopt;
-    return s;
-  };
   env.compiler = non_empty(build.compiler);
   env.compiler_version = non_empty(build.compiler_version);
   env.build_type = non_empty(build.build_type);
@@ -234,6 +235,10 @@ int child_main(const std::vector<std::string>& args) {
 benchgate::ListDocument list_document(const std::string& exe) {
   benchgate::ListDocument doc;
   doc.suite = benchgate::base_name(exe);
+  const auto& build = registry().build;
+  doc.compiler = non_empty(build.compiler);
+  doc.compiler_version = non_empty(build.compiler_version);
+  doc.build_type = non_empty(build.build_type);
   for (const auto& e : registry().parametric) {
     benchgate::BenchmarkInfo info;
     info.name = e.name;

@@ -182,6 +182,8 @@ TEST_CASE("runner: registration errors in the executable are a usage error (exit
   CHECK(r.process.exit_code == 2);
   CHECK(r.process.stderr_tail.find("'dup.name' is registered twice") != std::string::npos);
   CHECK(r.process.stderr_tail.find("FixedBenchmarkConfig.repeats must be >= 1; got 0") != std::string::npos);
+  CHECK(r.process.stderr_tail.find("empty name") != std::string::npos);
+  CHECK(r.process.stderr_tail.find("'no.complexity' has no declared complexity") != std::string::npos);
   CHECK_FALSE(fs::exists(dir / "rows.jsonl"));
 }
 
@@ -202,4 +204,56 @@ TEST_CASE("runner: a missing executable and an unknown benchmark name are usage 
   REQUIRE(bad_flag.process.exited);
   CHECK(bad_flag.process.exit_code == 2);
   CHECK(bad_flag.process.stderr_tail.find("--outer-trials '0'") != std::string::npos);
+}
+
+TEST_CASE("runner: a result type with no hash runs with result_hash null; a supplied hash is used") {
+  const auto dir = scratch("hash");
+  const auto r = run_runner(BENCHGATE_FAULT_BENCH, {"--filter", "hash."}, dir / "rows.jsonl");
+  REQUIRE(r.process.exited);
+  CHECK(r.process.exit_code == 0);
+  REQUIRE(r.rows.size() == 2);
+  CHECK(r.rows[0].function == "hash.none");
+  CHECK(r.rows[0].status == RowStatus::ok);
+  CHECK_FALSE(r.rows[0].result_hash.has_value());
+  CHECK(r.rows[1].function == "hash.custom");
+  CHECK(r.rows[1].result_hash == std::uint64_t{42 + 0xabc000});
+}
+
+TEST_CASE("runner: cold mode runs one call per child; warm mode auto-tunes powers of two") {
+  const auto dir = scratch("cold");
+  const auto cold = run_runner(BENCHGATE_FAULT_BENCH,
+                               {"--bench", "barrier.sum_to_n", "--cache-mode", "cold",
+                                "--param-ceiling", "4000"},
+                               dir / "cold.jsonl");
+  REQUIRE(cold.process.exited);
+  CHECK(cold.process.exit_code == 0);
+  REQUIRE(cold.rows.size() == 3);  // 1000, 2000, 4000
+  for (const Row& row : cold.rows) {
+    CHECK(row.inner_repeats == std::uint64_t{1});
+    CHECK(row.cache_mode == CacheMode::cold);
+    CHECK(row.cpu_nanos.has_value());
+  }
+  const auto warm = run_runner(BENCHGATE_FAULT_BENCH,
+                               {"--bench", "barrier.sum_to_n", "--param-ceiling", "1000"},
+                               dir / "warm.jsonl");
+  REQUIRE(warm.rows.size() == 1);
+  const std::uint64_t n = warm.rows[0].inner_repeats.value_or(0);
+  CHECK(n > 1);
+  CHECK((n & (n - 1)) == 0);
+  CHECK(warm.rows[0].cache_mode == CacheMode::warm);
+}
+
+TEST_CASE("runner: outer trials spawn one child per trial and number them") {
+  const auto dir = scratch("trials");
+  const auto r = run_runner(BENCHGATE_FAULT_BENCH,
+                            {"--bench", "barrier.sum_to_n", "--param-ceiling", "2000",
+                             "--outer-trials", "3"},
+                            dir / "rows.jsonl");
+  REQUIRE(r.process.exited);
+  CHECK(r.process.exit_code == 0);
+  REQUIRE(r.rows.size() == 6);
+  for (std::size_t i = 0; i < r.rows.size(); ++i) {
+    CHECK(r.rows[i].trial_index == std::uint64_t{i % 3});
+    CHECK(r.rows[i].param == std::uint64_t{i < 3 ? 1000u : 2000u});
+  }
 }

@@ -371,12 +371,13 @@ Fixed<detail::NoSetup, detail::IgnoreState<Fn>> fixed(std::string name, Fn fn) {
 class Registration {
  public:
   template <class S, class F, class H>
-  Registration(Parametric<S, F, H>&& b) {  // NOLINT(google-explicit-constructor)
-    detail::register_parametric(std::move(b).entry());
+  // Parameter names are unlikely on purpose: -Wshadow would flag a user global of the same name.
+  Registration(Parametric<S, F, H>&& benchgate_builder_) {  // NOLINT(google-explicit-constructor)
+    detail::register_parametric(std::move(benchgate_builder_).entry());
   }
   template <class S, class F, class H>
-  Registration(Fixed<S, F, H>&& b) {  // NOLINT(google-explicit-constructor)
-    detail::register_fixed(std::move(b).entry());
+  Registration(Fixed<S, F, H>&& benchgate_builder_) {  // NOLINT(google-explicit-constructor)
+    detail::register_fixed(std::move(benchgate_builder_).entry());
   }
 };
 

@@ -1,6 +1,7 @@
 // The `--benchgate-list` document: what a benchmark executable declares, as the runner reads it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -29,6 +30,11 @@ struct BenchmarkInfo {
 struct ListDocument {
   std::string suite;                     // the executable's name
   std::vector<BenchmarkInfo> benchmarks;  // declaration order
+  // How the executable was built (null when unknown); the runner copies them into the env of
+  // every row so rows it synthesizes match the ones the child writes.
+  std::optional<std::string> compiler = std::nullopt;
+  std::optional<std::string> compiler_version = std::nullopt;
+  std::optional<std::string> build_type = std::nullopt;
 };
 
 std::string write_list_doc(const ListDocument& doc);

@@ -1,0 +1,68 @@
+# Configures and builds the usage fixture with CASE=ok, checks through
+# `ctest --show-only=json-v1` that add_benchmark() registered bench.demo.run (label bench,
+# RUN_SERIAL, the TIMEOUT given, the fixture, a command running benchgate-runner on the
+# executable), then runs `ctest -L bench` there and checks the rows file was written.
+# Usage: cmake -DSOURCE_DIR=... -DBINARY_DIR=... -DBENCHGATE_SOURCE_DIR=... -P check_registration.cmake
+cmake_minimum_required(VERSION 3.25)
+
+function(run)
+  execute_process(COMMAND ${ARGV} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "'${ARGV}' failed (${rc}):\n${out}\n${err}")
+  endif()
+  set(out "${out}" PARENT_SCOPE)
+endfunction()
+
+run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -DCASE=ok
+    "-DBENCHGATE_SOURCE_DIR=${BENCHGATE_SOURCE_DIR}")
+run("${CMAKE_COMMAND}" --build "${BINARY_DIR}" -j2)
+execute_process(COMMAND "${CMAKE_CTEST_COMMAND}" --show-only=json-v1
+  WORKING_DIRECTORY "${BINARY_DIR}" RESULT_VARIABLE rc OUTPUT_VARIABLE json)
+
+string(JSON count LENGTH "${json}" tests)
+if(NOT count EQUAL 1)
+  message(FATAL_ERROR "expected exactly 1 test, got ${count}:\n${json}")
+endif()
+string(JSON name GET "${json}" tests 0 name)
+if(NOT name STREQUAL "bench.demo.run")
+  message(FATAL_ERROR "expected bench.demo.run, got '${name}'")
+endif()
+set(command "")
+string(JSON nargs LENGTH "${json}" tests 0 command)
+math(EXPR last_arg "${nargs} - 1")
+foreach(i RANGE ${last_arg})
+  string(JSON arg GET "${json}" tests 0 command ${i})
+  list(APPEND command "${arg}")
+endforeach()
+if(NOT command MATCHES "benchgate-runner;run;[^;]*/demo;--out;[^;]*/benchgate/demo.jsonl;--param-ceiling;8$")
+  message(FATAL_ERROR "unexpected command: ${command}")
+endif()
+
+set(seen "")
+string(JSON nprops LENGTH "${json}" tests 0 properties)
+math(EXPR last "${nprops} - 1")
+foreach(i RANGE ${last})
+  string(JSON pname GET "${json}" tests 0 properties ${i} name)
+  string(JSON ptype TYPE "${json}" tests 0 properties ${i} value)
+  if(ptype STREQUAL "ARRAY")
+    string(JSON pvalue GET "${json}" tests 0 properties ${i} value 0)
+  else()
+    string(JSON pvalue GET "${json}" tests 0 properties ${i} value)
+  endif()
+  list(APPEND seen "${pname}=${pvalue}")
+endforeach()
+foreach(want "LABELS=bench" "RUN_SERIAL=ON" "FIXTURES_SETUP=bench.demo")
+  if(NOT want IN_LIST seen)
+    message(FATAL_ERROR "property ${want} missing; properties: ${seen}")
+  endif()
+endforeach()
+if(NOT "${seen}" MATCHES "TIMEOUT=60")
+  message(FATAL_ERROR "TIMEOUT 60 missing; properties: ${seen}")
+endif()
+
+file(REMOVE "${BINARY_DIR}/benchgate/demo.jsonl")
+run("${CMAKE_CTEST_COMMAND}" -L bench --output-on-failure WORKING_DIRECTORY "${BINARY_DIR}")
+if(NOT EXISTS "${BINARY_DIR}/benchgate/demo.jsonl")
+  message(FATAL_ERROR "ctest -L bench did not write benchgate/demo.jsonl:\n${out}")
+endif()
+message(STATUS "bench.demo.run registered and ran as expected")
