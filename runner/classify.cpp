@@ -37,6 +37,18 @@ Row synthesized(const RowRequest& req, RowStatus status, std::string error) {
 
 std::string exit_text(const SpawnResult& o) { return "exited with code " + std::to_string(o.exit_code); }
 
+std::string describe_target(RowKind kind, const std::string& function,
+                            const std::optional<std::uint64_t>& param,
+                            const std::optional<std::uint64_t>& repeat) {
+  std::string where = "'" + function + "' (" + to_string(kind);
+  if (kind == RowKind::parametric) {
+    where += " param=" + (param ? std::to_string(*param) : std::string("none"));
+  } else {
+    where += " repeat_index=" + (repeat ? std::to_string(*repeat) : std::string("none"));
+  }
+  return where + ")";
+}
+
 bool same_target(const RowRequest& req, const Row& row) {
   if (row.kind != req.kind || row.function != req.function) return false;
   return req.kind == RowKind::parametric ? row.param == req.param
@@ -93,8 +105,10 @@ Row classify(const RowRequest& req, const SpawnResult& o) {
   Row row = std::get<Row>(std::move(parsed));
   if (!same_target(req, row)) {
     return synthesized(req, RowStatus::error,
-                       "child wrote a row for '" + row.function + "', not for the requested '" +
-                           req.function + "' at this param/repeat");
+                       "child wrote a row for " + describe_target(row.kind, row.function, row.param,
+                                                                  row.repeat_index) +
+                           ", not for the requested " +
+                           describe_target(req.kind, req.function, req.param, req.repeat_index));
   }
   if (o.exit_code == 0) return row;
   if (row.status != RowStatus::ok) {

@@ -39,15 +39,16 @@ std::vector<BenchmarkInfo> select_benchmarks(const ListDocument& doc,
   std::vector<std::string> all;
   for (const auto& b : doc.benchmarks) all.push_back(b.name);
   for (const auto& name : names) {
-    auto it = std::find_if(doc.benchmarks.begin(), doc.benchmarks.end(),
-                           [&](const BenchmarkInfo& b) { return b.name == name; });
-    if (it == doc.benchmarks.end()) {
+    if (std::find(all.begin(), all.end(), name) == all.end()) {
       throw UsageError("--bench '" + name + "': no such benchmark in " + doc.suite +
                        ". Valid names: " + (all.empty() ? "(none registered)" : join(all)));
     }
-    out.push_back(*it);
   }
-  if (names.empty()) {
+  if (!names.empty()) {
+    for (const auto& b : doc.benchmarks) {  // declaration order, each once
+      if (std::find(names.begin(), names.end(), b.name) != names.end()) out.push_back(b);
+    }
+  } else {
     for (const auto& b : doc.benchmarks) {
       if (b.name.find(filter) != std::string::npos) out.push_back(b);
     }
@@ -167,7 +168,9 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
 
     const bool any_ok = std::any_of(run.rows.begin(), run.rows.end(),
                                     [](const Row& r) { return r.status == RowStatus::ok; });
-    if (!any_ok) {
+    if (run.rows.empty()) {
+      run.problem = "no batch was run (empty schedule or zero repeats)";
+    } else if (!any_ok) {
       const Row& first = run.rows.front();
       run.problem = "no batch succeeded; first failure: " +
                     first.error.value_or(std::string(to_string(first.status)));

@@ -109,9 +109,11 @@ Env capture_env(const std::string& exe_name) {
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) == 0) env.hostname = non_empty(host);
 
-  std::error_code ec;
-  for (fs::path dir = fs::current_path(ec); !ec && !dir.empty(); dir = dir.parent_path()) {
+  std::error_code cwd_error;
+  const fs::path cwd = fs::current_path(cwd_error);
+  for (fs::path dir = cwd; !cwd_error && !dir.empty(); dir = dir.parent_path()) {
     const fs::path dotgit = dir / ".git";
+    std::error_code ec;  // "no such file" is the normal case while walking up
     if (fs::is_directory(dotgit, ec)) {
       env.git_commit = non_empty(read_git_head(dotgit.string()));
       break;

@@ -1,25 +1,22 @@
 // Duration and count formatting.
 #include "benchgate/core/format.hpp"
 
+#include <cmath>
 #include <cstdio>
+#include <iterator>
 
 namespace benchgate {
 
 std::string format_duration(double nanos) {
-  const char* unit = "ns";
-  double v = nanos;
-  if (nanos >= 1e9) {
-    v = nanos / 1e9;
-    unit = "s";
-  } else if (nanos >= 1e6) {
-    v = nanos / 1e6;
-    unit = "ms";
-  } else if (nanos >= 1e3) {
-    v = nanos / 1e3;
-    unit = "µs";
-  }
+  // Choose the unit on the value as printed: 999.9996 ns prints as "1.000 µs", not "1000.000 ns".
+  static constexpr struct {
+    double scale;
+    const char* unit;
+  } kUnits[] = {{1, "ns"}, {1e3, "µs"}, {1e6, "ms"}, {1e9, "s"}};
+  std::size_t u = 0;
+  while (u + 1 < std::size(kUnits) && std::round(nanos / kUnits[u].scale * 1000) >= 1'000'000) ++u;
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.3f %s", v, unit);
+  std::snprintf(buf, sizeof buf, "%.3f %s", nanos / kUnits[u].scale, kUnits[u].unit);
   return buf;
 }
 

@@ -266,6 +266,11 @@ std::variant<T, JsonError> parse_document(std::string_view text, Read read) {
 }  // namespace
 
 std::string write_row(const Row& r) {
+  // Refuse what the reader would reject, so every written line reads back.
+  if (r.function.empty()) throw std::invalid_argument("cannot write a row with an empty function");
+  if (r.per_call_nanos && !(*r.per_call_nanos >= 0)) {
+    throw std::invalid_argument("cannot write a negative or NaN per_call_nanos");
+  }
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   ObjectWriter o(w);

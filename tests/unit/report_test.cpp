@@ -1,0 +1,111 @@
+// Tests runner/report.hpp: progress lines and the text block of a run, built from hand-made
+// rows; only key fragments are checked, never whole tables.
+#include <doctest/doctest.h>
+
+#include <sstream>
+#include <string>
+
+#include "printers.hpp"
+#include "report.hpp"
+
+namespace {
+
+using namespace benchgate;
+
+bool contains(const std::string& s, const std::string& needle) {
+  return s.find(needle) != std::string::npos;
+}
+
+Row parametric_row(std::uint64_t param, double per_call, RowStatus status = RowStatus::ok) {
+  Row r;
+  r.function = "sort.std_sort";
+  r.param = param;
+  r.inner_repeats = 64;
+  r.total_nanos = static_cast<std::uint64_t>(per_call * 64);
+  r.per_call_nanos = per_call;
+  r.status = status;
+  if (status != RowStatus::ok) r.error = "boom";
+  return r;
+}
+
+Row fixed_row(std::uint64_t index, double per_call, RowStatus status = RowStatus::ok) {
+  Row r;
+  r.kind = RowKind::fixed;
+  r.function = "parse_corpus";
+  r.repeat_index = index;
+  r.inner_repeats = 1;
+  r.per_call_nanos = per_call;
+  r.status = status;
+  return r;
+}
+
+std::string render(const BenchmarkRun& run) {
+  std::ostringstream out;
+  render_text(run, out);
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("report: a progress line names the benchmark, the param and the per-call time") {
+  BenchmarkInfo info;
+  info.name = "sort.std_sort";
+  CHECK(progress_line(info, parametric_row(1024, 1500)) ==
+        "sort.std_sort param=1024 ok 1.500 µs/call");
+  CHECK(progress_line(info, parametric_row(8, 0, RowStatus::killed_at_cap)) ==
+        "sort.std_sort param=8 killed_at_cap");
+  BenchmarkInfo fixed;
+  fixed.name = "parse_corpus";
+  fixed.kind = RowKind::fixed;
+  CHECK(progress_line(fixed, fixed_row(2, 2e6)) == "parse_corpus repeat=2 ok 2.000 ms/call");
+}
+
+TEST_CASE("report: a parametric block shows the complexity, rows, statuses and the problem") {
+  BenchmarkRun run;
+  run.info.name = "sort.std_sort";
+  run.info.complexity = "n log n";
+  run.rows = {parametric_row(1024, 1500), parametric_row(2048, 0, RowStatus::error)};
+  run.rows[0].peak_rss_kb = 20'480;
+  run.problem = "something to say";
+  const std::string text = render(run);
+  INFO(text);
+  CHECK(contains(text, "sort.std_sort"));
+  CHECK(contains(text, "n log n"));
+  CHECK(contains(text, "1_024"));
+  CHECK(contains(text, "1.500 µs"));
+  CHECK(contains(text, "×2^6"));
+  CHECK(contains(text, "20_480 kB"));
+  CHECK(contains(text, "[error: boom]"));
+  CHECK(contains(text, "something to say"));
+}
+
+TEST_CASE("report: trials are numbered when there is more than one") {
+  BenchmarkRun run;
+  run.info.name = "f";
+  run.info.config.outer_trials = 3;
+  run.rows = {parametric_row(1, 10), parametric_row(1, 11)};
+  run.rows[1].trial_index = 1;
+  CHECK(contains(render(run), "[trial 2/3]"));
+}
+
+TEST_CASE("report: a fixed block ends with the median, min and max of the ok repeats") {
+  BenchmarkRun run;
+  run.info.name = "parse_corpus";
+  run.info.kind = RowKind::fixed;
+  run.info.fixed_config.repeats = 4;
+  run.rows = {fixed_row(0, 1000), fixed_row(1, 3000), fixed_row(2, 9e9, RowStatus::error),
+              fixed_row(3, 2000)};
+  const std::string text = render(run);
+  INFO(text);
+  CHECK(contains(text, "median: 2.000 µs"));
+  CHECK(contains(text, "min: 1.000 µs"));
+  CHECK(contains(text, "max: 3.000 µs"));
+}
+
+TEST_CASE("report: a fixed block without ok repeats says so") {
+  BenchmarkRun run;
+  run.info.name = "parse_corpus";
+  run.info.kind = RowKind::fixed;
+  run.rows = {fixed_row(0, 0, RowStatus::error)};
+  CHECK(contains(render(run), "no successful repeats"));
+}

@@ -1,0 +1,485 @@
+// Tests benchgate/core/row_json.hpp: the writer/reader contract (everything write_row emits,
+// parse_row reads back equal), the reader's strictness and messages, and result_hash text.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "benchgate/core/row_json.hpp"
+#include "printers.hpp"
+
+namespace {
+
+using namespace benchgate;
+
+constexpr std::uint64_t kMaxU64 = std::numeric_limits<std::uint64_t>::max();
+
+Env full_env() {
+  Env e;
+  e.compiler = "GNU";
+  e.compiler_version = "12.2.0";
+  e.build_type = "RelWithDebInfo";
+  e.benchgate_version = "0.1.0";
+  e.os = "linux";
+  e.arch = "x86_64";
+  e.cpu_model = "Some CPU @ 3.00GHz";
+  e.cpu_cores = 16;
+  e.hostname = "build-01";
+  e.exe_name = "sort_bench";
+  e.git_commit = "0123456789abcdef0123456789abcdef01234567";
+  e.git_dirty = true;
+  e.timestamp_unix_ms = 1'700'000'000'123;
+  e.timestamp_iso = "2023-11-14T22:13:20Z";
+  return e;
+}
+
+// Sets every optional field of the row's kind.
+void fill_optional(Row& r) {
+  r.per_call_nanos = 1929.0140625;
+  r.cache_mode = CacheMode::cold;
+  r.result_hash = 0xdeadbeefcafef00dULL;
+  r.error = "a message with \"quotes\", a \\ backslash,\na newline, a tab\t and UTF-8: µs ×2";
+  r.alloc_bytes = 1'048'576;
+  r.alloc_count = 12;
+  r.peak_rss_kb = 20'480;
+  r.cpu_nanos = 123'000'001;
+  r.env = full_env();
+  r.suite = "sort_bench";
+  r.trial_index = 2;
+  r.part_of_verdict = true;
+  r.below_signal_floor = false;
+}
+
+Row parametric_row() {
+  Row r;
+  r.kind = RowKind::parametric;
+  r.function = "sort.std_sort";
+  r.status = RowStatus::ok;
+  r.total_nanos = 123'456'789;
+  r.param = 1024;
+  r.inner_repeats = 64;
+  return r;
+}
+
+Row fixed_row() {
+  Row r;
+  r.kind = RowKind::fixed;
+  r.function = "parse_corpus";
+  r.status = RowStatus::ok;
+  r.total_nanos = 987'654'321;
+  r.repeat_index = 3;
+  return r;
+}
+
+Row parse_ok(const std::string& line) {
+  auto parsed = parse_row(line);
+  if (auto* e = std::get_if<JsonError>(&parsed)) {
+    FAIL_CHECK("parse_row failed at column " << e->column << ": " << e->message
+                                             << "\n  line: " << line);
+    return Row{};
+  }
+  return std::get<Row>(parsed);
+}
+
+JsonError parse_error(const std::string& line) {
+  auto parsed = parse_row(line);
+  if (!std::holds_alternative<JsonError>(parsed)) {
+    FAIL_CHECK("parse_row accepted: " << line);
+    return JsonError{};
+  }
+  return std::get<JsonError>(parsed);
+}
+
+void check_round_trip(const Row& row) {
+  const std::string line = write_row(row);
+  INFO("line: " << line);
+  CHECK(line.find('\n') == std::string::npos);
+  const Row back = parse_ok(line);
+  CHECK(back == row);
+  CHECK(write_row(back) == line);
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// A valid parametric line with `extra` spliced in before the closing brace.
+std::string line_with(const std::string& extra) {
+  return R"({"schema_version":1,"kind":"parametric","function":"f","param":8,)"
+         R"("inner_repeats":4,"total_nanos":100,"status":"ok")" +
+         extra + "}";
+}
+
+}  // namespace
+
+TEST_CASE("row_json: a parametric row with every optional field set round-trips") {
+  Row r = parametric_row();
+  fill_optional(r);
+  check_round_trip(r);
+}
+
+TEST_CASE("row_json: a parametric row with every optional field null round-trips") {
+  const Row r = parametric_row();
+  check_round_trip(r);
+  const std::string line = write_row(r);
+  // Null is written, never omitted and never 0.
+  for (const char* key : {"per_call_nanos", "cache_mode", "result_hash", "error", "alloc_bytes",
+                          "alloc_count", "peak_rss_kb", "cpu_nanos", "env", "suite", "trial_index",
+                          "part_of_verdict", "below_signal_floor"}) {
+    CHECK_MESSAGE(contains(line, std::string("\"") + key + "\":null"), key);
+  }
+}
+
+TEST_CASE("row_json: a fixed row with every optional field set round-trips") {
+  Row r = fixed_row();
+  r.inner_repeats = 8;  // optional on fixed rows
+  fill_optional(r);
+  check_round_trip(r);
+}
+
+TEST_CASE("row_json: a fixed row with every optional field null round-trips") {
+  const Row r = fixed_row();
+  check_round_trip(r);
+  CHECK(contains(write_row(r), "\"inner_repeats\":null"));
+  CHECK_FALSE(contains(write_row(r), "\"param\""));
+}
+
+TEST_CASE("row_json: every status and both cache modes round-trip") {
+  for (auto status :
+       {RowStatus::ok, RowStatus::timed_out, RowStatus::killed_at_cap, RowStatus::error}) {
+    Row r = parametric_row();
+    r.status = status;
+    r.error = status == RowStatus::ok ? std::nullopt : std::optional<std::string>("why");
+    check_round_trip(r);
+  }
+  for (auto mode : {CacheMode::warm, CacheMode::cold}) {
+    Row r = parametric_row();
+    r.cache_mode = mode;
+    check_round_trip(r);
+  }
+}
+
+TEST_CASE("row_json: extreme integers and awkward doubles round-trip exactly") {
+  Row r = parametric_row();
+  r.total_nanos = kMaxU64;
+  r.param = kMaxU64;
+  r.inner_repeats = kMaxU64;
+  r.alloc_bytes = kMaxU64;
+  r.alloc_count = 0;
+  r.peak_rss_kb = 0;
+  r.cpu_nanos = kMaxU64;
+  r.trial_index = kMaxU64;
+  r.result_hash = kMaxU64;
+  Env e = full_env();
+  e.cpu_cores = std::numeric_limits<std::int64_t>::min();
+  e.timestamp_unix_ms = std::numeric_limits<std::int64_t>::max();
+  r.env = e;
+  for (double d : {0.0, 0.1, 1.0 / 3.0, 123456789.123456789, 1e-300, 5e-324, 1e21,
+                   std::numeric_limits<double>::max()}) {
+    CAPTURE(d);
+    r.per_call_nanos = d;
+    check_round_trip(r);
+  }
+}
+
+TEST_CASE("row_json: strings with escapes, control characters and NUL round-trip") {
+  Row r = parametric_row();
+  r.function = std::string("we\"ird/na\\me\x01\x1f");
+  r.error = std::string("nul\0inside", 10);
+  r.suite = "suite with spaces";
+  check_round_trip(r);
+}
+
+// The contract the schema rests on: write_row either refuses a row (std::invalid_argument) or
+// emits a line that parse_row reads back.
+void check_refused_or_read_back(const Row& r) {
+  std::string line;
+  try {
+    line = write_row(r);
+  } catch (const std::invalid_argument&) {
+    return;
+  }
+  INFO("line: " << line);
+  auto parsed = parse_row(line);
+  if (auto* e = std::get_if<JsonError>(&parsed)) {
+    FAIL_CHECK("write_row emitted a row parse_row rejects: " << e->message);
+  }
+}
+
+TEST_CASE("row_json: write_row refuses or reads back a negative per_call_nanos") {
+  Row r = parametric_row();
+  r.per_call_nanos = -1.0;
+  check_refused_or_read_back(r);
+}
+
+TEST_CASE("row_json: write_row refuses or reads back an empty function name") {
+  Row r = parametric_row();
+  r.function.clear();
+  check_refused_or_read_back(r);
+}
+
+TEST_CASE("row_json: write_env and parse_env round-trip, set and null") {
+  for (const Env& e : {full_env(), Env{}}) {
+    const std::string text = write_env(e);
+    INFO(text);
+    auto parsed = parse_env(text);
+    REQUIRE(std::holds_alternative<Env>(parsed));
+    CHECK(std::get<Env>(parsed) == e);
+  }
+  Env dirty_false = full_env();
+  dirty_false.git_dirty = false;
+  auto parsed = parse_env(write_env(dirty_false));
+  REQUIRE(std::holds_alternative<Env>(parsed));
+  CHECK(std::get<Env>(parsed) == dirty_false);
+}
+
+TEST_CASE("row_json: write_env writes every key, null where unknown") {
+  const std::string text = write_env(Env{});
+  for (const char* key : {"compiler", "compiler_version", "build_type", "benchgate_version", "os",
+                          "arch", "cpu_model", "cpu_cores", "hostname", "exe_name", "git_commit",
+                          "git_dirty", "timestamp_unix_ms", "timestamp_iso"}) {
+    CHECK_MESSAGE(contains(text, std::string("\"") + key + "\":null"), key);
+  }
+}
+
+TEST_CASE("row_json: the writer refuses NaN and infinite per_call_nanos") {
+  Row r = parametric_row();
+  r.per_call_nanos = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_AS(write_row(r), std::invalid_argument);
+  r.per_call_nanos = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_AS(write_row(r), std::invalid_argument);
+  r.per_call_nanos = -std::numeric_limits<double>::infinity();
+  CHECK_THROWS_AS(write_row(r), std::invalid_argument);
+}
+
+TEST_CASE("row_json: the reader rejects schema_version 2, naming it and the supported version") {
+  std::string line = write_row(parametric_row());
+  const std::string v1 = "\"schema_version\":1";
+  REQUIRE(contains(line, v1));
+  line.replace(line.find(v1), v1.size(), "\"schema_version\":2");
+  const JsonError e = parse_error(line);
+  CHECK(contains(e.message, "schema_version 2"));
+  CHECK(contains(e.message, "supported: 1"));
+}
+
+TEST_CASE("row_json: the reader rejects a missing or non-integer schema_version") {
+  CHECK(contains(parse_error(R"({"kind":"parametric","function":"f","param":1,)"
+                             R"("inner_repeats":1,"total_nanos":1,"status":"ok"})")
+                     .message,
+                 "schema_version"));
+  CHECK(contains(parse_error(R"({"schema_version":"1","kind":"parametric","function":"f",)"
+                             R"("param":1,"inner_repeats":1,"total_nanos":1,"status":"ok"})")
+                     .message,
+                 "schema_version"));
+}
+
+TEST_CASE("row_json: the reader rejects a missing required key, naming it") {
+  struct Case {
+    const char* key;
+    std::string line;
+  };
+  const std::vector<Case> cases{
+      {"kind",
+       R"({"schema_version":1,"function":"f","param":1,"inner_repeats":1,"total_nanos":1,"status":"ok"})"},
+      {"function",
+       R"({"schema_version":1,"kind":"parametric","param":1,"inner_repeats":1,"total_nanos":1,"status":"ok"})"},
+      {"status",
+       R"({"schema_version":1,"kind":"parametric","function":"f","param":1,"inner_repeats":1,"total_nanos":1})"},
+      {"total_nanos",
+       R"({"schema_version":1,"kind":"parametric","function":"f","param":1,"inner_repeats":1,"status":"ok"})"},
+      {"param",
+       R"({"schema_version":1,"kind":"parametric","function":"f","inner_repeats":1,"total_nanos":1,"status":"ok"})"},
+      {"inner_repeats",
+       R"({"schema_version":1,"kind":"parametric","function":"f","param":1,"total_nanos":1,"status":"ok"})"},
+      {"repeat_index",
+       R"({"schema_version":1,"kind":"fixed","function":"f","total_nanos":1,"status":"ok"})"},
+      // A required key that is present but null is missing too.
+      {"total_nanos",
+       R"({"schema_version":1,"kind":"parametric","function":"f","param":1,"inner_repeats":1,"total_nanos":null,"status":"ok"})"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.line);
+    const JsonError e = parse_error(c.line);
+    CHECK(contains(e.message, std::string("'") + c.key + "'"));
+    CHECK(contains(e.message, "missing"));
+  }
+}
+
+TEST_CASE("row_json: the reader rejects a known key of the wrong type, naming the key") {
+  struct Case {
+    const char* key;
+    std::string extra;
+  };
+  const std::vector<Case> cases{
+      {"per_call_nanos", R"(,"per_call_nanos":"fast")"},
+      {"per_call_nanos", R"(,"per_call_nanos":-5)"},
+      {"alloc_bytes", R"(,"alloc_bytes":-1)"},
+      {"alloc_count", R"(,"alloc_count":1.5)"},
+      {"peak_rss_kb", R"(,"peak_rss_kb":"1024")"},
+      {"cpu_nanos", R"(,"cpu_nanos":true)"},
+      {"error", R"(,"error":42)"},
+      {"suite", R"(,"suite":["a"])"},
+      {"trial_index", R"(,"trial_index":{})"},
+      {"part_of_verdict", R"(,"part_of_verdict":1)"},
+      {"below_signal_floor", R"(,"below_signal_floor":"yes")"},
+      {"cache_mode", R"(,"cache_mode":"lukewarm")"},
+      {"cache_mode", R"(,"cache_mode":0)"},
+      {"result_hash", R"(,"result_hash":"deadbeef")"},
+      {"result_hash", R"(,"result_hash":12)"},
+      {"env", R"(,"env":"linux")"},
+      // Keys inside env are named with their path.
+      {"env.cpu_cores", R"(,"env":{"cpu_cores":"many"})"},
+      {"env.git_dirty", R"(,"env":{"git_dirty":"no"})"},
+      {"env.os", R"(,"env":{"os":7})"},
+  };
+  for (const auto& c : cases) {
+    const std::string line = line_with(c.extra);
+    CAPTURE(line);
+    const JsonError e = parse_error(line);
+    CHECK(contains(e.message, std::string("'") + c.key + "'"));
+  }
+  // Required keys with the wrong type are named too.
+  CHECK(
+      contains(parse_error(R"({"schema_version":1,"kind":"parametric","function":"f","param":"8",)"
+                           R"("inner_repeats":4,"total_nanos":100,"status":"ok"})")
+                   .message,
+               "'param'"));
+  CHECK(contains(parse_error(R"({"schema_version":1,"kind":"parametric","function":7,"param":8,)"
+                             R"("inner_repeats":4,"total_nanos":100,"status":"ok"})")
+                     .message,
+                 "'function'"));
+  CHECK(contains(parse_error(R"({"schema_version":1,"kind":"other","function":"f","param":8,)"
+                             R"("inner_repeats":4,"total_nanos":100,"status":"ok"})")
+                     .message,
+                 "'kind'"));
+}
+
+TEST_CASE("row_json: the reader ignores unknown keys") {
+  const Row r = parse_ok(line_with(R"(,"future_metric":{"nested":[1,2,3]},"note":"hi")"));
+  CHECK(r.function == "f");
+  CHECK(r.param == 8u);
+  CHECK(r.inner_repeats == 4u);
+  CHECK(r.total_nanos == 100u);
+  CHECK(r.status == RowStatus::ok);
+}
+
+TEST_CASE("row_json: absent optional keys read as null") {
+  const Row r = parse_ok(line_with(""));
+  Row expected;
+  expected.kind = RowKind::parametric;
+  expected.function = "f";
+  expected.status = RowStatus::ok;
+  expected.total_nanos = 100;
+  expected.param = 8;
+  expected.inner_repeats = 4;
+  CHECK(r == expected);
+  const Row f = parse_ok(
+      R"({"schema_version":1,"kind":"fixed","function":"g","repeat_index":0,"total_nanos":5,"status":"ok"})");
+  CHECK(f.kind == RowKind::fixed);
+  CHECK(f.repeat_index == 0u);
+  CHECK_FALSE(f.inner_repeats.has_value());
+  CHECK_FALSE(f.param.has_value());
+  CHECK_FALSE(f.env.has_value());
+}
+
+TEST_CASE("row_json: an env object with keys missing reads them as null") {
+  const Row r = parse_ok(line_with(R"(,"env":{"os":"linux"})"));
+  REQUIRE(r.env.has_value());
+  Env expected;
+  expected.os = "linux";
+  CHECK(*r.env == expected);
+}
+
+TEST_CASE("row_json: an unknown status reads as error with the status in the message") {
+  std::string line = line_with(R"(,"error":null)");
+  line.replace(line.find("\"status\":\"ok\""), 13, "\"status\":\"paused\"");
+  const Row r = parse_ok(line);
+  CHECK(r.status == RowStatus::error);
+  REQUIRE(r.error.has_value());
+  CHECK(contains(*r.error, "unknown status: paused"));
+}
+
+TEST_CASE("row_json: the reader rejects trailing junk after the object") {
+  const std::string row = write_row(parametric_row());
+  SUBCASE("a word") {
+    const std::string line = row + " x";
+    const JsonError e = parse_error(line);
+    CHECK(e.column == line.size());  // the 'x'
+  }
+  SUBCASE("a second object") {
+    parse_error(row + row);
+  }
+  SUBCASE("trailing whitespace is fine") {
+    parse_ok(row + "  \t");
+  }
+}
+
+TEST_CASE("row_json: a syntax error reports the 1-based column of the offending character") {
+  const std::string line = R"({"schema_version": 1, oops})";
+  const JsonError e = parse_error(line);
+  CHECK(e.column == line.find("oops") + 1);
+  CHECK_FALSE(e.message.empty());
+  const std::string truncated = R"({"schema_version":1,"kind":)";
+  CHECK(parse_error(truncated).column == truncated.size() + 1);
+}
+
+TEST_CASE("row_json: non-object documents and empty input are errors") {
+  for (const std::string line : {"", "   ", "[]", "42", "null", "\"row\""}) {
+    CAPTURE(line);
+    parse_error(line);
+  }
+}
+
+TEST_CASE("row_json: a line nested 100000 deep is an error, not a crash") {
+  const std::size_t depth = 100'000;
+  SUBCASE("unclosed arrays") {
+    parse_error(std::string(depth, '['));
+  }
+  SUBCASE("closed arrays") {
+    parse_error(std::string(depth, '[') + std::string(depth, ']'));
+  }
+  SUBCASE("objects") {
+    std::string line;
+    for (std::size_t i = 0; i < depth; ++i) line += "{\"a\":";
+    line += "1";
+    line += std::string(depth, '}');
+    parse_error(line);
+  }
+  SUBCASE("inside env") {
+    parse_error(line_with(",\"env\":" + std::string(depth, '[') + std::string(depth, ']')));
+  }
+}
+
+TEST_CASE("row_json: format_hash writes 0x and lowercase hex without padding") {
+  CHECK(format_hash(0) == "0x0");
+  CHECK(format_hash(1) == "0x1");
+  CHECK(format_hash(0xabcdef) == "0xabcdef");
+  CHECK(format_hash(0x0000000000001000ULL) == "0x1000");
+  CHECK(format_hash(kMaxU64) == "0xffffffffffffffff");
+}
+
+TEST_CASE("row_json: parse_hash accepts 1-16 hex digits after 0x or 0X") {
+  CHECK(parse_hash("0x0") == std::optional<std::uint64_t>(0));
+  CHECK(parse_hash("0xffffffffffffffff") == std::optional<std::uint64_t>(kMaxU64));
+  CHECK(parse_hash("0XFFFFFFFFFFFFFFFF") == std::optional<std::uint64_t>(kMaxU64));
+  CHECK(parse_hash("0xDeadBeef") == std::optional<std::uint64_t>(0xdeadbeefULL));
+  CHECK(parse_hash("0x0000000000000001") == std::optional<std::uint64_t>(1));
+  for (std::uint64_t h :
+       {std::uint64_t{0}, std::uint64_t{42}, std::uint64_t{0x8000000000000000ULL}, kMaxU64}) {
+    CHECK(parse_hash(format_hash(h)) == std::optional<std::uint64_t>(h));
+  }
+}
+
+TEST_CASE("row_json: parse_hash rejects malformed hashes") {
+  for (const char* bad : {"", "0", "0x", "x1", "1x1", "0y1", "0x1g", "0x-1", " 0x1", "0x1 ",
+                          "0x00000000000000001",  // 17 digits, even though the value fits
+                          "0x1ffffffffffffffff",  // 17 digits, too big
+                          "deadbeef"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parse_hash(bad).has_value());
+  }
+}

@@ -1,0 +1,564 @@
+// Tests runner/run.hpp: ladders, trials, fixed repeats and warmup, the child argv, selection and
+// overrides, driven by a scripted Executor that answers from the argv it is given and records it.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "benchgate/core/row_json.hpp"
+#include "printers.hpp"
+#include "run.hpp"
+#include "spawn.hpp"
+
+namespace {
+
+using namespace benchgate;
+using U = std::vector<std::uint64_t>;
+using Argv = std::vector<std::string>;
+
+// What a child was asked to do, read back from its argv.
+struct ChildArgs {
+  std::string bench;
+  bool fixed = false;
+  std::uint64_t which = 0;  // --param or --repeat-index
+  int attempt = 0;          // how many children ran for this (bench, which) before this one
+};
+
+enum class Act { ok, error_row, crash, hang };
+
+// Answers each child per a script, with a row written by write_row for exactly what the argv
+// asked for. Records every request.
+class ScriptedExecutor final : public Executor {
+ public:
+  using Script = std::function<Act(const ChildArgs&)>;
+  explicit ScriptedExecutor(Script script) : script_(std::move(script)) {}
+
+  SpawnResult run(const SpawnRequest& request) override {
+    requests.push_back(request);
+    ChildArgs a = parse(request.argv);
+    a.attempt = attempts_[{a.bench, a.which}]++;
+    const Act act = script_(a);
+    SpawnResult o;
+    o.started = true;
+    o.exited = true;
+    Row r;
+    r.kind = a.fixed ? RowKind::fixed : RowKind::parametric;
+    r.function = a.bench;
+    r.total_nanos = 1000 * (a.which + 1);
+    r.inner_repeats = 8;
+    if (a.fixed) {
+      r.repeat_index = a.which;
+    } else {
+      r.param = a.which;
+    }
+    switch (act) {
+      case Act::ok: o.result = write_row(r) + "\n"; break;
+      case Act::error_row:
+        r.status = RowStatus::error;
+        r.error = "child error at " + std::to_string(a.which);
+        o.result = write_row(r) + "\n";
+        o.exit_code = 1;
+        break;
+      case Act::crash:
+        o.exited = false;
+        o.term_signal = SIGSEGV;
+        break;
+      case Act::hang:
+        o.exited = false;
+        o.term_signal = SIGTERM;
+        o.killed_at_cap = true;
+        break;
+    }
+    return o;
+  }
+
+  std::vector<Argv> argvs() const {
+    std::vector<Argv> out;
+    for (const auto& r : requests) out.push_back(r.argv);
+    return out;
+  }
+  // The --param / --repeat-index of every child, in order.
+  U whiches() const {
+    U out;
+    for (const auto& r : requests) out.push_back(parse(r.argv).which);
+    return out;
+  }
+
+  std::vector<SpawnRequest> requests;
+
+ private:
+  static ChildArgs parse(const Argv& argv) {
+    ChildArgs a;
+    for (std::size_t i = 1; i < argv.size(); ++i) {
+      const std::string& flag = argv[i];
+      const bool has_value = i + 1 < argv.size();
+      if (flag == "--bench" && has_value)
+        a.bench = argv[++i];
+      else if ((flag == "--param" || flag == "--repeat-index") && has_value) {
+        a.which = std::stoull(argv[++i]);
+      } else if (flag == "--fixed") {
+        a.fixed = true;
+      }
+    }
+    return a;
+  }
+
+  Script script_;
+  std::map<std::pair<std::string, std::uint64_t>, int> attempts_;
+};
+
+BenchmarkInfo parametric(const std::string& name, std::uint64_t lo, std::uint64_t hi) {
+  BenchmarkInfo b;
+  b.name = name;
+  b.kind = RowKind::parametric;
+  b.complexity = "n";
+  b.config.param_floor = lo;
+  b.config.param_ceiling = hi;
+  b.config.max_seconds_per_call = 1.5;
+  b.config.kill_grace_ms = 100;
+  b.config.target_inner_nanos = 1'000'000;
+  return b;
+}
+
+BenchmarkInfo fixed(const std::string& name, std::uint64_t repeats, bool warmup) {
+  BenchmarkInfo b;
+  b.name = name;
+  b.kind = RowKind::fixed;
+  b.fixed_config.repeats = repeats;
+  b.fixed_config.warmup = warmup;
+  b.fixed_config.min_total_seconds = 0.25;
+  b.fixed_config.max_seconds_per_call = 12;
+  b.fixed_config.kill_grace_ms = 250;
+  return b;
+}
+
+Env run_env() {
+  Env e;
+  e.os = "linux";
+  e.hostname = "ci-runner";
+  e.git_commit = "0123456789abcdef0123456789abcdef01234567";
+  return e;
+}
+
+U params_of(const std::vector<Row>& rows) {
+  U out;
+  for (const auto& r : rows)
+    out.push_back(r.kind == RowKind::parametric ? *r.param : *r.repeat_index);
+  return out;
+}
+
+std::vector<RowStatus> statuses_of(const std::vector<Row>& rows) {
+  std::vector<RowStatus> out;
+  for (const auto& r : rows) out.push_back(r.status);
+  return out;
+}
+
+U trials_of(const std::vector<Row>& rows) {
+  U out;
+  for (const auto& r : rows) out.push_back(r.trial_index.value_or(999));
+  return out;
+}
+
+bool contains(const std::string& s, const std::string& needle) {
+  return s.find(needle) != std::string::npos;
+}
+
+std::vector<std::string> names_of(const std::vector<BenchmarkInfo>& infos) {
+  std::vector<std::string> out;
+  for (const auto& b : infos) out.push_back(b.name);
+  return out;
+}
+
+ListDocument three_benchmarks() {
+  return ListDocument{"demo_bench",
+                      {parametric("sort.std_sort", 0, 16), fixed("parse_corpus", 3, true),
+                       parametric("sort.insertion", 0, 16)}};
+}
+
+std::string usage_error(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  FAIL("no UsageError");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("run: the ladder stops at the first rung where no trial is ok, keeping that rung") {
+  ScriptedExecutor ex([](const ChildArgs& a) { return a.which >= 8 ? Act::crash : Act::ok; });
+  const RunOutput out =
+      run_benchmarks(ex, "./bench", "demo_bench", {parametric("f", 0, 64)}, run_env());
+  CHECK(ex.whiches() == U{0, 1, 2, 4, 8});
+  REQUIRE(out.runs.size() == 1);
+  const BenchmarkRun& run = out.runs[0];
+  CHECK(params_of(run.rows) == U{0, 1, 2, 4, 8});
+  CHECK(statuses_of(run.rows) == std::vector<RowStatus>{RowStatus::ok, RowStatus::ok, RowStatus::ok,
+                                                        RowStatus::ok, RowStatus::error});
+  CHECK(contains(run.rows.back().error.value_or(""), "SIGSEGV"));
+  CHECK(run.usable());
+  CHECK_FALSE(run.problem.has_value());
+}
+
+TEST_CASE("run: a full ladder walks floor to ceiling") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {parametric("f", 3, 48)}, run_env());
+  CHECK(ex.whiches() == U{3, 6, 12, 24, 48});
+  CHECK(params_of(out.runs.at(0).rows) == U{3, 6, 12, 24, 48});
+}
+
+TEST_CASE("run: a rung killed at the cap ends the ladder with a killed_at_cap row") {
+  ScriptedExecutor ex([](const ChildArgs& a) { return a.which == 4 ? Act::hang : Act::ok; });
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {parametric("f", 0, 64)}, run_env());
+  CHECK(params_of(out.runs.at(0).rows) == U{0, 1, 2, 4});
+  CHECK(out.runs.at(0).rows.back().status == RowStatus::killed_at_cap);
+}
+
+TEST_CASE("run: outer_trials = 3 runs all three trials even when the first fails") {
+  BenchmarkInfo b = parametric("f", 0, 64);
+  b.config.outer_trials = 3;
+  // Param 0: the first trial crashes. Param 4: only the last trial is ok. Param 16: all fail.
+  ScriptedExecutor ex([](const ChildArgs& a) {
+    if (a.which == 0) return a.attempt == 0 ? Act::crash : Act::ok;
+    if (a.which == 4) return a.attempt == 2 ? Act::ok : Act::error_row;
+    if (a.which >= 16) return Act::crash;
+    return Act::ok;
+  });
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {b}, run_env());
+  const auto& rows = out.runs.at(0).rows;
+  CHECK(ex.whiches() == U{0, 0, 0, 1, 1, 1, 2, 2, 2, 4, 4, 4, 8, 8, 8, 16, 16, 16});
+  CHECK(params_of(rows) == ex.whiches());
+  CHECK(trials_of(rows) == U{0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2});
+  CHECK(rows[0].status == RowStatus::error);
+  CHECK(rows[1].status == RowStatus::ok);
+  CHECK(rows[9].status == RowStatus::error);
+  CHECK(rows[10].status == RowStatus::error);
+  CHECK(rows[11].status == RowStatus::ok);
+  for (std::size_t i = 15; i < 18; ++i) CHECK(rows[i].status == RowStatus::error);
+  CHECK(out.runs.at(0).usable());
+}
+
+TEST_CASE("run: every row carries suite, trial_index and the run's env") {
+  BenchmarkInfo b = parametric("f", 0, 4);
+  b.config.outer_trials = 2;
+  ScriptedExecutor ex([](const ChildArgs& a) { return a.which == 2 ? Act::crash : Act::ok; });
+  const RunOutput out =
+      run_benchmarks(ex, "./bench", "demo_bench", {b, fixed("g", 2, false)}, run_env());
+  CHECK(out.suite == "demo_bench");
+  REQUIRE(out.runs.size() == 2);
+  for (const auto& run : out.runs) {
+    REQUIRE_FALSE(run.rows.empty());
+    for (const Row& r : run.rows) {
+      CHECK(r.suite == std::optional<std::string>("demo_bench"));
+      CHECK(r.trial_index.has_value());
+      CHECK(r.env == std::optional<Env>(run_env()));
+    }
+  }
+  CHECK(trials_of(out.runs[0].rows) == U{0, 1, 0, 1, 0, 1});
+  CHECK(trials_of(out.runs[1].rows) == U{0, 0});
+}
+
+TEST_CASE("run: a fixed benchmark runs one discarded warmup child, then repeats 0..n-1") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {fixed("g", 4, true)}, run_env());
+  CHECK(ex.requests.size() == 5);
+  CHECK(ex.whiches() == U{0, 0, 1, 2, 3});
+  for (const auto& argv : ex.argvs())
+    CHECK(std::find(argv.begin(), argv.end(), "--fixed") != argv.end());
+  const auto& rows = out.runs.at(0).rows;
+  CHECK(params_of(rows) == U{0, 1, 2, 3});
+  for (const Row& r : rows) {
+    CHECK(r.kind == RowKind::fixed);
+    CHECK(r.status == RowStatus::ok);
+  }
+}
+
+TEST_CASE("run: a failed warmup child is not kept") {
+  // The first child for repeat 0 is the warmup.
+  ScriptedExecutor ex(
+      [](const ChildArgs& a) { return a.which == 0 && a.attempt == 0 ? Act::crash : Act::ok; });
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {fixed("g", 2, true)}, run_env());
+  CHECK(ex.requests.size() == 3);
+  CHECK(statuses_of(out.runs.at(0).rows) == std::vector<RowStatus>{RowStatus::ok, RowStatus::ok});
+  CHECK(out.runs.at(0).usable());
+}
+
+TEST_CASE("run: a fixed benchmark without warmup runs exactly the measured repeats") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {fixed("g", 3, false)}, run_env());
+  CHECK(ex.whiches() == U{0, 1, 2});
+  CHECK(params_of(out.runs.at(0).rows) == U{0, 1, 2});
+}
+
+TEST_CASE("run: a fixed benchmark runs every repeat even after a failure") {
+  ScriptedExecutor ex([](const ChildArgs& a) { return a.which == 1 ? Act::error_row : Act::ok; });
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {fixed("g", 3, false)}, run_env());
+  CHECK(statuses_of(out.runs.at(0).rows) ==
+        std::vector<RowStatus>{RowStatus::ok, RowStatus::error, RowStatus::ok});
+}
+
+TEST_CASE("run: a custom schedule walks the declared params in order") {
+  BenchmarkInfo b = parametric("f", 0, 16);
+  b.config.param_schedule = ParamSchedule::custom({5, 3, 100, 7});
+  SUBCASE("all ok") {
+    ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+    const RunOutput out = run_benchmarks(ex, "./bench", "s", {b}, run_env());
+    CHECK(ex.whiches() == U{5, 3, 100, 7});
+    CHECK(params_of(out.runs.at(0).rows) == U{5, 3, 100, 7});
+  }
+  SUBCASE("stops at the first failed param") {
+    ScriptedExecutor ex([](const ChildArgs& a) { return a.which == 100 ? Act::crash : Act::ok; });
+    const RunOutput out = run_benchmarks(ex, "./bench", "s", {b}, run_env());
+    CHECK(ex.whiches() == U{5, 3, 100});
+  }
+}
+
+TEST_CASE("run: benchmarks run one after another in the order given") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  const RunOutput out = run_benchmarks(
+      ex, "./bench", "s", {parametric("b", 0, 1), fixed("a", 1, false), parametric("c", 0, 0)},
+      run_env());
+  REQUIRE(out.runs.size() == 3);
+  CHECK(out.runs[0].info.name == "b");
+  CHECK(out.runs[1].info.name == "a");
+  CHECK(out.runs[2].info.name == "c");
+  std::vector<std::string> benches;
+  for (const auto& argv : ex.argvs()) benches.push_back(argv.at(3));
+  CHECK(benches == std::vector<std::string>{"b", "b", "a", "c", "c"});
+}
+
+TEST_CASE("run: the problem is set when no row is ok") {
+  SUBCASE("a parametric benchmark whose first rung fails") {
+    BenchmarkInfo b = parametric("f", 0, 64);
+    b.config.outer_trials = 2;
+    ScriptedExecutor ex([](const ChildArgs&) { return Act::error_row; });
+    const RunOutput out = run_benchmarks(ex, "./bench", "s", {b}, run_env());
+    const BenchmarkRun& run = out.runs.at(0);
+    CHECK(params_of(run.rows) == U{0, 0});
+    CHECK_FALSE(run.usable());
+    REQUIRE(run.problem.has_value());
+    CHECK(contains(*run.problem, "child error at 0"));
+  }
+  SUBCASE("a fixed benchmark whose every repeat fails") {
+    ScriptedExecutor ex([](const ChildArgs&) { return Act::crash; });
+    const RunOutput out = run_benchmarks(ex, "./bench", "s", {fixed("g", 2, true)}, run_env());
+    CHECK(out.runs.at(0).rows.size() == 2);
+    REQUIRE(out.runs.at(0).problem.has_value());
+    CHECK(contains(*out.runs.at(0).problem, "SIGSEGV"));
+  }
+  SUBCASE("one ok row is enough") {
+    ScriptedExecutor ex([](const ChildArgs& a) { return a.which == 2 ? Act::ok : Act::crash; });
+    const RunOutput out = run_benchmarks(ex, "./bench", "s", {fixed("g", 3, false)}, run_env());
+    CHECK(out.runs.at(0).usable());
+  }
+}
+
+TEST_CASE("run: the observer sees every measured row in order") {
+  ScriptedExecutor ex([](const ChildArgs& a) { return a.which == 4 ? Act::crash : Act::ok; });
+  std::vector<std::pair<std::string, std::uint64_t>> seen;
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {parametric("f", 0, 64)}, run_env(),
+                                       [&](const BenchmarkInfo& info, const Row& row, bool warmup) {
+                                         CHECK_FALSE(warmup);
+                                         seen.emplace_back(info.name, row.param.value_or(999));
+                                       });
+  CHECK(seen ==
+        std::vector<std::pair<std::string, std::uint64_t>>{{"f", 0}, {"f", 1}, {"f", 2}, {"f", 4}});
+}
+
+TEST_CASE("run: the observer is told which batch was the discarded fixed warmup") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  std::vector<std::pair<std::uint64_t, bool>> seen;
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {fixed("g", 2, true)}, run_env(),
+                                       [&](const BenchmarkInfo&, const Row& row, bool warmup) {
+                                         seen.emplace_back(row.repeat_index.value_or(999), warmup);
+                                       });
+  CHECK(seen == std::vector<std::pair<std::uint64_t, bool>>{{0, true}, {0, false}, {1, false}});
+  CHECK(out.runs.at(0).rows.size() == 2);
+}
+
+TEST_CASE("run: each child gets the cap as SIGTERM deadline and cap + grace as SIGKILL deadline") {
+  using std::chrono::milliseconds;
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  (void)run_benchmarks(ex, "./bench", "s", {parametric("f", 0, 0), fixed("g", 1, false)},
+                       run_env());
+  REQUIRE(ex.requests.size() == 3);
+  CHECK(ex.requests[0].term_after == milliseconds(1500));
+  CHECK(ex.requests[0].kill_after == milliseconds(1600));
+  CHECK(ex.requests[2].term_after == milliseconds(12'000));
+  CHECK(ex.requests[2].kill_after == milliseconds(12'250));
+}
+
+TEST_CASE("run: child_argv carries the wire-protocol flags of a parametric batch") {
+  BenchmarkInfo b = parametric("sort.std_sort", 0, 16);
+  b.config.cache_mode = CacheMode::cold;
+  const std::string env_json = write_env(run_env());
+  CHECK(child_argv("./sort_bench", b, 1024, env_json) ==
+        Argv{"./sort_bench", "--benchgate-child", "--bench", "sort.std_sort", "--param", "1024",
+             "--cache-mode", "cold", "--target-nanos", "1000000", "--result-fd", "3", "--env-json",
+             env_json});
+}
+
+TEST_CASE("run: child_argv carries the wire-protocol flags of a fixed batch") {
+  const BenchmarkInfo b = fixed("parse_corpus", 3, true);
+  CHECK(child_argv("/abs/bench", b, 2, "{}") ==
+        Argv{"/abs/bench", "--benchgate-child", "--bench", "parse_corpus", "--fixed",
+             "--repeat-index", "2", "--cache-mode", "warm", "--target-nanos", "250000000",
+             "--result-fd", "3", "--env-json", "{}"});
+}
+
+TEST_CASE("run: run_benchmarks passes the exe, the declared cache mode and the env to each child") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  BenchmarkInfo b = parametric("f", 0, 1);
+  b.config.cache_mode = CacheMode::cold;
+  (void)run_benchmarks(ex, "./build/sort_bench", "s", {b}, run_env());
+  const std::string env_json = write_env(run_env());
+  for (const Argv& argv : ex.argvs()) {
+    REQUIRE(argv.size() >= 4);
+    CHECK(argv[0] == "./build/sort_bench");
+    CHECK(argv[1] == "--benchgate-child");
+    CHECK(argv == child_argv("./build/sort_bench", b, std::stoull(argv[5]), env_json));
+    auto parsed = parse_env(argv.back());
+    REQUIRE(std::holds_alternative<Env>(parsed));
+    CHECK(std::get<Env>(parsed) == run_env());
+  }
+}
+
+TEST_CASE("run: select_benchmarks with no names and no filter keeps all in declaration order") {
+  CHECK(names_of(select_benchmarks(three_benchmarks(), {}, "")) ==
+        std::vector<std::string>{"sort.std_sort", "parse_corpus", "sort.insertion"});
+}
+
+TEST_CASE("run: select_benchmarks by name keeps declaration order") {
+  CHECK(names_of(select_benchmarks(three_benchmarks(), {"sort.insertion", "sort.std_sort"}, "")) ==
+        std::vector<std::string>{"sort.std_sort", "sort.insertion"});
+  CHECK(names_of(select_benchmarks(three_benchmarks(), {"parse_corpus"}, "")) ==
+        std::vector<std::string>{"parse_corpus"});
+}
+
+TEST_CASE("run: select_benchmarks rejects an unknown name, naming it and the valid names") {
+  const std::string what = usage_error([] {
+    (void)select_benchmarks(three_benchmarks(), {"sort.std_sort", "srot"}, "");
+  });
+  CHECK(contains(what, "'srot'"));
+  CHECK(contains(what, "sort.std_sort"));
+  CHECK(contains(what, "parse_corpus"));
+  CHECK(contains(what, "sort.insertion"));
+}
+
+TEST_CASE("run: select_benchmarks filters by substring in declaration order") {
+  CHECK(names_of(select_benchmarks(three_benchmarks(), {}, "sort.")) ==
+        std::vector<std::string>{"sort.std_sort", "sort.insertion"});
+  CHECK(names_of(select_benchmarks(three_benchmarks(), {}, "corp")) ==
+        std::vector<std::string>{"parse_corpus"});
+}
+
+TEST_CASE("run: a filter that matches nothing is a usage error listing the names") {
+  const std::string what =
+      usage_error([] { (void)select_benchmarks(three_benchmarks(), {}, "zzz"); });
+  CHECK(contains(what, "zzz"));
+  CHECK(contains(what, "sort.std_sort"));
+}
+
+TEST_CASE("run: apply_overrides applies each override to a parametric benchmark") {
+  BenchmarkInfo b = parametric("f", 0, 16);
+  Overrides o;
+  o.max_seconds_per_call = 3.5;
+  o.kill_grace_ms = 500;
+  o.target_inner_nanos = 2'000'000;
+  o.param_floor = 4;
+  o.param_ceiling = 256;
+  o.outer_trials = 5;
+  o.cache_mode = CacheMode::cold;
+  apply_overrides(b, o);
+  CHECK(b.config.max_seconds_per_call == 3.5);
+  CHECK(b.config.kill_grace_ms == 500);
+  CHECK(b.config.target_inner_nanos == 2'000'000);
+  CHECK(b.config.param_floor == 4);
+  CHECK(b.config.param_ceiling == 256);
+  CHECK(b.config.outer_trials == 5);
+  CHECK(b.config.cache_mode == CacheMode::cold);
+}
+
+TEST_CASE("run: apply_overrides with no overrides keeps the declared config") {
+  BenchmarkInfo b = parametric("f", 2, 16);
+  apply_overrides(b, Overrides{});
+  CHECK(b.config.param_floor == 2);
+  CHECK(b.config.param_ceiling == 16);
+  CHECK(b.config.max_seconds_per_call == 1.5);
+  BenchmarkInfo f = fixed("g", 3, true);
+  apply_overrides(f, Overrides{});
+  CHECK(f.fixed_config.repeats == 3);
+}
+
+TEST_CASE("run: apply_overrides applies the overrides that concern a fixed benchmark") {
+  BenchmarkInfo b = fixed("g", 3, true);
+  Overrides o;
+  o.max_seconds_per_call = 30;
+  o.kill_grace_ms = 7;
+  o.repeats = 11;
+  o.param_ceiling = 8;  // parametric only: ignored
+  apply_overrides(b, o);
+  CHECK(b.fixed_config.max_seconds_per_call == 30);
+  CHECK(b.fixed_config.kill_grace_ms == 7);
+  CHECK(b.fixed_config.repeats == 11);
+}
+
+TEST_CASE("run: apply_overrides throws UsageError with the validation message") {
+  SUBCASE("a negative cap") {
+    BenchmarkInfo b = parametric("f", 0, 16);
+    Overrides o;
+    o.max_seconds_per_call = -1;
+    const std::string what = usage_error([&] { apply_overrides(b, o); });
+    CHECK(contains(what, "f: BenchmarkConfig.max_seconds_per_call"));
+    CHECK(contains(what, "got -1"));
+  }
+  SUBCASE("a floor above the ceiling") {
+    BenchmarkInfo b = parametric("f", 0, 16);
+    Overrides o;
+    o.param_floor = 32;
+    const std::string what = usage_error([&] { apply_overrides(b, o); });
+    CHECK(contains(what, "BenchmarkConfig.param_floor"));
+    CHECK(contains(what, "got 32"));
+  }
+  SUBCASE("zero outer trials and zero target, both reported") {
+    BenchmarkInfo b = parametric("f", 0, 16);
+    Overrides o;
+    o.outer_trials = 0;
+    o.target_inner_nanos = 0;
+    const std::string what = usage_error([&] { apply_overrides(b, o); });
+    CHECK(contains(what, "BenchmarkConfig.outer_trials"));
+    CHECK(contains(what, "BenchmarkConfig.target_inner_nanos"));
+  }
+  SUBCASE("zero repeats of a fixed benchmark") {
+    BenchmarkInfo b = fixed("g", 3, true);
+    Overrides o;
+    o.repeats = 0;
+    const std::string what = usage_error([&] { apply_overrides(b, o); });
+    CHECK(contains(what, "g: FixedBenchmarkConfig.repeats"));
+    CHECK(contains(what, "got 0"));
+  }
+  SUBCASE("a fixed cap below min_total_seconds") {
+    BenchmarkInfo b = fixed("g", 3, true);
+    Overrides o;
+    o.max_seconds_per_call = 0.1;  // min_total_seconds is 0.25
+    const std::string what = usage_error([&] { apply_overrides(b, o); });
+    CHECK(contains(what, "FixedBenchmarkConfig.min_total_seconds"));
+  }
+}
+
+TEST_CASE("run: apply_overrides rejects a schedule this runner cannot walk") {
+  BenchmarkInfo b = parametric("f", 0, 16);
+  b.config.param_schedule = ParamSchedule::linear(8);
+  const std::string what = usage_error([&] { apply_overrides(b, Overrides{}); });
+  CHECK(contains(what, "linear"));
+  CHECK(contains(what, "param_schedule"));
+}
