@@ -14,7 +14,12 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
         [LIBRARIES <library>...]
         [RUNNER_ARGS <arg>...]
         [OUTPUT <file>]
-        [TIMEOUT <seconds>])
+        [TIMEOUT <seconds>]
+        [BASELINE <file>]
+        [TIME_THRESHOLD <percent>]
+        [RSS_THRESHOLD <percent>]
+        [CONFIRM <count>]
+        [COMPARE_ARGS <arg>...])
 
   ``add_benchmark()`` is the same command under a shorter name; it is defined only when no
   command of that name exists yet (otherwise an AUTHOR_WARNING says so and only
@@ -45,9 +50,36 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
     One value, optional, default 900. CTest's TIMEOUT for the run test: a positive integer.
     Each batch is already capped by ``max_seconds_per_call``; this bounds the whole ladder.
 
+  ``BASELINE <file>``
+    One value, optional. The committed rows the gate compares with. Default:
+    ``${CMAKE_CURRENT_SOURCE_DIR}/baselines/<name>.jsonl``; a relative path is relative to
+    ``CMAKE_CURRENT_SOURCE_DIR``. Until the file exists the compare test is skipped (exit
+    code 77). Stored in the target property ``BENCHGATE_BASELINE``.
+
+  ``TIME_THRESHOLD <percent>``
+    One value, optional, default ``10%``. Written ``10%`` or ``0.1``. A key regresses in time
+    when its median per-call time grows by more than this (and the U test agrees when the
+    samples allow one; see docs/compare.md).
+
+  ``RSS_THRESHOLD <percent>``
+    One value, optional, default ``5%``. The same for the median peak RSS.
+
+  ``CONFIRM <count>``
+    One value, optional, default 1. How many times a time regression is measured again in
+    fresh children before the test fails; it fails only if every rerun reproduces it. 0
+    turns confirmation off.
+
+  ``COMPARE_ARGS <arg>...``
+    List, optional. Extra arguments for ``benchgate-compare`` (e.g. ``--min-time-delta 50``,
+    ``--alloc-threshold 1%``, ``--fail-on-hash-change``; see docs/cli.md).
+
   The run test ``bench.<name>.run`` has the label ``bench`` and ``RUN_SERIAL`` (measurements
   should not compete for the CPU), and the fixture ``bench.<name>`` for tests that read its
-  rows. The executable is compiled with ``BENCHGATE_BUILD_TYPE`` set to ``$<CONFIG>`` so rows
+  rows. The compare test ``bench.<name>.compare`` requires that fixture, has the label
+  ``bench``, ``RUN_SERIAL`` (its confirmation reruns measure) and ``SKIP_RETURN_CODE 77``.
+
+  The build target ``benchgate-update-baselines`` copies every benchmark's current rows over
+  its baseline file in a stable order (run ``ctest -L bench`` first, then commit the files). The executable is compiled with ``BENCHGATE_BUILD_TYPE`` set to ``$<CONFIG>`` so rows
   record the build type.
 
   Example:
@@ -55,22 +87,23 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
   .. code-block:: cmake
 
     find_package(benchgate REQUIRED)
-    add_benchmark(sort_bench SOURCES bench/sort.cpp RUNNER_ARGS --param-ceiling 65536)
+    add_benchmark(sort_bench SOURCES bench/sort.cpp
+                  BASELINE bench/baselines/sort_bench.jsonl TIME_THRESHOLD 10% RSS_THRESHOLD 5%)
 
 #]=======================================================================]
 include_guard(GLOBAL)
 
 function(benchgate_add_benchmark name)
   set(options "")
-  set(one_value OUTPUT TIMEOUT)
-  set(multi_value SOURCES LIBRARIES RUNNER_ARGS)
+  set(one_value OUTPUT TIMEOUT BASELINE TIME_THRESHOLD RSS_THRESHOLD CONFIRM)
+  set(multi_value SOURCES LIBRARIES RUNNER_ARGS COMPARE_ARGS)
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
 
   set(where "benchgate_add_benchmark(${name})")
   if(arg_UNPARSED_ARGUMENTS)
     list(JOIN arg_UNPARSED_ARGUMENTS "\", \"" unknown)
     message(FATAL_ERROR "${where}: unknown argument(s): \"${unknown}\". "
-      "Valid keywords: SOURCES LIBRARIES RUNNER_ARGS OUTPUT TIMEOUT.")
+      "Valid keywords: ${one_value} ${multi_value}.")
   endif()
   if(arg_KEYWORDS_MISSING_VALUES)
     list(JOIN arg_KEYWORDS_MISSING_VALUES ", " missing)
@@ -78,11 +111,11 @@ function(benchgate_add_benchmark name)
   endif()
   # A misspelt keyword after a list keyword lands in that list ("SOURCES a.cpp TRESHOLD 5%"
   # makes TRESHOLD a source). Source files and runner flags never look like KEYWORDS.
-  foreach(list_keyword SOURCES RUNNER_ARGS)
+  foreach(list_keyword SOURCES RUNNER_ARGS COMPARE_ARGS)
     foreach(item IN LISTS arg_${list_keyword})
       if(item MATCHES "^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
         message(FATAL_ERROR "${where}: unknown keyword \"${item}\" (read as part of "
-          "${list_keyword}). Valid keywords: SOURCES LIBRARIES RUNNER_ARGS OUTPUT TIMEOUT.")
+          "${list_keyword}). Valid keywords: ${one_value} ${multi_value}.")
       endif()
     endforeach()
   endforeach()
@@ -110,27 +143,53 @@ function(benchgate_add_benchmark name)
   elseif(NOT arg_TIMEOUT MATCHES "^[1-9][0-9]*$")
     message(FATAL_ERROR "${where}: TIMEOUT \"${arg_TIMEOUT}\" must be a positive whole number of seconds.")
   endif()
+  foreach(keyword_default TIME_THRESHOLD=10% RSS_THRESHOLD=5%)
+    string(REPLACE "=" ";" pair "${keyword_default}")
+    list(GET pair 0 keyword)
+    list(GET pair 1 default)
+    if(NOT DEFINED arg_${keyword})
+      set(arg_${keyword} "${default}")
+    elseif(NOT arg_${keyword} MATCHES "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)%?$")
+      message(FATAL_ERROR "${where}: ${keyword} \"${arg_${keyword}}\" must be a percentage "
+        "like 10% or a fraction like 0.1 (not negative).")
+    endif()
+  endforeach()
+  if(NOT DEFINED arg_CONFIRM)
+    set(arg_CONFIRM 1)
+  elseif(NOT arg_CONFIRM MATCHES "^[0-9]+$" OR arg_CONFIRM GREATER 100)
+    message(FATAL_ERROR "${where}: CONFIRM \"${arg_CONFIRM}\" must be a whole number from 0 to 100.")
+  endif()
+  if(NOT DEFINED arg_BASELINE)
+    set(arg_BASELINE "${CMAKE_CURRENT_SOURCE_DIR}/baselines/${name}.jsonl")
+  elseif(NOT IS_ABSOLUTE "${arg_BASELINE}")
+    set(arg_BASELINE "${CMAKE_CURRENT_SOURCE_DIR}/${arg_BASELINE}")
+  endif()
   if(NOT DEFINED arg_OUTPUT)
     set(arg_OUTPUT "${CMAKE_CURRENT_BINARY_DIR}/benchgate/${name}.jsonl")
   elseif(NOT IS_ABSOLUTE "${arg_OUTPUT}")
     set(arg_OUTPUT "${CMAKE_CURRENT_BINARY_DIR}/${arg_OUTPUT}")
   endif()
-  if(NOT TARGET benchgate::benchgate OR NOT TARGET benchgate::runner)
-    message(FATAL_ERROR "${where}: the targets benchgate::benchgate and benchgate::runner are "
-      "missing; call find_package(benchgate) or add_subdirectory() on benchgate first.")
+  if(NOT TARGET benchgate::benchgate OR NOT TARGET benchgate::runner OR NOT TARGET benchgate::compare)
+    message(FATAL_ERROR "${where}: the targets benchgate::benchgate, benchgate::runner and "
+      "benchgate::compare are missing; call find_package(benchgate) or add_subdirectory() on "
+      "benchgate first.")
   endif()
   set_property(GLOBAL APPEND PROPERTY BENCHGATE_BENCHMARKS "${name}")
 
   add_executable(${name} ${arg_SOURCES})
   target_link_libraries(${name} PRIVATE benchgate::benchgate ${arg_LIBRARIES})
   target_compile_definitions(${name} PRIVATE "BENCHGATE_BUILD_TYPE=\"$<CONFIG>\"")
-  set_target_properties(${name} PROPERTIES BENCHGATE_OUTPUT "${arg_OUTPUT}")
+  set_target_properties(${name} PROPERTIES
+    BENCHGATE_OUTPUT "${arg_OUTPUT}"
+    BENCHGATE_BASELINE "${arg_BASELINE}")
   # Building the benchmark builds the runner too, even when benchgate was added with
   # EXCLUDE_FROM_ALL (an installed, imported runner needs no build).
-  get_target_property(runner_target benchgate::runner ALIASED_TARGET)
-  if(runner_target)
-    add_dependencies(${name} ${runner_target})
-  endif()
+  foreach(tool benchgate::runner benchgate::compare)
+    get_target_property(tool_target ${tool} ALIASED_TARGET)
+    if(tool_target)
+      add_dependencies(${name} ${tool_target})
+    endif()
+  endforeach()
 
   add_test(NAME bench.${name}.run
     COMMAND $<TARGET_FILE:benchgate::runner> run $<TARGET_FILE:${name}>
@@ -140,6 +199,31 @@ function(benchgate_add_benchmark name)
     RUN_SERIAL TRUE
     TIMEOUT ${arg_TIMEOUT}
     FIXTURES_SETUP bench.${name})
+
+  set(rerun_args "")
+  foreach(a IN LISTS arg_RUNNER_ARGS)
+    list(APPEND rerun_args "--runner-arg=${a}")
+  endforeach()
+  add_test(NAME bench.${name}.compare
+    COMMAND $<TARGET_FILE:benchgate::compare> "${arg_BASELINE}" "${arg_OUTPUT}"
+            --time-threshold ${arg_TIME_THRESHOLD} --rss-threshold ${arg_RSS_THRESHOLD}
+            --confirm ${arg_CONFIRM} --runner $<TARGET_FILE:benchgate::runner>
+            --exe $<TARGET_FILE:${name}> ${rerun_args} ${arg_COMPARE_ARGS})
+  set_tests_properties(bench.${name}.compare PROPERTIES
+    LABELS bench
+    RUN_SERIAL TRUE
+    TIMEOUT ${arg_TIMEOUT}
+    FIXTURES_REQUIRED bench.${name}
+    SKIP_RETURN_CODE 77)
+
+  if(NOT TARGET benchgate-update-baselines)
+    add_custom_target(benchgate-update-baselines
+      COMMENT "Copying current benchmark rows over the baselines (run ctest -L bench first)")
+  endif()
+  add_custom_target(benchgate-update-baseline-${name}
+    COMMAND $<TARGET_FILE:benchgate::compare> --write-baseline "${arg_BASELINE}" "${arg_OUTPUT}"
+    VERBATIM)
+  add_dependencies(benchgate-update-baselines benchgate-update-baseline-${name})
 endfunction()
 
 if(NOT COMMAND add_benchmark)

@@ -6,7 +6,7 @@ include(CMakePackageConfigHelpers)
 set(BENCHGATE_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/benchgate"
     CACHE STRING "Where benchgate's CMake package files are installed")
 
-install(TARGETS benchgate_core benchgate benchgate-runner
+install(TARGETS benchgate_core benchgate benchgate-runner benchgate-compare
   EXPORT benchgateTargets
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
   LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"

@@ -63,7 +63,7 @@ BENCHGATE_REGISTER(wordfreq) =
         })
         .config([] {
           benchgate::FixedBenchmarkConfig c;
-          c.repeats = 5;
+          c.repeats = 7;  // seven children: the gate's U test needs at least five per side
           c.max_seconds_per_call = 10.0;
           c.min_total_seconds = 0.02;
           c.tags = {"example"};

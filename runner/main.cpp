@@ -131,6 +131,8 @@ int cmd_run(int argc, char** argv) {
       ("outer-trials", "override: child processes per rung", cxxopts::value<std::string>())
       ("cache-mode", "override: warm or cold", cxxopts::value<std::string>())
       ("repeats", "override: measured repeats of fixed benchmarks", cxxopts::value<std::string>())
+      ("param-list", "override: run exactly these params, e.g. 64,1024 (a custom schedule)", cxxopts::value<std::string>())
+      ("cpu", "pin each child to CPU N; 'auto' (default): the last CPU this runner may use; 'none': no pinning", cxxopts::value<std::string>()->default_value("auto"))
       ("progress", "print one line per batch on stderr (default: when stderr is a terminal)")
       ("quiet", "no per-batch progress lines")
       ("h,help", "show this help");
@@ -164,9 +166,36 @@ int cmd_run(int argc, char** argv) {
   if (parsed.count("param-ceiling")) o.param_ceiling = parse_count("param-ceiling", text("param-ceiling"), 0, kMax);
   if (parsed.count("outer-trials")) o.outer_trials = parse_count("outer-trials", text("outer-trials"), 1, 1000);
   if (parsed.count("repeats")) o.repeats = parse_count("repeats", text("repeats"), 1, 100000);
+  if (parsed.count("param-list")) {
+    std::vector<std::uint64_t> params;
+    std::stringstream list(text("param-list"));
+    std::string item;
+    while (std::getline(list, item, ',')) params.push_back(parse_count("param-list", item, 0, kMax));
+    if (params.empty()) throw UsageError("--param-list '': must list at least one param, e.g. 64,1024");
+    o.param_list = params;
+  }
   if (parsed.count("cache-mode")) {
     o.cache_mode = parse_cache_mode(text("cache-mode"));
     if (!o.cache_mode) throw UsageError("--cache-mode '" + text("cache-mode") + "': must be warm or cold");
+  }
+
+  // Pinning: an unpinned child on this project's 2-vCPU CI machine lands in a fast or a slow
+  // mode per process (up to 40% apart, correlated over seconds); pinned, runs agree within a
+  // few percent. The last CPU is usually the one the kernel sends the fewest interrupts to.
+  std::optional<int> cpu;
+  const std::string cpu_text = text("cpu");
+  const std::vector<int> cpus = allowed_cpus();
+  if (cpu_text == "auto") {
+    if (!cpus.empty()) cpu = cpus.back();
+  } else if (cpu_text != "none") {
+    const auto n = parse_count("cpu", cpu_text, 0, 1023);
+    if (std::find(cpus.begin(), cpus.end(), static_cast<int>(n)) == cpus.end()) {
+      std::string allowed;
+      for (int c : cpus) allowed += (allowed.empty() ? "" : ",") + std::to_string(c);
+      throw UsageError("--cpu '" + cpu_text + "': this runner may only use CPU(s) " + allowed +
+                       "; or use auto or none");
+    }
+    cpu = static_cast<int>(n);
   }
 
   PosixExecutor ex;
@@ -196,7 +225,7 @@ int cmd_run(int argc, char** argv) {
       std::cerr << kProg << ": " << progress_line(info, row) << (warmup ? " (warmup, discarded)" : "") << "\n";
     };
   }
-  const RunOutput output = run_benchmarks(ex, exe, doc.suite, selected, run_env(ex, exe, doc), observe);
+  const RunOutput output = run_benchmarks(ex, exe, doc.suite, selected, run_env(ex, exe, doc), observe, cpu);
 
   int broken = 0;
   std::string rows;

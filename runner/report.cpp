@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <tuple>
 
 #include "benchgate/core/format.hpp"
 
@@ -59,7 +60,15 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
       << pad_left("per-call", 12) << "  " << pad_right("repeats", 8) << "  "
       << pad_left("peak RSS", 12) << "  status\n";
   std::vector<double> ok_per_call;
-  for (const Row& r : run.rows) {
+  // Rows are in execution order (trials round-robin); show them by param, then trial.
+  std::vector<const Row*> shown;
+  for (const Row& r : run.rows) shown.push_back(&r);
+  std::stable_sort(shown.begin(), shown.end(), [](const Row* a, const Row* b) {
+    return std::make_tuple(a->param, a->repeat_index, a->trial_index) <
+           std::make_tuple(b->param, b->repeat_index, b->trial_index);
+  });
+  for (const Row* row : shown) {
+    const Row& r = *row;
     const std::uint64_t which = info.kind == RowKind::parametric ? r.param.value_or(0)
                                                                  : r.repeat_index.value_or(0);
     const bool ok = r.status == RowStatus::ok;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "benchgate/core/plan.hpp"
 #include "benchgate/core/row_json.hpp"
@@ -71,6 +72,7 @@ void apply_overrides(BenchmarkInfo& info, const Overrides& o) {
     if (o.param_ceiling) c.param_ceiling = *o.param_ceiling;
     if (o.outer_trials) c.outer_trials = *o.outer_trials;
     if (o.cache_mode) c.cache_mode = *o.cache_mode;
+    if (o.param_list) c.param_schedule = ParamSchedule::custom(*o.param_list);
     errors = validate(info.name, c);
     if (c.param_schedule.shape != ParamSchedule::Shape::doubling &&
         c.param_schedule.shape != ParamSchedule::Shape::custom) {
@@ -111,7 +113,7 @@ std::vector<std::string> child_argv(const std::string& exe, const BenchmarkInfo&
 
 RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::string& suite,
                          const std::vector<BenchmarkInfo>& benchmarks, const Env& env,
-                         const BatchObserver& observe) {
+                         const BatchObserver& observe, std::optional<int> cpu) {
   const std::string env_json = write_env(env);
   RunOutput out;
   out.suite = suite;
@@ -135,8 +137,9 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
         grace = info.fixed_config.kill_grace_ms;
       }
       req.cap_seconds = cap;
-      const SpawnResult result =
-          executor.run(request_for(child_argv(exe, info, which, env_json), cap, grace));
+      SpawnRequest request = request_for(child_argv(exe, info, which, env_json), cap, grace);
+      request.cpu = cpu;
+      const SpawnResult result = executor.run(request);
       Row row = classify(req, result);
       row.suite = suite;
       row.trial_index = trial;
@@ -151,14 +154,30 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
           c.param_schedule.shape == ParamSchedule::Shape::custom
               ? c.param_schedule.custom_params
               : doubling_ladder(c.param_floor, c.param_ceiling);
+      // Walk the ladder with one trial per rung; when that trial fails, the rung's other
+      // trials run at once, because a rung is ok if any trial is (one flaky child does not end
+      // the ladder). Stop at the first rung with no ok trial.
+      std::vector<std::uint64_t> ok_params;
+      std::map<std::uint64_t, std::uint64_t> trials_run;
       for (std::uint64_t p : rungs) {
         bool rung_ok = false;
-        // Every trial runs even if an early one fails: one flaky child does not end the rung.
-        for (std::uint64_t t = 0; t < c.outer_trials; ++t) {
-          run.rows.push_back(batch(p, t));
-          rung_ok = rung_ok || run.rows.back().status == RowStatus::ok;
+        std::uint64_t t = 0;
+        while (!rung_ok && t < c.outer_trials) {
+          run.rows.push_back(batch(p, t++));
+          rung_ok = run.rows.back().status == RowStatus::ok;
         }
-        if (!rung_ok) break;  // the first failed rung ends the ladder
+        trials_run[p] = t;
+        if (!rung_ok) break;
+        ok_params.push_back(p);
+      }
+      // Top up the remaining trials round-robin: trial t of every ok rung before trial t+1 of
+      // any. Consecutive children share machine state (frequency, neighbours, even recycled
+      // physical pages), so a rung's trials run back to back would agree with each other more
+      // than with the next run, and the gate's U test would mistake that for a change.
+      for (std::uint64_t t = 1; t < c.outer_trials; ++t) {
+        for (std::uint64_t p : ok_params) {
+          if (t >= trials_run[p]) run.rows.push_back(batch(p, t));
+        }
       }
     } else {
       const auto& c = info.fixed_config;

@@ -29,6 +29,7 @@ struct Overrides {
   std::optional<std::uint64_t> outer_trials;
   std::optional<CacheMode> cache_mode;
   std::optional<std::uint64_t> repeats;  // fixed only
+  std::optional<std::vector<std::uint64_t>> param_list;  // parametric: a custom schedule
 };
 
 // Benchmarks in declaration order: those named (every name must exist, else UsageError naming
@@ -61,12 +62,14 @@ struct RunOutput {
 // warmup). For progress lines.
 using BatchObserver = std::function<void(const BenchmarkInfo&, const Row&, bool warmup)>;
 
-// Runs every benchmark: parametric ones up the doubling (or custom) ladder with outer_trials
-// children per rung, stopping at the first rung where no trial is ok; fixed ones with an
-// optional discarded warmup child and then `repeats` children. Every row carries env, suite
-// and trial_index.
+// Runs every benchmark: parametric ones up the doubling (or custom) ladder, one child per rung
+// (all outer_trials of a rung when its first fails), stopping at the first rung where no trial
+// is ok, then the remaining trials of the ok rungs round-robin; fixed ones with an optional
+// discarded warmup child and then `repeats` children. Rows are in execution order; every row
+// carries env, suite and trial_index.
+// `cpu`, when set, pins every child to that CPU.
 RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::string& suite,
                          const std::vector<BenchmarkInfo>& benchmarks, const Env& env,
-                         const BatchObserver& observe = {});
+                         const BatchObserver& observe = {}, std::optional<int> cpu = std::nullopt);
 
 }  // namespace benchgate

@@ -2,6 +2,7 @@
 #include "spawn.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -96,6 +97,17 @@ bool child_has_exited(pid_t pid) {
 
 }  // namespace
 
+std::vector<int> allowed_cpus() {
+  std::vector<int> cpus;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return cpus;
+  for (int c = 0; c < CPU_SETSIZE; ++c) {
+    if (CPU_ISSET(c, &set)) cpus.push_back(c);
+  }
+  return cpus;
+}
+
 std::string signal_name(int sig) {
   switch (sig) {
     case SIGHUP: return "SIGHUP";
@@ -155,9 +167,21 @@ SpawnResult PosixExecutor::run(const SpawnRequest& req) {
   for (const auto& a : req.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
 
+  // posix_spawn has no affinity attribute, but a child inherits its parent's mask: narrow ours
+  // around the spawn and restore it (the runner is single-threaded).
+  cpu_set_t saved;
+  bool pinned = false;
+  if (req.cpu) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(*req.cpu, &one);
+    pinned = sched_getaffinity(0, sizeof saved, &saved) == 0 &&
+             sched_setaffinity(0, sizeof one, &one) == 0;
+  }
   const std::int64_t start = now_nanos();
   pid_t pid = -1;
   const int rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), environ);
+  if (pinned) sched_setaffinity(0, sizeof saved, &saved);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   result_w.reset();

@@ -20,6 +20,7 @@ struct SpawnRequest {
   std::chrono::nanoseconds kill_after{std::chrono::seconds(61)};
   std::size_t max_result_bytes = 1 << 20;  // a longer row is discarded (result_overflow)
   std::size_t tail_bytes = 4096;           // how much of stdout/stderr is kept, from the end
+  std::optional<int> cpu;  // pin the child (and its descendants) to this CPU
 };
 
 struct SpawnResult {
@@ -53,6 +54,9 @@ class PosixExecutor final : public Executor {
  public:
   SpawnResult run(const SpawnRequest& request) override;
 };
+
+// The CPUs this process may run on, in ascending order (empty if unknown).
+std::vector<int> allowed_cpus();
 
 // "SIGSEGV" for 11, "signal 77" for what the table does not know.
 std::string signal_name(int sig);

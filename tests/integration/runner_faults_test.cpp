@@ -243,7 +243,7 @@ TEST_CASE("runner: cold mode runs one call per child; warm mode auto-tunes power
   CHECK(warm.rows[0].cache_mode == CacheMode::warm);
 }
 
-TEST_CASE("runner: outer trials spawn one child per trial and number them") {
+TEST_CASE("runner: outer trials spawn one child per trial, interleaved across rungs") {
   const auto dir = scratch("trials");
   const auto r = run_runner(BENCHGATE_FAULT_BENCH,
                             {"--bench", "barrier.sum_to_n", "--param-ceiling", "2000",
@@ -252,8 +252,10 @@ TEST_CASE("runner: outer trials spawn one child per trial and number them") {
   REQUIRE(r.process.exited);
   CHECK(r.process.exit_code == 0);
   REQUIRE(r.rows.size() == 6);
+  // The ladder (trial 0 of each rung), then the other trials round-robin across rungs.
   for (std::size_t i = 0; i < r.rows.size(); ++i) {
-    CHECK(r.rows[i].trial_index == std::uint64_t{i % 3});
-    CHECK(r.rows[i].param == std::uint64_t{i < 3 ? 1000u : 2000u});
+    CHECK(r.rows[i].trial_index == std::uint64_t{i / 2});
+    CHECK(r.rows[i].param == std::uint64_t{i % 2 == 0 ? 1000u : 2000u});
+    CHECK(r.rows[i].status == RowStatus::ok);
   }
 }

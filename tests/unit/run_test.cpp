@@ -223,7 +223,7 @@ TEST_CASE("run: a rung killed at the cap ends the ladder with a killed_at_cap ro
   CHECK(out.runs.at(0).rows.back().status == RowStatus::killed_at_cap);
 }
 
-TEST_CASE("run: outer_trials = 3 runs all three trials even when the first fails") {
+TEST_CASE("run: outer_trials = 3: a failed first trial runs the rung's others, the rest is topped up round-robin") {
   BenchmarkInfo b = parametric("f", 0, 64);
   b.config.outer_trials = 3;
   // Param 0: the first trial crashes. Param 4: only the last trial is ok. Param 16: all fail.
@@ -235,15 +235,18 @@ TEST_CASE("run: outer_trials = 3 runs all three trials even when the first fails
   });
   const RunOutput out = run_benchmarks(ex, "./bench", "s", {b}, run_env());
   const auto& rows = out.runs.at(0).rows;
-  CHECK(ex.whiches() == U{0, 0, 0, 1, 1, 1, 2, 2, 2, 4, 4, 4, 8, 8, 8, 16, 16, 16});
+  // Ladder: 0 (crash, ok), 1, 2, 4 (error, error, ok), 8, 16 (three crashes: stop).
+  // Top-up: trial 1 of 1, 2, 8; then trial 2 of 0, 1, 2, 8.
+  CHECK(ex.whiches() == U{0, 0, 1, 2, 4, 4, 4, 8, 16, 16, 16, 1, 2, 8, 0, 1, 2, 8});
   CHECK(params_of(rows) == ex.whiches());
-  CHECK(trials_of(rows) == U{0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2});
+  CHECK(trials_of(rows) == U{0, 1, 0, 0, 0, 1, 2, 0, 0, 1, 2, 1, 1, 1, 2, 2, 2, 2});
   CHECK(rows[0].status == RowStatus::error);
   CHECK(rows[1].status == RowStatus::ok);
-  CHECK(rows[9].status == RowStatus::error);
-  CHECK(rows[10].status == RowStatus::error);
-  CHECK(rows[11].status == RowStatus::ok);
-  for (std::size_t i = 15; i < 18; ++i) CHECK(rows[i].status == RowStatus::error);
+  CHECK(rows[4].status == RowStatus::error);
+  CHECK(rows[5].status == RowStatus::error);
+  CHECK(rows[6].status == RowStatus::ok);
+  for (std::size_t i = 8; i < 11; ++i) CHECK(rows[i].status == RowStatus::error);
+  for (std::size_t i = 11; i < rows.size(); ++i) CHECK(rows[i].status == RowStatus::ok);
   CHECK(out.runs.at(0).usable());
 }
 
@@ -263,7 +266,10 @@ TEST_CASE("run: every row carries suite, trial_index and the run's env") {
       CHECK(r.env == std::optional<Env>(run_env()));
     }
   }
-  CHECK(trials_of(out.runs[0].rows) == U{0, 1, 0, 1, 0, 1});
+  // 0 and 1 ok on trial 0; 2 crashes twice (its second trial runs at once) and ends the ladder;
+  // then trial 1 of 0 and 1.
+  CHECK(params_of(out.runs[0].rows) == U{0, 1, 2, 2, 0, 1});
+  CHECK(trials_of(out.runs[0].rows) == U{0, 0, 0, 1, 1, 1});
   CHECK(trials_of(out.runs[1].rows) == U{0, 0});
 }
 

@@ -1,0 +1,93 @@
+// The comparison of a baseline reduction with a current one: pure functions over plain structs.
+// Thresholds are inputs; nothing here reads files, spawns processes or formats text.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reduce.hpp"
+
+namespace benchgate {
+
+enum class Verdict { regressed, broken, missing, new_key, improved, not_comparable, unchanged };
+const char* to_string(Verdict v);  // "regressed", "broken", "missing", "new", ...
+
+struct CompareOptions {
+  double time_threshold = 0.10;  // relative change of the median per-call time
+  double rss_threshold = 0.05;   // relative change of the median peak RSS
+  std::optional<double> alloc_threshold;  // off unless given
+  double min_time_delta_ns = 0;    // a time change smaller than this is never a regression
+  double min_rss_delta_kb = 0;     // likewise for peak RSS
+  double min_alloc_delta_bytes = 0;
+  double alpha = 0.01;  // level of the one-sided Mann–Whitney U test on time samples
+  bool ignore_env = false;
+  bool fail_on_missing = false;
+  bool fail_on_hash_change = false;
+};
+
+struct MetricResult {
+  Verdict verdict = Verdict::not_comparable;
+  std::optional<double> baseline;  // medians; null when the metric was not measured
+  std::optional<double> current;
+  std::optional<double> change;    // (current - baseline) / baseline; +inf from a zero baseline
+  std::size_t n_baseline = 0;
+  std::size_t n_current = 0;
+  std::optional<double> p_value;   // the U test's, when the samples allow one
+  std::string note;                // why not comparable, or how the decision was made
+};
+
+struct KeyResult {
+  Key key;
+  Verdict verdict = Verdict::not_comparable;
+  MetricResult time;
+  MetricResult rss;
+  MetricResult alloc;
+  std::optional<std::uint64_t> baseline_hash;
+  std::optional<std::uint64_t> current_hash;
+  bool hash_changed = false;
+  std::string note;  // key-level: why broken, why not comparable
+  // Confirmation reruns of a time regression: how many ran and how many reproduced it.
+  std::size_t confirm_runs = 0;
+  std::size_t confirm_reproduced = 0;
+  std::string confirm_note;
+  bool failing = false;  // counts against the gate (exit code 1)
+};
+
+struct Report {
+  CompareOptions options;
+  std::vector<KeyResult> results;  // failing first, then by verdict order, then by key
+  std::size_t count(Verdict v) const;
+  std::size_t failing() const;
+};
+
+// The decision for per-call time: regressed iff the median grew by more than `threshold`
+// (relative) and by more than `min_delta` (absolute) and, when both sides have enough samples
+// for the one-sided Mann–Whitney U test to reach `alpha`, the test rejects "no increase" at
+// alpha. With fewer samples the effect alone decides and the note says so. Improvement is the
+// mirror image.
+MetricResult decide_time(const Samples& baseline, const Samples& current, double threshold,
+                         double min_delta, double alpha);
+
+// The decision for near-deterministic metrics (peak RSS, allocations): the effect on medians
+// against the relative threshold and the absolute floor.
+MetricResult decide_effect(const Samples& baseline, const Samples& current, double threshold,
+                           double min_delta);
+
+// Why two environments make times incomparable ("cpu_model differs: 'A' vs 'B'"), or nullopt.
+// Hard fields: cpu_model, compiler, compiler major version, build_type; null is unknown and
+// never a difference.
+std::optional<std::string> env_mismatch(const std::optional<Env>& baseline,
+                                        const std::optional<Env>& current);
+
+Report compare(const Reduction& baseline, const Reduction& current, const CompareOptions& options);
+
+// Keys whose time regressed and are not yet refuted: what a confirmation rerun measures.
+std::vector<Key> time_regressions(const Report& report);
+
+// Folds one confirmation rerun into the report: each time-regressed key is decided again from
+// the rerun's samples alone against the baseline. A key whose regression does not reproduce
+// becomes unchanged in time (and its verdict is recomputed), with a note quoting the rerun.
+void apply_confirmation(Report& report, const Reduction& baseline, const Reduction& rerun);
+
+}  // namespace benchgate

@@ -1,0 +1,274 @@
+// benchgate-compare: the merge gate. Compares current rows with a committed baseline.
+// Thin main: parse -> load -> compare (pure) -> confirm (reruns through benchgate-runner)
+// -> render. Exit codes: 0 nothing failing, 1 a key fails the gate, 2 usage or input error,
+// 77 no baseline yet (CTest SKIP_RETURN_CODE).
+#include <algorithm>
+#include <cxxopts.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "benchgate/core/jsonl.hpp"
+#include "benchgate/core/row_json.hpp"
+#include "compare.hpp"
+#include "render.hpp"
+#include "spawn.hpp"
+#include "threshold.hpp"
+
+namespace {
+
+using namespace benchgate;
+namespace fs = std::filesystem;
+
+constexpr const char* kProg = "benchgate-compare";
+constexpr int kNoBaseline = 77;
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+struct NoBaseline : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+double threshold_flag(const cxxopts::ParseResult& p, const char* flag, double fallback) {
+  if (!p.count(flag)) return fallback;
+  const auto text = p[flag].as<std::string>();
+  auto v = parse_threshold(text);
+  if (!v) {
+    throw UsageError(std::string("--") + flag + " '" + text +
+                     "': must be a percentage like 5% or a fraction like 0.05, from 0 to 1000%");
+  }
+  return *v;
+}
+
+double number_flag(const cxxopts::ParseResult& p, const char* flag, double fallback,
+                   const char* unit) {
+  if (!p.count(flag)) return fallback;
+  const auto text = p[flag].as<std::string>();
+  auto v = parse_non_negative(text);
+  if (!v) throw UsageError(std::string("--") + flag + " '" + text + "': must be a number >= 0 (" + unit + ")");
+  return *v;
+}
+
+// Rows of a file or of every .jsonl file in a directory.
+std::vector<std::string> jsonl_files(const std::string& path) {
+  std::vector<std::string> files;
+  if (fs::is_directory(path)) {
+    for (const auto& e : fs::directory_iterator(path)) {
+      if (e.is_regular_file() && e.path().extension() == ".jsonl") files.push_back(e.path().string());
+    }
+    std::sort(files.begin(), files.end());
+  } else {
+    files.push_back(path);
+  }
+  return files;
+}
+
+// Writes CURRENT's rows over BASELINE (file to file, or directory to directory matched by
+// file name) in a stable order, so a reviewer's diff shows changed numbers, not reshuffles.
+int write_baseline(const std::string& baseline, const std::string& current) {
+  auto order = [](const Row& r) {
+    return std::make_tuple(r.suite.value_or(""), r.kind, r.function, r.cache_mode, r.param,
+                           r.repeat_index, r.trial_index);
+  };
+  if (!fs::exists(current)) {
+    throw UsageError("no current rows at '" + current + "': run the benchmarks first (ctest -L bench)");
+  }
+  const bool dir = fs::is_directory(current);
+  if (dir) fs::create_directories(baseline);
+  std::size_t files = 0, rows_written = 0;
+  for (const auto& file : jsonl_files(current)) {
+    std::vector<Row> rows = read_rows(file);
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](const Row& a, const Row& b) { return order(a) < order(b); });
+    std::string text;
+    for (const auto& r : rows) text += write_row(r) + "\n";
+    const fs::path target = dir ? fs::path(baseline) / fs::path(file).filename() : fs::path(baseline);
+    if (target.has_parent_path()) fs::create_directories(target.parent_path());
+    write_file_atomically(target.string(), text);
+    ++files;
+    rows_written += rows.size();
+    std::cout << kProg << ": wrote " << rows.size() << " row(s) to " << target.string() << "\n";
+  }
+  if (files == 0) throw UsageError("'" + current + "' holds no .jsonl file to copy");
+  return 0;
+}
+
+// Measures the keys again in fresh children: one runner invocation per (function, cache mode).
+Reduction rerun(const std::vector<Key>& keys, const std::string& runner, const std::string& exe,
+                const std::vector<std::string>& runner_args, const std::string& scratch) {
+  std::map<std::pair<std::string, std::optional<CacheMode>>, std::set<std::uint64_t>> groups;
+  for (const auto& k : keys) {
+    auto& params = groups[{k.function, k.cache_mode}];
+    if (k.param) params.insert(*k.param);
+  }
+  Reduction out;
+  PosixExecutor ex;
+  std::size_t i = 0;
+  for (const auto& [what, params] : groups) {
+    const std::string file = scratch + "." + std::to_string(i++) + ".jsonl";
+    SpawnRequest req;
+    req.argv = {runner, "run", exe, "--bench", what.first, "--out", file, "--quiet"};
+    req.argv.insert(req.argv.end(), runner_args.begin(), runner_args.end());
+    if (!params.empty()) {
+      std::string list;
+      for (auto p : params) list += (list.empty() ? "" : ",") + std::to_string(p);
+      req.argv.insert(req.argv.end(), {"--param-list", list});
+    }
+    if (what.second) req.argv.insert(req.argv.end(), {"--cache-mode", to_string(*what.second)});
+    req.term_after = std::chrono::hours(1);
+    req.kill_after = std::chrono::hours(1) + std::chrono::seconds(5);
+    std::cerr << kProg << ": confirming " << what.first << " (" << std::max<std::size_t>(1, params.size())
+              << " key(s)) with a rerun\n";
+    const SpawnResult r = ex.run(req);
+    if (!r.started) throw UsageError("cannot start the runner for the confirmation rerun: " + r.start_error);
+    if (r.exited && r.exit_code == 2) {
+      throw UsageError("the confirmation rerun failed with a usage error:\n" + r.stderr_tail);
+    }
+    if (fs::exists(file)) {
+      for_each_row(file, [&](Row&& row) { add_row(out, row); });
+      fs::remove(file);
+    }
+  }
+  return out;
+}
+
+int run(int argc, char** argv) {
+  cxxopts::Options options(kProg,
+                           "Compare current benchmark rows with a baseline; exit 1 on a regression.");
+  options.add_options()
+      ("baseline", "baseline .jsonl file or directory", cxxopts::value<std::string>())
+      ("current", "current .jsonl file or directory", cxxopts::value<std::string>())
+      ("time-threshold", "relative growth of median per-call time that regresses (default 10%)", cxxopts::value<std::string>())
+      ("rss-threshold", "relative growth of median peak RSS that regresses (default 5%)", cxxopts::value<std::string>())
+      ("alloc-threshold", "relative growth of allocated bytes per call that regresses (default: not gated)", cxxopts::value<std::string>())
+      ("min-time-delta", "time changes smaller than this many ns never regress (default 0)", cxxopts::value<std::string>())
+      ("min-rss-delta", "RSS changes smaller than this many KiB never regress (default 0)", cxxopts::value<std::string>())
+      ("min-alloc-delta", "allocation changes smaller than this many bytes per call never regress (default 0)", cxxopts::value<std::string>())
+      ("alpha", "level of the one-sided Mann-Whitney U test on time (default 0.01)", cxxopts::value<std::string>())
+      ("ignore-env", "compare times even when cpu_model, compiler or build_type differ")
+      ("fail-on-missing", "a key in the baseline only fails the gate")
+      ("fail-on-hash-change", "a changed result_hash fails the gate")
+      ("format", "text, markdown or json (default text)", cxxopts::value<std::string>()->default_value("text"))
+      ("output", "write the report to FILE instead of stdout", cxxopts::value<std::string>())
+      ("confirm", "rerun time regressions N times; fail only if every rerun reproduces them", cxxopts::value<std::string>())
+      ("runner", "benchgate-runner for --confirm", cxxopts::value<std::string>())
+      ("exe", "the benchmark executable for --confirm", cxxopts::value<std::string>())
+      ("runner-arg", "extra argument for the rerun (repeatable; write --runner-arg=--flag)", cxxopts::value<std::vector<std::string>>())
+      ("write-baseline", "copy CURRENT's rows over BASELINE in a stable order and exit")
+      ("h,help", "show this help");
+  options.parse_positional({"baseline", "current"});
+  options.positional_help("BASELINE CURRENT");
+  cxxopts::ParseResult p;
+  try {
+    p = options.parse(argc, argv);
+  } catch (const cxxopts::exceptions::exception& e) {
+    throw UsageError(std::string(e.what()) + " (see --help)");
+  }
+  if (p.count("help")) {
+    std::cout << options.help();
+    return 0;
+  }
+  if (!p.unmatched().empty()) throw UsageError("unexpected argument '" + p.unmatched().front() + "'");
+  if (!p.count("baseline") || !p.count("current")) throw UsageError("need BASELINE and CURRENT (see --help)");
+  const auto baseline = p["baseline"].as<std::string>();
+  const auto current = p["current"].as<std::string>();
+  if (p.count("write-baseline")) return write_baseline(baseline, current);
+
+  CompareOptions o;
+  o.time_threshold = threshold_flag(p, "time-threshold", o.time_threshold);
+  o.rss_threshold = threshold_flag(p, "rss-threshold", o.rss_threshold);
+  if (p.count("alloc-threshold")) o.alloc_threshold = threshold_flag(p, "alloc-threshold", 0);
+  o.min_time_delta_ns = number_flag(p, "min-time-delta", 0, "nanoseconds");
+  o.min_rss_delta_kb = number_flag(p, "min-rss-delta", 0, "KiB");
+  o.min_alloc_delta_bytes = number_flag(p, "min-alloc-delta", 0, "bytes per call");
+  if (p.count("alpha")) {
+    const auto text = p["alpha"].as<std::string>();
+    auto a = parse_non_negative(text);
+    if (!a || *a <= 0 || *a >= 0.5) throw UsageError("--alpha '" + text + "': must be a number in (0, 0.5)");
+    o.alpha = *a;
+  }
+  o.ignore_env = p.count("ignore-env") > 0;
+  o.fail_on_missing = p.count("fail-on-missing") > 0;
+  o.fail_on_hash_change = p.count("fail-on-hash-change") > 0;
+  const auto format = p["format"].as<std::string>();
+  if (format != "text" && format != "markdown" && format != "json") {
+    throw UsageError("--format '" + format + "': must be text, markdown or json");
+  }
+  std::size_t confirm = 0;
+  if (p.count("confirm")) {
+    const auto text = p["confirm"].as<std::string>();
+    if (text.empty() || text.size() > 3 || text.find_first_not_of("0123456789") != std::string::npos) {
+      throw UsageError("--confirm '" + text + "': must be an integer in [0, 100]");
+    }
+    confirm = std::stoul(text);
+    if (confirm > 100) throw UsageError("--confirm '" + text + "': must be an integer in [0, 100]");
+    if (confirm > 0 && (!p.count("runner") || !p.count("exe"))) {
+      throw UsageError("--confirm needs --runner (benchgate-runner) and --exe (the benchmark executable)");
+    }
+  }
+
+  if (!fs::exists(baseline)) {
+    throw NoBaseline("no baseline yet at '" + baseline + "'. Create it from the current rows with "
+                     "`cmake --build <build dir> --target benchgate-update-baselines` or `" +
+                     kProg + " --write-baseline " + baseline + " " + current + "`, then commit it");
+  }
+  const Reduction base = reduce_path(baseline);
+  if (base.empty()) throw NoBaseline("the baseline '" + baseline + "' holds no rows");
+  const Reduction cur = reduce_path(current);
+  if (cur.empty()) {
+    throw InputError("'" + current + "' holds no rows: the run produced nothing to compare. "
+                     "Run the benchmarks first (ctest -L bench)");
+  }
+
+  Report report = compare(base, cur, o);
+  std::vector<std::string> runner_args;
+  if (p.count("runner-arg")) runner_args = p["runner-arg"].as<std::vector<std::string>>();
+  for (std::size_t round = 0; round < confirm; ++round) {
+    const auto keys = time_regressions(report);
+    if (keys.empty()) break;
+    const std::string scratch = (fs::path(current).has_parent_path() && !fs::is_directory(current)
+                                     ? fs::path(current).string()
+                                     : (fs::path(current) / "confirm").string()) +
+                                ".confirm";
+    const Reduction again = rerun(keys, p["runner"].as<std::string>(), p["exe"].as<std::string>(),
+                                  runner_args, scratch);
+    apply_confirmation(report, base, again);
+  }
+
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (p.count("output")) {
+    file.open(p["output"].as<std::string>());
+    if (!file) throw UsageError("--output '" + p["output"].as<std::string>() + "': cannot open for writing");
+    out = &file;
+  }
+  if (format == "json") render_json(report, *out);
+  else if (format == "markdown") render_markdown(report, *out);
+  else render_text(report, *out);
+  return report.failing() > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const NoBaseline& e) {
+    std::cerr << kProg << ": " << e.what() << "\n";
+    return kNoBaseline;
+  } catch (const InputError& e) {
+    std::cerr << kProg << ": error: " << e.what() << "\n";
+    return 2;
+  } catch (const UsageError& e) {
+    std::cerr << kProg << ": error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << kProg << ": error: " << e.what() << "\n";
+    return 2;
+  }
+}

@@ -1,0 +1,62 @@
+// Reducing rows to samples per key, one row at a time: what the comparison needs and no more.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "benchgate/core/row.hpp"
+
+namespace benchgate {
+
+// What baseline and current rows are matched on.
+struct Key {
+  std::string suite;
+  RowKind kind = RowKind::parametric;
+  std::string function;
+  std::optional<std::uint64_t> param;  // parametric only
+  std::optional<CacheMode> cache_mode;
+
+  friend bool operator<(const Key& a, const Key& b);
+  friend bool operator==(const Key& a, const Key& b);
+};
+
+Key key_of(const Row& row);
+
+// "sort_bench/sort.std_sort n=1024" (+ " cold" for cold-cache rows).
+std::string describe(const Key& key);
+
+// One side's samples for one metric. A metric is measured only if every eligible row has it;
+// a row without it makes the whole metric null (not measured) for that side.
+struct Samples {
+  std::vector<double> values;
+  std::size_t missing = 0;  // eligible rows where the metric was null
+  bool measured() const { return !values.empty() && missing == 0; }
+};
+
+// Everything one side (baseline or current) says about one key.
+struct Side {
+  std::size_t rows = 0;     // every row with this key
+  std::size_t ok_rows = 0;  // rows with status ok
+  Samples time;             // per-call wall time (ns) of eligible rows, every trial a sample
+  Samples rss_kb;           // peak_rss_kb of eligible rows
+  Samples alloc_bytes;      // alloc_bytes per call of eligible rows
+  std::optional<std::uint64_t> hash;  // result_hash of the first eligible row that has one
+  bool hash_varies = false;           // eligible rows disagree on result_hash
+  std::optional<Env> env;             // env of the first eligible row
+  std::optional<std::string> first_error;  // why the first non-ok row failed
+};
+
+using Reduction = std::map<Key, Side>;
+
+// Adds one row. Eligible rows (the samples) are ok rows that are not marked
+// part_of_verdict = false nor below_signal_floor = true; null annotations count as eligible.
+void add_row(Reduction& reduction, const Row& row);
+
+// Reads a .jsonl file or every *.jsonl file of a directory (sorted by name) into a reduction,
+// streaming. Throws InputError (file:line:col) for bad input, a missing path, or a directory
+// with no .jsonl file.
+Reduction reduce_path(const std::string& path);
+
+}  // namespace benchgate

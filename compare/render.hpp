@@ -1,0 +1,28 @@
+// Renderers of a comparison report: aligned text, Markdown for a pull-request comment, JSON.
+// Each takes the computed Report and a stream; none decides anything.
+#pragma once
+
+#include <ostream>
+
+#include "compare.hpp"
+
+namespace benchgate {
+
+inline constexpr int kCompareJsonVersion = 1;
+
+// One line per key: status, benchmark, time and RSS (baseline -> current, change), notes.
+// Failing keys first. Ends with a summary line and the thresholds in force.
+void render_text(const Report& report, std::ostream& out);
+
+// A heading with the outcome, a table of everything not unchanged, and the unchanged keys
+// folded into a <details> block.
+void render_markdown(const Report& report, std::ostream& out);
+
+// {"benchgate_compare_version": 1, "options": {...}, "summary": {...}, "results": [...]};
+// documented in docs/compare.md.
+void render_json(const Report& report, std::ostream& out);
+
+// "+12.3%", "−4.0%", "+∞" (from a zero baseline), "n/a".
+std::string format_change(const std::optional<double>& change);
+
+}  // namespace benchgate
