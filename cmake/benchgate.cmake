@@ -52,6 +52,8 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
 
   ``BASELINE <file>``
     One value, optional. The committed rows the gate compares with. Default:
+    ``${BENCHGATE_BASELINE_DIR}/<name>.jsonl`` when the cache variable ``BENCHGATE_BASELINE_DIR``
+    is set (e.g. to compare against baselines fetched from another build), else
     ``${CMAKE_CURRENT_SOURCE_DIR}/baselines/<name>.jsonl``; a relative path is relative to
     ``CMAKE_CURRENT_SOURCE_DIR``. Until the file exists the compare test is skipped (exit
     code 77). Stored in the target property ``BENCHGATE_BASELINE``.
@@ -159,7 +161,9 @@ function(benchgate_add_benchmark name)
   elseif(NOT arg_CONFIRM MATCHES "^[0-9]+$" OR arg_CONFIRM GREATER 100)
     message(FATAL_ERROR "${where}: CONFIRM \"${arg_CONFIRM}\" must be a whole number from 0 to 100.")
   endif()
-  if(NOT DEFINED arg_BASELINE)
+  if(NOT DEFINED arg_BASELINE AND BENCHGATE_BASELINE_DIR)
+    set(arg_BASELINE "${BENCHGATE_BASELINE_DIR}/${name}.jsonl")
+  elseif(NOT DEFINED arg_BASELINE)
     set(arg_BASELINE "${CMAKE_CURRENT_SOURCE_DIR}/baselines/${name}.jsonl")
   elseif(NOT IS_ABSOLUTE "${arg_BASELINE}")
     set(arg_BASELINE "${CMAKE_CURRENT_SOURCE_DIR}/${arg_BASELINE}")

@@ -101,7 +101,10 @@ MetricResult decide_time(const Samples& base, const Samples& cur, double thresho
   s << "U test p=" << t.p_value << (t.p_value <= alpha ? " <= " : " > ") << "alpha=" << alpha
     << " (" << n << " vs " << m << " samples)";
   r.note = s.str();
-  if (t.p_value > alpha) r.verdict = Verdict::unchanged;  // an effect the data cannot support
+  if (t.p_value > alpha) {  // an effect the data cannot support: noise until shown otherwise
+    r.verdict = Verdict::unchanged;
+    r.note += ": not significant";
+  }
   return r;
 }
 

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+#include <tuple>
 #include <stdexcept>
 #include <vector>
 
@@ -40,14 +41,20 @@ std::string status_label(const KeyResult& r) {
   return s;
 }
 
-std::string notes(const KeyResult& r) {
+std::string notes(const KeyResult& r, const CompareOptions& o) {
   std::vector<std::string> parts;
   if (!r.note.empty()) parts.push_back(r.note);
-  // Unchanged metrics need no explanation; everything else says how it was decided.
-  for (auto [name, m] : {std::pair{"time", &r.time}, std::pair{"rss", &r.rss}, std::pair{"alloc", &r.alloc}}) {
+  // A metric within its threshold needs no explanation; everything else says how it was
+  // decided, including an effect beyond the threshold that the U test did not support.
+  const double time_threshold = o.time_threshold, rss_threshold = o.rss_threshold;
+  const double alloc_threshold = o.alloc_threshold.value_or(0);
+  for (auto [name, m, threshold] :
+       {std::tuple{"time", &r.time, time_threshold}, std::tuple{"rss", &r.rss, rss_threshold},
+        std::tuple{"alloc", &r.alloc, alloc_threshold}}) {
     const bool compared = r.verdict != Verdict::new_key && r.verdict != Verdict::missing &&
                           r.verdict != Verdict::broken && m->n_baseline + m->n_current > 0;
-    if (compared && m->verdict != Verdict::unchanged && !m->note.empty()) {
+    const bool beyond = m->change && std::fabs(*m->change) > threshold;
+    if (compared && (m->verdict != Verdict::unchanged || beyond) && !m->note.empty()) {
       parts.push_back(std::string(name) + ": " + m->note);
     }
   }
@@ -98,7 +105,7 @@ void render_text(const Report& report, std::ostream& out) {
   std::vector<std::vector<std::string>> rows{{"status", "benchmark", "time per call", "peak RSS", "notes"}};
   for (const auto& r : report.results) {
     rows.push_back({status_label(r), describe(r.key), metric_cell(r.time, format_duration),
-                    metric_cell(r.rss, kb), notes(r)});
+                    metric_cell(r.rss, kb), notes(r, report.options)});
     if (r.alloc.baseline && report.options.alloc_threshold) {
       rows.back()[3] += "; alloc " + metric_cell(r.alloc, bytes);
     }
@@ -140,7 +147,7 @@ void render_markdown(const Report& report, std::ostream& out) {
   auto line = [&](const KeyResult& r) {
     out << "| " << (r.failing ? "**" + status_label(r) + "**" : status_label(r)) << " | `"
         << escape(describe(r.key)) << "` | " << escape(metric_cell(r.time, format_duration))
-        << " | " << escape(metric_cell(r.rss, kb)) << " | " << escape(notes(r)) << " |\n";
+        << " | " << escape(metric_cell(r.rss, kb)) << " | " << escape(notes(r, report.options)) << " |\n";
   };
   bool any = false;
   for (const auto& r : report.results) {

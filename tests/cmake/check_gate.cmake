@@ -1,0 +1,65 @@
+# The gate end to end through CTest, in a consumer project (tests/cmake/gate):
+#   1. baseline build: bench.gate.run passes, bench.gate.compare is skipped (no baseline yet);
+#      benchgate-update-baselines writes the baseline; a second run compares and passes.
+#   2. 30% more work per call: the run passes, the compare test fails (exit 1), time regressed.
+#   3. 50 MiB more resident memory, same work: the compare test fails on RSS only; time is
+#      unchanged.
+# Usage: cmake -DSOURCE_DIR=... -DBINARY_DIR=... -DBENCHGATE_SOURCE_DIR=... -P check_gate.cmake
+cmake_minimum_required(VERSION 3.25)
+
+function(step slowdown mib)
+  execute_process(
+    COMMAND "${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -DCMAKE_BUILD_TYPE=Release
+            "-DBENCHGATE_SOURCE_DIR=${BENCHGATE_SOURCE_DIR}" -DSLOWDOWN_PERCENT=${slowdown}
+            -DEXTRA_MIB=${mib}
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "configure failed:\n${out}\n${err}")
+  endif()
+  execute_process(COMMAND "${CMAKE_COMMAND}" --build "${BINARY_DIR}" -j2
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "build failed:\n${out}\n${err}")
+  endif()
+  execute_process(COMMAND "${CMAKE_CTEST_COMMAND}" -L bench --output-on-failure
+    WORKING_DIRECTORY "${BINARY_DIR}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  set(ctest_out "${out}${err}" PARENT_SCOPE)
+endfunction()
+
+function(expect text)
+  if(NOT ctest_out MATCHES "${text}")
+    message(FATAL_ERROR "expected /${text}/ in the ctest output:\n${ctest_out}")
+  endif()
+endfunction()
+
+file(REMOVE_RECURSE "${BINARY_DIR}/baselines")
+
+# 1. No baseline yet: skipped. Then create it, and the same build compares clean.
+step(0 0)
+expect("bench.gate.run [.]*   Passed")
+expect("bench.gate.compare [.]*[*][*][*]Skipped")
+execute_process(COMMAND "${CMAKE_COMMAND}" --build "${BINARY_DIR}" --target benchgate-update-baselines
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT EXISTS "${BINARY_DIR}/baselines/gate.jsonl")
+  message(FATAL_ERROR "benchgate-update-baselines failed:\n${out}\n${err}")
+endif()
+step(0 0)
+expect("bench.gate.compare [.]*   Passed")
+
+# 2. 30% slower.
+step(30 0)
+expect("bench.gate.run [.]*   Passed")
+expect("bench.gate.compare [.]*[*][*][*]Failed")
+expect("REGRESSED +gate/gate.hash_chain")
+expect("time: U test p=")
+expect("confirmed: rerun 1")
+
+# 3. 50 MiB bigger, same work: RSS regresses, time does not.
+step(0 50)
+expect("bench.gate.run [.]*   Passed")
+expect("bench.gate.compare [.]*[*][*][*]Failed")
+expect("REGRESSED +gate/gate.hash_chain +[0-9.]+ [^ ]+ → [0-9.]+ [^ ]+ \\([-+][0-9]+\\.[0-9]%\\) +[0-9_]+ kB → [0-9_]+ kB \\(\\+[0-9.]+%\\) +rss: ")
+if(ctest_out MATCHES "time: U test|time: effect")
+  message(FATAL_ERROR "time should be unchanged with 50 MiB more memory:\n${ctest_out}")
+endif()
+message(STATUS "the gate caught a 30% slowdown and a 50 MiB RSS growth, and passed A/A")
