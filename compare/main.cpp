@@ -54,20 +54,6 @@ double number_flag(const cxxopts::ParseResult& p, const char* flag, double fallb
   return *v;
 }
 
-// Rows of a file or of every .jsonl file in a directory.
-std::vector<std::string> jsonl_files(const std::string& path) {
-  std::vector<std::string> files;
-  if (fs::is_directory(path)) {
-    for (const auto& e : fs::directory_iterator(path)) {
-      if (e.is_regular_file() && e.path().extension() == ".jsonl") files.push_back(e.path().string());
-    }
-    std::sort(files.begin(), files.end());
-  } else {
-    files.push_back(path);
-  }
-  return files;
-}
-
 // Writes CURRENT's rows over BASELINE (file to file, or directory to directory matched by
 // file name) in a stable order, so a reviewer's diff shows changed numbers, not reshuffles.
 int write_baseline(const std::string& baseline, const std::string& current) {

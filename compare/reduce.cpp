@@ -68,25 +68,28 @@ void add_row(Reduction& reduction, const Row& row) {
   if (!side.env && row.env) side.env = row.env;
 }
 
-Reduction reduce_path(const std::string& path) {
+std::vector<std::string> jsonl_files(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   std::vector<std::string> files;
-  if (fs::is_directory(path, ec)) {
-    for (const auto& entry : fs::directory_iterator(path, ec)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".jsonl") {
-        files.push_back(entry.path().string());
-      }
+  if (!fs::is_directory(path, ec)) return {path};
+  for (const auto& entry : fs::directory_iterator(path, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".jsonl") {
+      files.push_back(entry.path().string());
     }
-    if (files.empty()) {
-      throw InputError(path + ": directory holds no .jsonl file. Point at a rows file or a "
-                              "directory of them");
-    }
-    std::sort(files.begin(), files.end());
-  } else {
-    files.push_back(path);  // for_each_row reports a missing file with its path
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+Reduction reduce_path(const std::string& path) {
+  const std::vector<std::string> files = jsonl_files(path);
+  if (files.empty()) {
+    throw InputError(path + ": directory holds no .jsonl file. Point at a rows file or a "
+                            "directory of them");
   }
   Reduction reduction;
+  // for_each_row reports a missing file with its path.
   for (const auto& f : files) for_each_row(f, [&](Row&& row) { add_row(reduction, row); });
   return reduction;
 }

@@ -54,6 +54,10 @@ using Reduction = std::map<Key, Side>;
 // part_of_verdict = false nor below_signal_floor = true; null annotations count as eligible.
 void add_row(Reduction& reduction, const Row& row);
 
+// The rows files a path names: the path itself, or every *.jsonl file of a directory sorted by
+// name (empty if the directory has none).
+std::vector<std::string> jsonl_files(const std::string& path);
+
 // Reads a .jsonl file or every *.jsonl file of a directory (sorted by name) into a reduction,
 // streaming. Throws InputError (file:line:col) for bad input, a missing path, or a directory
 // with no .jsonl file.
