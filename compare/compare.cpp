@@ -248,8 +248,9 @@ void apply_confirmation(Report& report, const Reduction& baseline, const Reducti
     ++r.confirm_runs;
     const auto b = baseline.find(r.key);
     const auto n = rerun.find(r.key);
-    if (b == baseline.end() || n == rerun.end() || n->second.ok_rows == 0) {
-      r.confirm_note = "the rerun produced no ok row for this key; the regression stands";
+    if (b == baseline.end() || n == rerun.end() || !n->second.time.measured()) {
+      // A rerun that measured nothing confirms nothing and refutes nothing: never a pass.
+      r.confirm_note = "the rerun produced no time sample for this key; the regression stands";
       ++r.confirm_reproduced;
       continue;
     }

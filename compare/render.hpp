@@ -22,7 +22,7 @@ void render_markdown(const Report& report, std::ostream& out);
 // documented in docs/compare.md.
 void render_json(const Report& report, std::ostream& out);
 
-// "+12.3%", "−4.0%", "+∞" (from a zero baseline), "n/a".
+// "+12.3%", "-4.0%" (ASCII minus), "+∞" (from a zero baseline), "n/a".
 std::string format_change(const std::optional<double>& change);
 
 }  // namespace benchgate

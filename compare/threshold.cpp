@@ -9,8 +9,11 @@
 namespace benchgate {
 
 std::optional<double> parse_non_negative(const std::string& text) {
-  if (text.empty() || !(std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '.')) {
-    return std::nullopt;  // no sign, no leading space, no "inf"/"nan"
+  // Decimal only: digits, one '.', an exponent. No sign, no spaces, no "inf"/"nan", no hex
+  // (strtod would read "0x1" as 1).
+  if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos ||
+      !(std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '.')) {
+    return std::nullopt;
   }
   errno = 0;
   char* end = nullptr;

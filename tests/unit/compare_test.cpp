@@ -1,0 +1,735 @@
+// Tests compare/compare.hpp: per-metric decisions, key statuses, environment checks, the gate
+// and confirmation reruns, all from hand-built samples and reductions (no files, no processes).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compare.hpp"
+#include "printers.hpp"
+
+namespace {
+
+using namespace benchgate;
+
+// Verdicts are compared by name so that a failed CHECK prints "unchanged", not a number.
+std::string name(Verdict v) {
+  return to_string(v);
+}
+
+bool contains(const std::string& s, const std::string& needle) {
+  return s.find(needle) != std::string::npos;
+}
+
+Samples samples(std::vector<double> values, std::size_t missing = 0) {
+  Samples s;
+  s.values = std::move(values);
+  s.missing = missing;
+  return s;
+}
+
+Samples not_measured(std::size_t rows = 1) {
+  return samples({}, rows);
+}
+
+Key key(const std::string& function, std::uint64_t param = 1024) {
+  Key k;
+  k.suite = "suite";
+  k.function = function;
+  k.param = param;
+  k.cache_mode = CacheMode::warm;
+  return k;
+}
+
+// A side whose every row is ok and a sample, RSS and allocations steady unless given.
+Side side(std::vector<double> times, std::vector<double> rss = {1000},
+          std::vector<double> alloc = {4096}) {
+  Side s;
+  s.rows = s.ok_rows = std::max<std::size_t>(1, times.size());
+  s.time = samples(std::move(times));
+  s.rss_kb = samples(std::move(rss));
+  s.alloc_bytes = samples(std::move(alloc));
+  return s;
+}
+
+Side broken_side(const std::string& error) {
+  Side s;
+  s.rows = 2;
+  s.first_error = error;
+  return s;
+}
+
+// Five baseline samples around 100 and five current ones fully above them, medians +30%.
+const std::vector<double> kBase5{98, 99, 100, 101, 102};
+const std::vector<double> kSlow5{128, 129, 130, 131, 132};
+const std::vector<double> kFast5{68, 69, 70, 71, 72};
+
+const KeyResult& result_for(const Report& report, const Key& k) {
+  for (const auto& r : report.results) {
+    if (r.key == k) return r;
+  }
+  FAIL("no result for " << describe(k));
+  return report.results.front();
+}
+
+// Compares one key present on both sides.
+KeyResult compare_one(const Side& base, const Side& cur, const CompareOptions& o = {}) {
+  Reduction b, c;
+  b[key("f")] = base;
+  c[key("f")] = cur;
+  const Report report = compare(b, c, o);
+  REQUIRE(report.results.size() == 1);
+  return report.results.front();
+}
+
+Env env(const std::string& cpu, const std::string& compiler, const std::string& version,
+        const std::string& build_type) {
+  Env e;
+  e.cpu_model = cpu;
+  e.compiler = compiler;
+  e.compiler_version = version;
+  e.build_type = build_type;
+  e.hostname = "host-a";
+  return e;
+}
+
+}  // namespace
+
+// ---- statuses of a key ----
+
+TEST_CASE("compare: a slower time beyond the threshold is regressed and failing") {
+  const KeyResult r = compare_one(side(kBase5), side(kSlow5));
+  CHECK(name(r.verdict) == "regressed");
+  CHECK(name(r.time.verdict) == "regressed");
+  CHECK(r.failing);
+  REQUIRE(r.time.change);
+  CHECK(*r.time.change == doctest::Approx(0.30));
+  CHECK(r.time.baseline == std::optional<double>(100));
+  CHECK(r.time.current == std::optional<double>(130));
+  CHECK(r.time.n_baseline == 5);
+  CHECK(r.time.n_current == 5);
+}
+
+TEST_CASE("compare: a faster time beyond the threshold is improved and passes") {
+  const KeyResult r = compare_one(side(kBase5), side(kFast5));
+  CHECK(name(r.verdict) == "improved");
+  CHECK(name(r.time.verdict) == "improved");
+  CHECK_FALSE(r.failing);
+}
+
+TEST_CASE("compare: a change within the thresholds is unchanged") {
+  const KeyResult r = compare_one(side(kBase5), side({99, 100, 101, 102, 103}, {1040}));
+  CHECK(name(r.verdict) == "unchanged");
+  CHECK(name(r.time.verdict) == "unchanged");
+  CHECK(name(r.rss.verdict) == "unchanged");
+  CHECK_FALSE(r.failing);
+}
+
+TEST_CASE("compare: a key only in the current rows is new and passes") {
+  Reduction b, c;
+  c[key("f")] = side({100});
+  const Report report = compare(b, c, {});
+  REQUIRE(report.results.size() == 1);
+  CHECK(name(report.results[0].verdict) == "new");
+  CHECK_FALSE(report.results[0].failing);
+  CHECK(std::string(to_string(Verdict::new_key)) == "new");
+}
+
+TEST_CASE("compare: a key only in the baseline is missing and fails only when asked") {
+  Reduction b, c;
+  b[key("f")] = side({100});
+  const Report lenient = compare(b, c, {});
+  REQUIRE(lenient.results.size() == 1);
+  CHECK(name(lenient.results[0].verdict) == "missing");
+  CHECK_FALSE(lenient.results[0].failing);
+  CHECK(lenient.failing() == 0);
+
+  CompareOptions strict;
+  strict.fail_on_missing = true;
+  const Report report = compare(b, c, strict);
+  CHECK(name(report.results[0].verdict) == "missing");
+  CHECK(report.results[0].failing);
+  CHECK(report.failing() == 1);
+}
+
+TEST_CASE("compare: a key with no ok row now is broken and always fails") {
+  CompareOptions lenient;
+  lenient.fail_on_missing = false;
+  lenient.fail_on_hash_change = false;
+  const KeyResult r = compare_one(side({100}), broken_side("timed out after 1 s"), lenient);
+  CHECK(name(r.verdict) == "broken");
+  CHECK(r.failing);
+  CHECK(contains(r.note, "timed out after 1 s"));
+}
+
+TEST_CASE("compare: a baseline without an ok row makes the key not comparable") {
+  const KeyResult r = compare_one(broken_side("old failure"), side({100}));
+  CHECK(name(r.verdict) == "not_comparable");
+  CHECK_FALSE(r.failing);
+}
+
+TEST_CASE("compare: a key whose every metric is not comparable is not comparable") {
+  Side base = side({100}, {}, {});
+  base.rss_kb = not_measured();
+  Side cur = side({100}, {}, {});
+  cur.rss_kb = not_measured();
+  base.env = env("cpu A", "gcc", "12.2.0", "Release");
+  cur.env = env("cpu B", "gcc", "12.2.0", "Release");
+  const KeyResult r = compare_one(base, cur);
+  CHECK(name(r.time.verdict) == "not_comparable");
+  CHECK(name(r.rss.verdict) == "not_comparable");
+  CHECK(name(r.alloc.verdict) == "not_comparable");
+  CHECK(name(r.verdict) == "not_comparable");
+  CHECK_FALSE(r.failing);
+}
+
+TEST_CASE("compare: a regressed metric outranks an improved one in the key verdict") {
+  const KeyResult r = compare_one(side(kBase5, {1000}), side(kFast5, {2000}));
+  CHECK(name(r.time.verdict) == "improved");
+  CHECK(name(r.rss.verdict) == "regressed");
+  CHECK(name(r.verdict) == "regressed");
+  CHECK(r.failing);
+}
+
+// ---- null is not measured, never zero ----
+
+TEST_CASE("compare: a time not measured on either side is not comparable") {
+  for (bool baseline_side : {true, false}) {
+    Side base = side({100});
+    Side cur = side({1000});  // would be a regression if the null were compared
+    (baseline_side ? base : cur).time = not_measured();
+    const KeyResult r = compare_one(base, cur);
+    INFO("null on the " << (baseline_side ? "baseline" : "current") << " side");
+    CHECK(name(r.time.verdict) == "not_comparable");
+    CHECK(r.time.baseline == std::nullopt);
+    CHECK(r.time.current == std::nullopt);
+    CHECK(r.time.change == std::nullopt);
+    CHECK(contains(r.time.note, baseline_side ? "baseline" : "current"));
+  }
+}
+
+TEST_CASE("compare: an RSS not measured on either side is not comparable") {
+  for (bool baseline_side : {true, false}) {
+    Side base = side({100}, {1000});
+    Side cur = side({100}, {1000});
+    (baseline_side ? base : cur).rss_kb = not_measured();
+    const KeyResult r = compare_one(base, cur);
+    INFO("null on the " << (baseline_side ? "baseline" : "current") << " side");
+    CHECK(name(r.rss.verdict) == "not_comparable");
+    CHECK(r.rss.baseline == std::nullopt);
+    CHECK(r.rss.current == std::nullopt);
+    CHECK(name(r.verdict) == "unchanged");  // time still decides the key
+  }
+}
+
+TEST_CASE("compare: an allocation count not measured on either side is not comparable") {
+  CompareOptions o;
+  o.alloc_threshold = 0.05;
+  for (bool baseline_side : {true, false}) {
+    Side base = side({100}, {1000}, {4096});
+    Side cur = side({100}, {1000}, {4096});
+    (baseline_side ? base : cur).alloc_bytes = not_measured();
+    const KeyResult r = compare_one(base, cur, o);
+    INFO("null on the " << (baseline_side ? "baseline" : "current") << " side");
+    CHECK(name(r.alloc.verdict) == "not_comparable");
+    CHECK(r.alloc.baseline == std::nullopt);
+    CHECK(r.alloc.current == std::nullopt);
+  }
+}
+
+TEST_CASE("compare: a metric null in some rows of a side is not comparable") {
+  // 3 of 4 rows measured RSS, and those three doubled: still not a regression.
+  Side base = side({100}, {1000});
+  Side cur = side({100});
+  cur.rss_kb = samples({2000, 2000, 2000}, 1);
+  const KeyResult r = compare_one(base, cur);
+  CHECK(name(r.rss.verdict) == "not_comparable");
+  CHECK(r.rss.current == std::nullopt);
+  CHECK(contains(r.rss.note, "1 of 4"));
+  CHECK_FALSE(r.failing);
+}
+
+// ---- zero baselines and absolute floors ----
+
+TEST_CASE("compare: zero to zero is unchanged") {
+  const MetricResult r = decide_effect(samples({0}), samples({0}), 0.05, 0);
+  CHECK(name(r.verdict) == "unchanged");
+  CHECK(r.change == std::optional<double>(0.0));
+}
+
+TEST_CASE("compare: zero to a positive value is a regression with an infinite change") {
+  const MetricResult r = decide_effect(samples({0, 0, 0}), samples({64, 64, 64}), 0.05, 0);
+  CHECK(name(r.verdict) == "regressed");
+  REQUIRE(r.change);
+  CHECK(std::isinf(*r.change));
+  CHECK(*r.change > 0);
+
+  // Through compare: allocations from zero fail the gate.
+  CompareOptions o;
+  o.alloc_threshold = 0.10;
+  const KeyResult k = compare_one(side({100}, {1000}, {0}), side({100}, {1000}, {64}), o);
+  CHECK(name(k.alloc.verdict) == "regressed");
+  CHECK(name(k.verdict) == "regressed");
+  CHECK(k.failing);
+}
+
+TEST_CASE("compare: zero to a value within the absolute floor is unchanged") {
+  CHECK(name(decide_effect(samples({0}), samples({64}), 0.05, 64).verdict) == "unchanged");
+  CHECK(name(decide_effect(samples({0}), samples({64}), 0.05, 100).verdict) == "unchanged");
+  CHECK(name(decide_effect(samples({0}), samples({65}), 0.05, 64).verdict) == "regressed");
+}
+
+TEST_CASE("compare: a time from a zero baseline is a regression not a crash") {
+  const MetricResult r = decide_time(samples({0}), samples({50}), 0.10, 0, 0.01);
+  CHECK(name(r.verdict) == "regressed");
+  REQUIRE(r.change);
+  CHECK(std::isinf(*r.change));
+}
+
+TEST_CASE("compare: the minimum time delta suppresses small regressions") {
+  CompareOptions o;
+  o.min_time_delta_ns = 50;
+  // +40 ns is +40% but below the 50 ns floor.
+  CHECK(name(compare_one(side({100}), side({140}), o).time.verdict) == "unchanged");
+  CHECK(name(compare_one(side({140}), side({100}), o).time.verdict) == "unchanged");
+  // +60 ns clears both.
+  CHECK(name(compare_one(side({100}), side({160}), o).time.verdict) == "regressed");
+  o.min_time_delta_ns = 0;
+  CHECK(name(compare_one(side({100}), side({140}), o).time.verdict) == "regressed");
+}
+
+TEST_CASE("compare: the minimum RSS delta suppresses small regressions") {
+  CompareOptions o;
+  o.min_rss_delta_kb = 512;
+  // +10% RSS (100 kB) is above the 5% threshold but below the 512 kB floor.
+  const KeyResult small = compare_one(side({100}, {1000}), side({100}, {1100}), o);
+  CHECK(name(small.rss.verdict) == "unchanged");
+  CHECK_FALSE(small.failing);
+  const KeyResult large = compare_one(side({100}, {1000}), side({100}, {2000}), o);
+  CHECK(name(large.rss.verdict) == "regressed");
+  CHECK(large.failing);
+  o.min_rss_delta_kb = 0;
+  CHECK(name(compare_one(side({100}, {1000}), side({100}, {1100}), o).rss.verdict) == "regressed");
+}
+
+// ---- the U test on time samples ----
+
+TEST_CASE("compare: separated samples with a large effect regress with a p-value") {
+  const MetricResult r = decide_time(samples(kBase5), samples(kSlow5), 0.10, 0, 0.01);
+  CHECK(name(r.verdict) == "regressed");
+  REQUIRE(r.p_value);
+  CHECK(*r.p_value == doctest::Approx(1.0 / 252));
+  CHECK(contains(r.note, "U test"));
+}
+
+TEST_CASE("compare: overlapping samples with a large median effect stay unchanged") {
+  // Medians 100 -> 130 (+30%) but the current samples straddle the baseline: U = 15 of 25.
+  const std::vector<double> cur{10, 20, 130, 500, 600};
+  const MetricResult r = decide_time(samples(kBase5), samples(cur), 0.10, 0, 0.01);
+  REQUIRE(r.change);
+  CHECK(*r.change == doctest::Approx(0.30));
+  CHECK(name(r.verdict) == "unchanged");
+  REQUIRE(r.p_value);
+  CHECK(*r.p_value > 0.01);
+  CHECK(contains(r.note, "not significant"));
+}
+
+TEST_CASE("compare: one sample against one is decided on the effect alone") {
+  const MetricResult slow = decide_time(samples({100}), samples({130}), 0.10, 0, 0.01);
+  CHECK(name(slow.verdict) == "regressed");
+  CHECK(slow.p_value == std::nullopt);
+  CHECK(contains(slow.note, "effect only"));
+
+  const MetricResult fast = decide_time(samples({100}), samples({70}), 0.10, 0, 0.01);
+  CHECK(name(fast.verdict) == "improved");
+  CHECK(fast.p_value == std::nullopt);
+  CHECK(contains(fast.note, "effect only"));
+
+  // Three against three can reach at best p = 1/20: still too few for alpha = 0.01.
+  const MetricResult three =
+      decide_time(samples({100, 101, 102}), samples({200, 201, 202}), 0.10, 0, 0.01);
+  CHECK(name(three.verdict) == "regressed");
+  CHECK(contains(three.note, "effect only"));
+}
+
+TEST_CASE("compare: improvements mirror regressions in the U test") {
+  const MetricResult separated = decide_time(samples(kBase5), samples(kFast5), 0.10, 0, 0.01);
+  CHECK(name(separated.verdict) == "improved");
+  REQUIRE(separated.p_value);
+  CHECK(*separated.p_value == doctest::Approx(1.0 / 252));
+
+  // Medians 100 -> 70 (-30%) with the current samples on both sides of the baseline.
+  const std::vector<double> overlapping{1, 2, 70, 300, 400};
+  const MetricResult mixed = decide_time(samples(kBase5), samples(overlapping), 0.10, 0, 0.01);
+  CHECK(name(mixed.verdict) == "unchanged");
+  REQUIRE(mixed.p_value);
+  CHECK(*mixed.p_value > 0.01);
+}
+
+TEST_CASE("compare: the U test is skipped when the effect is below the threshold") {
+  const MetricResult r =
+      decide_time(samples(kBase5), samples({101, 102, 103, 104, 105}), 0.10, 0, 0.01);
+  CHECK(name(r.verdict) == "unchanged");
+  CHECK(r.p_value == std::nullopt);
+}
+
+TEST_CASE("compare: alpha given in the options is the level of the U test") {
+  // Four against four reach p = 1/70 at best: enough for alpha 0.05, not for 0.01.
+  const std::vector<double> base{98, 99, 100, 101}, cur{128, 129, 130, 131};
+  CompareOptions o;
+  o.alpha = 0.05;
+  const KeyResult tested = compare_one(side(base), side(cur), o);
+  CHECK(name(tested.time.verdict) == "regressed");
+  CHECK(tested.time.p_value);
+  o.alpha = 0.01;
+  const KeyResult effect = compare_one(side(base), side(cur), o);
+  CHECK(name(effect.time.verdict) == "regressed");
+  CHECK(effect.time.p_value == std::nullopt);
+  CHECK(contains(effect.time.note, "effect only"));
+}
+
+// ---- environments ----
+
+TEST_CASE("compare: environments differing in a hard field mismatch") {
+  const Env base = env("Xeon 1", "gcc", "12.2.0", "Release");
+  CHECK(env_mismatch(base, base) == std::nullopt);
+
+  Env cpu = base;
+  cpu.cpu_model = "Xeon 2";
+  REQUIRE(env_mismatch(base, cpu));
+  CHECK(contains(*env_mismatch(base, cpu), "cpu_model"));
+  CHECK(contains(*env_mismatch(base, cpu), "Xeon 1"));
+  CHECK(contains(*env_mismatch(base, cpu), "Xeon 2"));
+
+  Env compiler = base;
+  compiler.compiler = "clang";
+  REQUIRE(env_mismatch(base, compiler));
+  CHECK(contains(*env_mismatch(base, compiler), "compiler"));
+
+  Env build = base;
+  build.build_type = "Debug";
+  REQUIRE(env_mismatch(base, build));
+  CHECK(contains(*env_mismatch(base, build), "build_type"));
+}
+
+TEST_CASE("compare: only the compiler major version matters") {
+  const Env base = env("Xeon", "gcc", "12.2.0", "Release");
+  Env minor = base;
+  minor.compiler_version = "12.3.1";
+  CHECK(env_mismatch(base, minor) == std::nullopt);
+
+  Env major = base;
+  major.compiler_version = "13.1.0";
+  REQUIRE(env_mismatch(base, major));
+  CHECK(contains(*env_mismatch(base, major), "major"));
+
+  Env bare = base;
+  bare.compiler_version = "12";
+  CHECK(env_mismatch(base, bare) == std::nullopt);
+}
+
+TEST_CASE("compare: soft fields and null fields never mismatch") {
+  const Env base = env("Xeon", "gcc", "12.2.0", "Release");
+  Env other_host = base;
+  other_host.hostname = "host-b";
+  other_host.git_commit = "abc";
+  other_host.os = "Linux 6";
+  CHECK(env_mismatch(base, other_host) == std::nullopt);
+
+  Env unknown;  // every field null
+  CHECK(env_mismatch(base, unknown) == std::nullopt);
+  CHECK(env_mismatch(unknown, base) == std::nullopt);
+  Env partial = base;
+  partial.cpu_model.reset();
+  partial.compiler_version.reset();
+  partial.build_type.reset();
+  CHECK(env_mismatch(base, partial) == std::nullopt);
+  CHECK(env_mismatch(std::nullopt, base) == std::nullopt);
+  CHECK(env_mismatch(base, std::nullopt) == std::nullopt);
+}
+
+TEST_CASE("compare: a mismatched environment makes time not comparable unless ignored") {
+  Side base = side(kBase5);
+  Side cur = side(kSlow5);
+  base.env = env("Xeon", "gcc", "12.2.0", "Release");
+  cur.env = env("Xeon", "gcc", "12.2.0", "Debug");
+  const KeyResult r = compare_one(base, cur);
+  CHECK(name(r.time.verdict) == "not_comparable");
+  CHECK(r.time.p_value == std::nullopt);
+  CHECK(contains(r.time.note, "build_type"));
+  CHECK(contains(r.time.note, "--ignore-env"));
+  CHECK(name(r.verdict) != "regressed");
+  CHECK_FALSE(r.failing);
+  // RSS is still compared across environments.
+  CHECK(name(r.rss.verdict) == "unchanged");
+  Side fatter = cur;
+  fatter.rss_kb = samples({5000});
+  const KeyResult rss = compare_one(base, fatter);
+  CHECK(name(rss.time.verdict) == "not_comparable");
+  CHECK(name(rss.rss.verdict) == "regressed");
+  CHECK(rss.failing);
+
+  CompareOptions o;
+  o.ignore_env = true;
+  const KeyResult ignored = compare_one(base, cur, o);
+  CHECK(name(ignored.time.verdict) == "regressed");
+  CHECK(ignored.failing);
+}
+
+// ---- result hashes ----
+
+TEST_CASE("compare: a changed result hash is reported and fails only when asked") {
+  Side base = side({100});
+  Side cur = side({100});
+  base.hash = 0x1;
+  cur.hash = 0x2;
+  const KeyResult lenient = compare_one(base, cur);
+  CHECK(lenient.hash_changed);
+  CHECK(lenient.baseline_hash == std::optional<std::uint64_t>(0x1));
+  CHECK(lenient.current_hash == std::optional<std::uint64_t>(0x2));
+  CHECK(name(lenient.verdict) == "unchanged");
+  CHECK_FALSE(lenient.failing);
+
+  CompareOptions strict;
+  strict.fail_on_hash_change = true;
+  CHECK(compare_one(base, cur, strict).failing);
+
+  cur.hash = 0x1;
+  CHECK_FALSE(compare_one(base, cur, strict).hash_changed);
+  CHECK_FALSE(compare_one(base, cur, strict).failing);
+  cur.hash.reset();  // unknown on one side is not a change
+  CHECK_FALSE(compare_one(base, cur, strict).hash_changed);
+  CHECK_FALSE(compare_one(base, cur, strict).failing);
+}
+
+TEST_CASE("compare: a result hash that varies within a side is noted") {
+  Side base = side({100});
+  Side cur = side({100});
+  cur.hash = 0x1;
+  cur.hash_varies = true;
+  const KeyResult r = compare_one(base, cur);
+  CHECK(contains(r.note, "varies"));
+  CHECK(contains(r.note, "current"));
+}
+
+// ---- allocations ----
+
+TEST_CASE("compare: allocations are not gated without an allocation threshold") {
+  const Side base = side({100}, {1000}, {4096});
+  const Side cur = side({100}, {1000}, {8192});
+  const KeyResult off = compare_one(base, cur);
+  CHECK(name(off.alloc.verdict) == "not_comparable");
+  CHECK(name(off.verdict) == "unchanged");
+  CHECK_FALSE(off.failing);
+
+  CompareOptions o;
+  o.alloc_threshold = 0.10;
+  const KeyResult on = compare_one(base, cur, o);
+  CHECK(name(on.alloc.verdict) == "regressed");
+  CHECK(name(on.verdict) == "regressed");
+  CHECK(on.failing);
+
+  o.min_alloc_delta_bytes = 8192;
+  CHECK(name(compare_one(base, cur, o).alloc.verdict) == "unchanged");
+}
+
+// ---- the report ----
+
+TEST_CASE("compare: results list failing keys first then by status then by key") {
+  Reduction b, c;
+  b[key("a_unchanged")] = side({100});
+  c[key("a_unchanged")] = side({100});
+  b[key("b_improved")] = side({100});
+  c[key("b_improved")] = side({50});
+  c[key("c_new")] = side({100});
+  b[key("d_missing")] = side({100});
+  b[key("y_broken")] = side({100});
+  c[key("y_broken")] = broken_side("crash");
+  b[key("z_regressed")] = side({100});
+  c[key("z_regressed")] = side({200});
+  b[key("zz_regressed")] = side({100}, {1000});
+  c[key("zz_regressed")] = side({100}, {5000});
+
+  const Report report = compare(b, c, {});
+  REQUIRE(report.results.size() == 7);
+  std::vector<std::string> order;
+  for (const auto& r : report.results) order.push_back(r.key.function);
+  CHECK(order == std::vector<std::string>{"z_regressed", "zz_regressed", "y_broken", "d_missing",
+                                          "c_new", "b_improved", "a_unchanged"});
+  CHECK(report.results[0].failing);
+  CHECK(report.results[1].failing);
+  CHECK(report.results[2].failing);
+  CHECK_FALSE(report.results[3].failing);
+
+  CHECK(report.count(Verdict::regressed) == 2);
+  CHECK(report.count(Verdict::broken) == 1);
+  CHECK(report.count(Verdict::missing) == 1);
+  CHECK(report.count(Verdict::new_key) == 1);
+  CHECK(report.count(Verdict::improved) == 1);
+  CHECK(report.count(Verdict::unchanged) == 1);
+  CHECK(report.count(Verdict::not_comparable) == 0);
+  CHECK(report.failing() == 3);
+
+  // A missing key that fails moves ahead of every passing key.
+  CompareOptions strict;
+  strict.fail_on_missing = true;
+  const Report s = compare(b, c, strict);
+  CHECK(s.failing() == 4);
+  CHECK(s.results[3].key.function == "d_missing");
+  CHECK(s.results[3].failing);
+
+  // A failing key outranks every passing one whatever its status: an unchanged key whose
+  // result hash changed, under --fail-on-hash-change, comes before new and improved keys.
+  b[key("a_unchanged")].hash = 0x1;
+  c[key("a_unchanged")].hash = 0x2;
+  CompareOptions hashes;
+  hashes.fail_on_hash_change = true;
+  const Report h = compare(b, c, hashes);
+  REQUIRE(h.results.size() == 7);
+  CHECK(h.failing() == 4);
+  CHECK(h.results[3].key.function == "a_unchanged");
+  CHECK(h.results[3].failing);
+  CHECK(h.results[4].key.function == "d_missing");
+}
+
+TEST_CASE("compare: a report keeps the options it was computed with") {
+  CompareOptions o;
+  o.time_threshold = 0.25;
+  o.alpha = 0.05;
+  const Report report = compare({}, {}, o);
+  CHECK(report.results.empty());
+  CHECK(report.failing() == 0);
+  CHECK(report.options.time_threshold == 0.25);
+  CHECK(report.options.alpha == 0.05);
+}
+
+// ---- confirmation reruns ----
+
+TEST_CASE("compare: time regressions lists the keys whose time regressed") {
+  Reduction b, c;
+  b[key("slow")] = side({100});
+  c[key("slow")] = side({200});
+  b[key("fat")] = side({100}, {1000});
+  c[key("fat")] = side({100}, {4000});
+  b[key("same")] = side({100});
+  c[key("same")] = side({100});
+  const Report report = compare(b, c, {});
+  const std::vector<Key> keys = time_regressions(report);
+  REQUIRE(keys.size() == 1);
+  CHECK(keys[0] == key("slow"));
+}
+
+TEST_CASE("compare: a rerun that reproduces keeps the regression") {
+  Reduction b, c, rerun;
+  b[key("f")] = side(kBase5);
+  c[key("f")] = side(kSlow5);
+  rerun[key("f")] = side({127, 128, 133, 134, 135});
+  Report report = compare(b, c, {});
+  apply_confirmation(report, b, rerun);
+  const KeyResult& r = result_for(report, key("f"));
+  CHECK(name(r.time.verdict) == "regressed");
+  CHECK(name(r.verdict) == "regressed");
+  CHECK(r.failing);
+  CHECK(r.confirm_runs == 1);
+  CHECK(r.confirm_reproduced == 1);
+  CHECK(contains(r.confirm_note, "confirmed"));
+
+  apply_confirmation(report, b, rerun);
+  CHECK(result_for(report, key("f")).confirm_runs == 2);
+  CHECK(result_for(report, key("f")).confirm_reproduced == 2);
+  CHECK(time_regressions(report) == std::vector<Key>{key("f")});
+}
+
+TEST_CASE("compare: a rerun that does not reproduce turns the time unchanged") {
+  Reduction b, c, rerun;
+  b[key("f")] = side(kBase5);
+  c[key("f")] = side(kSlow5);
+  rerun[key("f")] = side({99, 100, 101, 102, 103});
+  b[key("g")] = side({100});  // an improved key that passes throughout
+  c[key("g")] = side({50});
+  Report report = compare(b, c, {});
+  REQUIRE(report.failing() == 1);
+  apply_confirmation(report, b, rerun);
+  const KeyResult& r = result_for(report, key("f"));
+  CHECK(name(r.time.verdict) == "unchanged");
+  CHECK(name(r.verdict) == "unchanged");
+  CHECK_FALSE(r.failing);
+  CHECK(r.confirm_runs == 1);
+  CHECK(r.confirm_reproduced == 0);
+  CHECK(contains(r.confirm_note, "not confirmed"));
+  CHECK(report.failing() == 0);
+  CHECK(time_regressions(report).empty());
+  // The order is recomputed too: the improved key now comes before the unchanged one.
+  CHECK(report.results[0].key == key("g"));
+}
+
+TEST_CASE("compare: a refuted time regression keeps the key regressed when RSS regressed") {
+  Reduction b, c, rerun;
+  b[key("f")] = side(kBase5, {1000});
+  c[key("f")] = side(kSlow5, {3000});
+  rerun[key("f")] = side({99, 100, 101, 102, 103}, {3000});
+  Report report = compare(b, c, {});
+  apply_confirmation(report, b, rerun);
+  const KeyResult& r = result_for(report, key("f"));
+  CHECK(name(r.time.verdict) == "unchanged");
+  CHECK(name(r.rss.verdict) == "regressed");
+  CHECK(name(r.verdict) == "regressed");
+  CHECK(r.failing);
+}
+
+TEST_CASE("compare: a rerun without rows for the key keeps the regression") {
+  Reduction b, c, rerun;
+  b[key("f")] = side(kBase5);
+  c[key("f")] = side(kSlow5);
+  rerun[key("other")] = side({1});
+  Report report = compare(b, c, {});
+  apply_confirmation(report, b, rerun);
+  const KeyResult& r = result_for(report, key("f"));
+  CHECK(name(r.time.verdict) == "regressed");
+  CHECK(r.failing);
+  CHECK(r.confirm_runs == 1);
+
+  // Rows that all failed are no better than none.
+  Reduction broken;
+  broken[key("f")] = broken_side("crash");
+  apply_confirmation(report, b, broken);
+  CHECK(name(result_for(report, key("f")).time.verdict) == "regressed");
+  CHECK(result_for(report, key("f")).failing);
+}
+
+TEST_CASE("compare: a rerun without time samples for the key keeps the regression") {
+  // The rerun's rows were ok but none was a sample (all below the signal floor, say): it
+  // measured nothing, so it cannot refute the regression.
+  Reduction b, c, rerun;
+  b[key("f")] = side(kBase5);
+  c[key("f")] = side(kSlow5);
+  Side unmeasured = side({});
+  unmeasured.rows = unmeasured.ok_rows = 3;
+  unmeasured.time = samples({});
+  unmeasured.rss_kb = samples({});
+  unmeasured.alloc_bytes = samples({});
+  rerun[key("f")] = unmeasured;
+  Report report = compare(b, c, {});
+  apply_confirmation(report, b, rerun);
+  const KeyResult& r = result_for(report, key("f"));
+  CHECK(name(r.time.verdict) == "regressed");
+  CHECK(name(r.verdict) == "regressed");
+  CHECK(r.failing);
+}
+
+TEST_CASE("compare: a confirmation leaves keys without a time regression alone") {
+  Reduction b, c, rerun;
+  b[key("f")] = side({100}, {1000});
+  c[key("f")] = side({100}, {3000});
+  rerun[key("f")] = side({100}, {1000});
+  Report report = compare(b, c, {});
+  apply_confirmation(report, b, rerun);
+  const KeyResult& r = result_for(report, key("f"));
+  CHECK(r.confirm_runs == 0);
+  CHECK(name(r.rss.verdict) == "regressed");
+  CHECK(r.failing);
+}

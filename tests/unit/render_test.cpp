@@ -1,0 +1,280 @@
+// Tests compare/render.hpp: the text, Markdown and JSON forms of a comparison report computed
+// from hand-built reductions; fragments and parsed JSON values are checked, never whole prose.
+#include <doctest/doctest.h>
+#include <rapidjson/document.h>
+
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "compare.hpp"
+#include "printers.hpp"
+#include "render.hpp"
+
+namespace {
+
+using namespace benchgate;
+
+bool contains(const std::string& s, const std::string& needle) {
+  return s.find(needle) != std::string::npos;
+}
+
+Key key(const std::string& function, std::uint64_t param = 1024) {
+  Key k;
+  k.suite = "suite";
+  k.function = function;
+  k.param = param;
+  k.cache_mode = CacheMode::warm;
+  return k;
+}
+
+Side side(std::vector<double> times, std::optional<double> rss_kb = 1000) {
+  Side s;
+  s.rows = s.ok_rows = times.size();
+  s.time.values = std::move(times);
+  if (rss_kb)
+    s.rss_kb.values = {*rss_kb};
+  else
+    s.rss_kb.missing = s.rows;
+  s.alloc_bytes.values = {4096};
+  return s;
+}
+
+// One key of each kind a reader meets: a time regression, an improvement, two unchanged keys,
+// a new key, a missing key, a zero-baseline RSS regression and a key whose RSS was not measured
+// in the baseline (unchanged on time): 8 keys, 2 regressed, 3 unchanged.
+Report mixed_report() {
+  Reduction b, c;
+  b[key("slow")] = side({100});
+  c[key("slow")] = side({150});
+  b[key("fast")] = side({100});
+  c[key("fast")] = side({50});
+  b[key("steady_one")] = side({100});
+  c[key("steady_one")] = side({101});
+  b[key("steady_two")] = side({100});
+  c[key("steady_two")] = side({99});
+  c[key("fresh")] = side({100});
+  b[key("gone")] = side({100});
+  b[key("from_zero")] = side({100}, 0.0);
+  c[key("from_zero")] = side({100}, 512.0);
+  b[key("no_rss")] = side({100}, std::nullopt);
+  c[key("no_rss")] = side({100}, 2000.0);
+  return compare(b, c, {});
+}
+
+Report passing_report() {
+  Reduction b, c;
+  b[key("steady")] = side({100});
+  c[key("steady")] = side({100});
+  b[key("quicker")] = side({100});
+  c[key("quicker")] = side({60});
+  return compare(b, c, {});
+}
+
+std::string text(const Report& r) {
+  std::ostringstream out;
+  render_text(r, out);
+  return out.str();
+}
+std::string markdown(const Report& r) {
+  std::ostringstream out;
+  render_markdown(r, out);
+  return out.str();
+}
+std::string json(const Report& r) {
+  std::ostringstream out;
+  render_json(r, out);
+  return out.str();
+}
+
+rapidjson::Document parse(const std::string& s) {
+  rapidjson::Document doc;
+  doc.Parse(s.c_str(), s.size());
+  INFO(s);
+  REQUIRE_FALSE(doc.HasParseError());
+  REQUIRE(doc.IsObject());
+  return doc;
+}
+
+// The result object for a function name in a parsed JSON report.
+const rapidjson::Value& json_result(const rapidjson::Document& doc, const std::string& function) {
+  for (const auto& r : doc["results"].GetArray()) {
+    if (r["function"].GetString() == function) return r;
+  }
+  FAIL("no JSON result for " << function);
+  return doc;
+}
+
+}  // namespace
+
+TEST_CASE("render: a change is a signed percentage with one decimal") {
+  CHECK(format_change(0.123) == "+12.3%");
+  CHECK(format_change(0.0) == "+0.0%");
+  CHECK(format_change(2.5) == "+250.0%");
+  // A decrease carries a minus sign (render.hpp shows U+2212; either minus reads correctly).
+  const std::string down = format_change(-0.04);
+  CHECK((down == "-4.0%" || down == "\u22124.0%"));
+}
+
+TEST_CASE("render: a change from a zero baseline is infinity and a missing change is n/a") {
+  CHECK(format_change(std::numeric_limits<double>::infinity()) == "+∞");
+  CHECK(format_change(std::nullopt) == "n/a");
+}
+
+TEST_CASE("render: text shows failing statuses in upper case and the others in lower case") {
+  const std::string out = text(mixed_report());
+  INFO(out);
+  CHECK(contains(out, "REGRESSED"));
+  CHECK(contains(out, "improved"));
+  CHECK_FALSE(contains(out, "IMPROVED"));
+  CHECK(contains(out, "suite/slow n=1024"));
+  CHECK(contains(out, "+50.0%"));
+  // The failing key comes before the passing ones.
+  CHECK(out.find("suite/slow") < out.find("suite/fast"));
+}
+
+TEST_CASE("render: text ends with the summary counts and the outcome") {
+  const Report failing = mixed_report();
+  REQUIRE(failing.failing() == 2);
+  const std::string out = text(failing);
+  INFO(out);
+  CHECK(contains(out, "8 key(s)"));
+  CHECK(contains(out, "2 regressed"));
+  CHECK(contains(out, "1 missing"));
+  CHECK(contains(out, "1 new"));
+  CHECK(contains(out, "1 improved"));
+  CHECK(contains(out, "3 unchanged"));
+  CHECK(contains(out, "FAIL"));
+  CHECK_FALSE(contains(out, "PASS"));
+
+  const std::string ok = text(passing_report());
+  INFO(ok);
+  CHECK(contains(ok, "PASS"));
+  CHECK_FALSE(contains(ok, "FAIL"));
+  CHECK_FALSE(contains(ok, "REGRESSED"));
+}
+
+TEST_CASE("render: text prints n/a for a metric that was not measured") {
+  const std::string out = text(mixed_report());
+  INFO(out);
+  const auto line_start = out.find("suite/no_rss");
+  REQUIRE(line_start != std::string::npos);
+  const std::string line = out.substr(line_start, out.find('\n', line_start) - line_start);
+  CHECK(contains(line, "n/a"));
+  CHECK_FALSE(contains(line, "0 kB"));
+}
+
+TEST_CASE("render: text explains an effect the U test did not support and a changed hash") {
+  Reduction b, c;
+  // Medians 100 -> 130 but the current samples straddle the baseline: unchanged, with a note.
+  b[key("noisy")] = side({98, 99, 100, 101, 102});
+  c[key("noisy")] = side({10, 20, 130, 500, 600});
+  b[key("hashed")] = side({100});
+  c[key("hashed")] = side({100});
+  b[key("hashed")].hash = 0xab;
+  c[key("hashed")].hash = 0xcd;
+  const Report report = compare(b, c, {});
+  REQUIRE(report.count(Verdict::unchanged) == 2);
+  const std::string out = text(report);
+  INFO(out);
+  CHECK(contains(out, "not significant"));
+  CHECK(contains(out, "result_hash changed"));
+  CHECK(contains(out, "0xab"));
+  CHECK(contains(out, "0xcd"));
+  CHECK(contains(out, "PASS"));
+}
+
+TEST_CASE("render: markdown has a table and folds unchanged keys into details") {
+  const std::string out = markdown(mixed_report());
+  INFO(out);
+  CHECK(contains(out, "| status | benchmark |"));
+  CHECK(contains(out, "|---|"));
+  const auto details = out.find("<details>");
+  REQUIRE(details != std::string::npos);
+  CHECK(contains(out, "</details>"));
+  CHECK(contains(out, "3 unchanged key(s)"));
+  // Changed keys are above the fold, unchanged ones inside it.
+  CHECK(out.find("suite/slow") < details);
+  CHECK(out.find("suite/fresh") < details);
+  CHECK(out.find("suite/steady_one") > details);
+  CHECK(out.find("suite/steady_two") > details);
+  CHECK(contains(out, "**REGRESSED**"));
+}
+
+TEST_CASE("render: markdown of a report with only unchanged keys puts them all in details") {
+  Reduction b, c;
+  b[key("steady")] = side({100});
+  c[key("steady")] = side({100});
+  const std::string out = markdown(compare(b, c, {}));
+  INFO(out);
+  const auto details = out.find("<details>");
+  REQUIRE(details != std::string::npos);
+  CHECK(out.find("| status |") > details);
+  CHECK(contains(out, "no regression"));
+}
+
+TEST_CASE("render: json parses and carries the version and the summary counts") {
+  const Report report = mixed_report();
+  const rapidjson::Document doc = parse(json(report));
+  REQUIRE(doc.HasMember("benchgate_compare_version"));
+  CHECK(doc["benchgate_compare_version"].GetInt() == 1);
+  const auto& summary = doc["summary"];
+  CHECK(summary["keys"].GetUint64() == report.results.size());
+  CHECK(summary["failing"].GetUint64() == report.failing());
+  for (Verdict v : {Verdict::regressed, Verdict::broken, Verdict::missing, Verdict::new_key,
+                    Verdict::improved, Verdict::unchanged, Verdict::not_comparable}) {
+    INFO(to_string(v));
+    REQUIRE(summary.HasMember(to_string(v)));
+    CHECK(summary[to_string(v)].GetUint64() == report.count(v));
+  }
+  CHECK(doc["results"].Size() == report.results.size());
+  CHECK(doc["options"]["alloc_threshold"].IsNull());
+  CHECK(doc["options"]["time_threshold"].GetDouble() == doctest::Approx(0.10));
+}
+
+TEST_CASE("render: json writes a zero-baseline change as null with from_zero set") {
+  const rapidjson::Document doc = parse(json(mixed_report()));
+  const auto& rss = json_result(doc, "from_zero")["rss"];
+  CHECK(std::string(rss["status"].GetString()) == "regressed");
+  CHECK(rss["change"].IsNull());
+  CHECK(rss["from_zero"].GetBool());
+  CHECK(rss["baseline_median"].GetDouble() == 0);
+  CHECK(rss["current_median"].GetDouble() == 512);
+
+  const auto& time = json_result(doc, "slow")["time"];
+  CHECK_FALSE(time["from_zero"].GetBool());
+  CHECK(time["change"].GetDouble() == doctest::Approx(0.5));
+}
+
+TEST_CASE("render: json writes the medians of a metric that was not measured as null") {
+  const rapidjson::Document doc = parse(json(mixed_report()));
+  const auto& rss = json_result(doc, "no_rss")["rss"];
+  CHECK(std::string(rss["status"].GetString()) == "not_comparable");
+  CHECK(rss["baseline_median"].IsNull());
+  CHECK(rss["current_median"].IsNull());
+  CHECK(rss["change"].IsNull());
+  CHECK_FALSE(rss["from_zero"].GetBool());
+
+  // A key only in the current rows has no measured metrics to compare either.
+  const auto& fresh = json_result(doc, "fresh");
+  CHECK(std::string(fresh["status"].GetString()) == "new");
+  CHECK(fresh["time"]["baseline_median"].IsNull());
+  CHECK(fresh["time"]["current_median"].IsNull());
+}
+
+TEST_CASE("render: json results carry key fields and the failing flag") {
+  const rapidjson::Document doc = parse(json(mixed_report()));
+  const auto& slow = json_result(doc, "slow");
+  CHECK(std::string(slow["suite"].GetString()) == "suite");
+  CHECK(std::string(slow["kind"].GetString()) == "parametric");
+  CHECK(slow["param"].GetUint64() == 1024);
+  CHECK(std::string(slow["cache_mode"].GetString()) == "warm");
+  CHECK(std::string(slow["status"].GetString()) == "regressed");
+  CHECK(slow["failing"].GetBool());
+  CHECK_FALSE(json_result(doc, "fast")["failing"].GetBool());
+  // Results keep the report's order: failing keys first.
+  CHECK(doc["results"][0]["failing"].GetBool());
+}
