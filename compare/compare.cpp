@@ -2,8 +2,11 @@
 #include "compare.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <numeric>
 #include <sstream>
 
 #include "benchgate/core/stats.hpp"
@@ -11,11 +14,23 @@
 namespace benchgate {
 namespace {
 
+// "+12.3%", appended; skip_first drops its first character (the sign). What
+// `std::fixed << std::setprecision(1)` prints, as printf's "%.1f" would (exactly rounded), but
+// through std::to_chars: no stream, no locale and no string per call.
+void append_percent(std::string& out, double fraction, bool skip_first = false) {
+  char buf[400];  // 309 integer digits of the largest double, a sign, a fraction
+  char* p = buf;
+  if (fraction >= 0) *p++ = '+';
+  p = std::to_chars(p, buf + sizeof buf - 1, fraction * 100, std::chars_format::fixed, 1).ptr;
+  *p++ = '%';
+  const char* start = skip_first ? buf + 1 : buf;
+  out.append(start, static_cast<std::size_t>(p - start));
+}
+
 std::string percent(double fraction) {
-  std::ostringstream s;
-  s.precision(1);
-  s << std::fixed << (fraction >= 0 ? "+" : "") << fraction * 100 << "%";
-  return s.str();
+  std::string s;
+  append_percent(s, fraction);
+  return s;
 }
 
 // Median, relative change and n for both sides; verdict left to the caller. Returns false
@@ -77,7 +92,12 @@ MetricResult decide_effect(const Samples& base, const Samples& cur, double thres
   if (*r.change > threshold && delta > min_delta) r.verdict = Verdict::regressed;
   else if (*r.change < -threshold && -delta > min_delta) r.verdict = Verdict::improved;
   else r.verdict = Verdict::unchanged;
-  r.note = "median " + percent(*r.change) + " vs threshold ±" + percent(threshold).substr(1);
+  // "median +1.2% vs threshold ±10.0%"
+  r.note.reserve(48);
+  r.note = "median ";
+  append_percent(r.note, *r.change);
+  r.note += " vs threshold ±";
+  append_percent(r.note, threshold, true);
   return r;
 }
 
@@ -108,7 +128,9 @@ MetricResult decide_time(const Samples& base, const Samples& cur, double thresho
   return r;
 }
 
-std::optional<std::string> env_mismatch(const std::optional<Env>& a, const std::optional<Env>& b) {
+namespace {
+
+std::optional<std::string> env_mismatch(const Env* a, const Env* b) {
   if (!a || !b) return std::nullopt;
   auto differs = [](const std::optional<std::string>& x, const std::optional<std::string>& y) {
     return x && y && *x != *y;
@@ -131,6 +153,12 @@ std::optional<std::string> env_mismatch(const std::optional<Env>& a, const std::
   return std::nullopt;
 }
 
+}  // namespace
+
+std::optional<std::string> env_mismatch(const std::optional<Env>& a, const std::optional<Env>& b) {
+  return env_mismatch(a ? &*a : nullptr, b ? &*b : nullptr);
+}
+
 namespace {
 
 Verdict key_verdict(const KeyResult& r) {
@@ -148,27 +176,63 @@ void settle(KeyResult& r, const CompareOptions& o) {
               (r.hash_changed && o.fail_on_hash_change);
 }
 
-void sort_results(Report& report) {
-  std::stable_sort(report.results.begin(), report.results.end(),
-                   [](const KeyResult& a, const KeyResult& b) {
-                     if (a.failing != b.failing) return a.failing;
-                     if (a.verdict != b.verdict) return a.verdict < b.verdict;
-                     return a.key < b.key;
-                   });
+// Failing first, then by verdict, then by key. The order is computed on indexes and then applied in
+// place, so sorting never holds a second copy of (half) the results. Results already in key order
+// (as compare() builds them) only need a stable sort on the first two, by counting.
+void sort_results(Report& report, bool in_key_order) {
+  auto& results = report.results;
+  std::vector<std::size_t> order(results.size());
+  constexpr std::size_t kVerdicts = static_cast<std::size_t>(Verdict::unchanged) + 1;
+  auto bucket = [](const KeyResult& r) {
+    return (r.failing ? 0 : kVerdicts) + static_cast<std::size_t>(r.verdict);
+  };
+  if (in_key_order) {
+    std::vector<std::size_t> start(2 * kVerdicts + 1, 0);
+    for (const auto& r : results) ++start[bucket(r) + 1];
+    std::partial_sum(start.begin(), start.end(), start.begin());
+    for (std::size_t i = 0; i < results.size(); ++i) order[start[bucket(results[i])]++] = i;
+  } else {
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
+      const KeyResult& a = results[i];
+      const KeyResult& b = results[j];
+      if (a.failing != b.failing) return a.failing;
+      if (a.verdict != b.verdict) return a.verdict < b.verdict;
+      return a.key < b.key;
+    });
+  }
+  // Position i takes results[order[i]]: follow each cycle of the permutation with one spare.
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (order[i] == i) continue;
+    KeyResult spare = std::move(results[i]);
+    std::size_t j = i;
+    for (;;) {
+      const std::size_t from = order[j];
+      order[j] = j;
+      if (from == i) {
+        results[j] = std::move(spare);
+        break;
+      }
+      results[j] = std::move(results[from]);
+      j = from;
+    }
+  }
 }
 
-KeyResult compare_key(const Key& key, const Side* base, const Side* cur, const CompareOptions& o) {
-  KeyResult r;
-  r.key = key;
+// One key, into a fresh result `r`: `base` or `cur` is null for a key on one side only; the envs
+// are the sides' envs.
+void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, const Side* cur,
+                 const Env* cur_env, const CompareOptions& o) {
+  r.key = std::move(key);
   if (!base) {
     r.verdict = Verdict::new_key;
     r.note = "no baseline row";
-    return r;
+    return;
   }
   if (!cur) {
     r.verdict = Verdict::missing;
     r.note = "in the baseline only";
-    return r;
+    return;
   }
   r.baseline_hash = base->hash;
   r.current_hash = cur->hash;
@@ -176,16 +240,16 @@ KeyResult compare_key(const Key& key, const Side* base, const Side* cur, const C
   if (base->ok_rows > 0 && cur->ok_rows == 0) {
     r.verdict = Verdict::broken;
     r.note = "no ok row now: " + cur->first_error.value_or("no rows");
-    return r;
+    return;
   }
   if (base->ok_rows == 0) {
     r.verdict = Verdict::not_comparable;
     r.note = "the baseline has no ok row";
-    return r;
+    return;
   }
   r.time = decide_time(base->time, cur->time, o.time_threshold, o.min_time_delta_ns, o.alpha);
   if (!o.ignore_env) {
-    if (auto why = env_mismatch(base->env, cur->env)) {
+    if (auto why = env_mismatch(base_env, cur_env)) {
       r.time.verdict = Verdict::not_comparable;
       r.time.p_value.reset();
       r.time.note = *why + "; pass --ignore-env to compare times anyway";
@@ -204,7 +268,22 @@ KeyResult compare_key(const Key& key, const Side* base, const Side* cur, const C
              (base->hash_varies ? "baseline" : "current") + " rows";
   }
   r.verdict = key_verdict(r);
-  return r;
+}
+
+const Env* env_of(const Side& s) { return s.env ? &*s.env : nullptr; }
+
+// The number of distinct keys of two sorted sequences of n and m keys, walked from a and b:
+// order(a, b) is <0, 0 or >0 as a's key is before, equal to or after b's; next(x) steps x.
+template <class It, class Order, class Next>
+std::size_t union_size(std::size_t n, std::size_t m, It a, It b, Order order, Next next) {
+  std::size_t count = 0, i = 0, j = 0;
+  while (i < n || j < m) {
+    ++count;
+    const int which = j == m ? -1 : (i == n ? 1 : order(a, b));
+    if (which <= 0) next(a), ++i;
+    if (which >= 0) next(b), ++j;
+  }
+  return count;
 }
 
 }  // namespace
@@ -212,24 +291,78 @@ KeyResult compare_key(const Key& key, const Side* base, const Side* cur, const C
 Report compare(const Reduction& baseline, const Reduction& current, const CompareOptions& o) {
   Report report;
   report.options = o;
+  report.results.reserve(union_size(
+      baseline.size(), current.size(), baseline.begin(), current.begin(),
+      [](auto b, auto c) { return b->first < c->first ? -1 : (c->first < b->first ? 1 : 0); },
+      [](auto& it) { ++it; }));
   auto b = baseline.begin();
   auto c = current.begin();
   // Both maps are sorted by key: one merge pass.
   while (b != baseline.end() || c != current.end()) {
+    KeyResult& r = report.results.emplace_back();
     if (c == current.end() || (b != baseline.end() && b->first < c->first)) {
-      report.results.push_back(compare_key(b->first, &b->second, nullptr, o));
+      compare_key(r, b->first, &b->second, env_of(b->second), nullptr, nullptr, o);
       ++b;
     } else if (b == baseline.end() || c->first < b->first) {
-      report.results.push_back(compare_key(c->first, nullptr, &c->second, o));
+      compare_key(r, c->first, nullptr, nullptr, &c->second, env_of(c->second), o);
       ++c;
     } else {
-      report.results.push_back(compare_key(b->first, &b->second, &c->second, o));
+      compare_key(r, b->first, &b->second, env_of(b->second), &c->second, env_of(c->second), o);
       ++b;
       ++c;
     }
-    settle(report.results.back(), o);
+    settle(r, o);
   }
-  sort_results(report);
+  sort_results(report, true);
+  return report;
+}
+
+Report compare_compact(CompactReduction&& baseline, CompactReduction&& current,
+                       const CompareOptions& o, Reduction* regressed_baseline) {
+  baseline.sort();
+  current.sort();
+  const std::size_t n = baseline.size(), m = current.size();
+  auto order = [&](std::size_t i, std::size_t j) {
+    const KeyRef a = baseline.key(i), b = current.key(j);
+    return a < b ? -1 : (b < a ? 1 : 0);
+  };
+  Report report;
+  report.options = o;
+  // Exactly as many results as keys: a vector that never grows never copies itself.
+  report.results.reserve(
+      union_size(n, m, std::size_t{0}, std::size_t{0}, order, [](std::size_t& k) { ++k; }));
+  Side base, cur;  // scratch: their vectors are reused from key to key
+  std::size_t i = 0, j = 0;
+  while (i < n || j < m) {
+    const int which = j == m ? -1 : (i == n ? 1 : order(i, j));
+    KeyResult& r = report.results.emplace_back();
+    if (which < 0) {
+      baseline.side(i, base);
+      compare_key(r, baseline.key(i).key(), &base, baseline.env(i), nullptr, nullptr, o);
+      ++i;
+    } else if (which > 0) {
+      current.side(j, cur);
+      compare_key(r, current.key(j).key(), nullptr, nullptr, &cur, current.env(j), o);
+      ++j;
+    } else {
+      baseline.side(i, base);
+      current.side(j, cur);
+      compare_key(r, baseline.key(i).key(), &base, baseline.env(i), &cur, current.env(j), o);
+      if (regressed_baseline && r.time.verdict == Verdict::regressed) {
+        Side& kept = (*regressed_baseline)[r.key];
+        kept = base;
+        if (const Env* e = baseline.env(i)) kept.env = *e;
+      }
+      ++i;
+      ++j;
+    }
+    settle(r, o);
+    baseline.release_before(i);
+    current.release_before(j);
+  }
+  baseline = CompactReduction();
+  current = CompactReduction();
+  sort_results(report, true);
   return report;
 }
 
@@ -270,7 +403,7 @@ void apply_confirmation(Report& report, const Reduction& baseline, const Reducti
       settle(r, o);
     }
   }
-  sort_results(report);
+  sort_results(report, false);
 }
 
 }  // namespace benchgate

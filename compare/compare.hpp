@@ -82,6 +82,14 @@ std::optional<std::string> env_mismatch(const std::optional<Env>& baseline,
 
 Report compare(const Reduction& baseline, const Reduction& current, const CompareOptions& options);
 
+// The same comparison over compact reductions, consuming them: the records of each key are
+// released once its result is built, so the reductions and the report never peak together.
+// Returns the Report compare() returns for baseline.expand() and current.expand().
+// `regressed_baseline`, if given, receives the baseline side of every key whose time regressed:
+// all that apply_confirmation() reads of the baseline.
+Report compare_compact(CompactReduction&& baseline, CompactReduction&& current,
+                       const CompareOptions& options, Reduction* regressed_baseline = nullptr);
+
 // Keys whose time regressed and are not yet refuted: what a confirmation rerun measures.
 std::vector<Key> time_regressions(const Report& report);
 

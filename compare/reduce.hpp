@@ -1,9 +1,13 @@
 // Reducing rows to samples per key, one row at a time: what the comparison needs and no more.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "benchgate/core/row.hpp"
@@ -62,5 +66,56 @@ std::vector<std::string> jsonl_files(const std::string& path);
 // streaming. Throws InputError (file:line:col) for bad input, a missing path, or a directory
 // with no .jsonl file.
 Reduction reduce_path(const std::string& path);
+
+// A key that views names held elsewhere (a CompactReduction's); ordered and compared as Key is.
+struct KeyRef {
+  std::string_view suite;
+  RowKind kind = RowKind::parametric;
+  std::string_view function;
+  std::optional<std::uint64_t> param;
+  std::optional<CacheMode> cache_mode;
+
+  Key key() const;
+  friend bool operator<(const KeyRef& a, const KeyRef& b);
+  friend bool operator==(const KeyRef& a, const KeyRef& b);
+};
+
+// The same reduction, held compactly for large inputs (issue #3: two files of 1,000,000 rows in
+// under 200 MB). Suite and function names are interned, each distinct env is kept once (rows of one
+// runner invocation share it), and a key's counts and first samples sit in one fixed-size record;
+// records are allocated in blocks that a consuming walk (compare_compact) releases as it goes.
+// add() follows add_row's rules exactly; expand() gives the equivalent Reduction.
+class CompactReduction {
+ public:
+  CompactReduction();
+  ~CompactReduction();
+  CompactReduction(CompactReduction&&) noexcept;
+  CompactReduction& operator=(CompactReduction&&) noexcept;
+
+  // add_row(reduction, row) for a row whose env is `env` (row.env is not read).
+  void add(const Row& row, const std::shared_ptr<const Env>& env);
+
+  std::size_t size() const;
+  bool empty() const { return size() == 0; }
+  Reduction expand() const;
+
+  // The walk: sort() puts the keys in Key order (indexes below are positions in that order; add()
+  // may follow, and then sort() again).
+  void sort();
+  KeyRef key(std::size_t i) const;
+  // Fills `out` with the key's side, all but env, reusing its vectors' capacity.
+  void side(std::size_t i, Side& out) const;
+  const Env* env(std::size_t i) const;  // the side's env, null if none
+  // Frees the records of every block that lies wholly before position i; those positions must not
+  // be read again. What a consuming walk calls as it goes.
+  void release_before(std::size_t i);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// reduce_path into a CompactReduction, sorted.
+CompactReduction reduce_path_compact(const std::string& path);
 
 }  // namespace benchgate

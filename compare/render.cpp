@@ -1,11 +1,13 @@
 // Text, Markdown and JSON rendering of comparison reports.
 #include "render.hpp"
 
-#include <rapidjson/ostreamwrapper.h>
-#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <sstream>
 #include <tuple>
 #include <stdexcept>
@@ -102,25 +104,35 @@ std::string format_change(const std::optional<double>& change) {
 }
 
 void render_text(const Report& report, std::ostream& out) {
-  std::vector<std::vector<std::string>> rows{{"status", "benchmark", "time per call", "peak RSS", "notes"}};
-  for (const auto& r : report.results) {
-    rows.push_back({status_label(r), describe(r.key), metric_cell(r.time, format_duration),
-                    metric_cell(r.rss, kb), notes(r, report.options)});
+  // Two passes over the results, the first for the column widths, so that a report of 200,000
+  // keys is never held as text (issue #3).
+  using Cells = std::array<std::string, 5>;
+  const Cells header{"status", "benchmark", "time per call", "peak RSS", "notes"};
+  auto cells = [&](const KeyResult& r, bool with_notes) {
+    Cells row{status_label(r), describe(r.key), metric_cell(r.time, format_duration),
+              metric_cell(r.rss, kb), with_notes ? notes(r, report.options) : std::string()};
     if (r.alloc.baseline && report.options.alloc_threshold) {
-      rows.back()[3] += "; alloc " + metric_cell(r.alloc, bytes);
+      row[3] += "; alloc " + metric_cell(r.alloc, bytes);
     }
-  }
-  std::vector<std::size_t> w(5, 0);
-  for (const auto& row : rows) {
+    return row;
+  };
+  std::array<std::size_t, 4> w{};
+  auto widen = [&](const Cells& row) {
     for (std::size_t i = 0; i < 4; ++i) w[i] = std::max(w[i], width(row[i]));
-  }
-  for (const auto& row : rows) {
-    std::string line;
+  };
+  widen(header);
+  for (const auto& r : report.results) widen(cells(r, false));
+  std::string line;
+  auto write = [&](const Cells& row) {
+    line.clear();
     for (std::size_t i = 0; i < 4; ++i) line += pad(row[i], w[i]) + "  ";
     line += row[4];
     while (!line.empty() && line.back() == ' ') line.pop_back();
-    out << line << "\n";
-  }
+    line += '\n';
+    out << line;
+  };
+  write(header);
+  for (const auto& r : report.results) write(cells(r, true));
   out << "\n" << summary_line(report) << "\n" << thresholds_line(report.options) << "\n";
   const std::size_t failing = report.failing();
   out << (failing ? "FAIL: " + std::to_string(failing) + " key(s) fail the gate" : std::string("PASS"))
@@ -171,99 +183,185 @@ void render_markdown(const Report& report, std::ostream& out) {
 
 namespace {
 
-using Json = rapidjson::PrettyWriter<rapidjson::OStreamWrapper>;
+// The JSON report, in exactly the text rapidjson::PrettyWriter (four-space indent) writes for it,
+// assembled faster: the layout (keys, indentation, commas) is the same for every result, so it is
+// written as literal text, and each value is written by a rapidjson::Writer of its own (numbers,
+// string escapes: PrettyWriter's own formatting). The text goes to the stream in blocks of about
+// kFlushBytes: a report of 200,000 keys is about 340 MB, too much to hold, and one ostream call per
+// character (rapidjson::OStreamWrapper) was a fifth of benchgate-compare's time (issue #3).
+constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
 
-void check(bool ok) {
-  if (!ok) throw std::runtime_error("cannot write the comparison as JSON");
-}
-void str(Json& w, const std::string& s) {
-  check(w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())));
-}
-void opt_num(Json& w, const std::optional<double>& v) {
-  check(v && std::isfinite(*v) ? w.Double(*v) : w.Null());
+class JsonOut {
+ public:
+  explicit JsonOut(std::ostream& out)
+      : out_(out), buffer_(nullptr, kFlushBytes + kFlushBytes / 4), value_(buffer_) {}
+
+  template <std::size_t N>
+  void raw(const char (&text)[N]) {
+    std::memcpy(buffer_.Push(N - 1), text, N - 1);
+  }
+  void str(const std::string& s) {
+    value_.Reset(buffer_);
+    check(value_.String(s.data(), static_cast<rapidjson::SizeType>(s.size())));
+  }
+  void str(const char* s) { str(std::string(s)); }
+  // A number the writer must accept (PrettyWriter refuses NaN and infinity: so does this).
+  void num(double v) {
+    value_.Reset(buffer_);
+    check(value_.Double(v));
+  }
+  void opt_num(const std::optional<double>& v) {
+    if (v && std::isfinite(*v)) num(*v);
+    else raw("null");
+  }
+  void u64(std::uint64_t v) {
+    value_.Reset(buffer_);
+    check(value_.Uint64(v));
+  }
+  void boolean(bool b) {
+    if (b) raw("true");
+    else raw("false");
+  }
+  void hash(const std::optional<std::uint64_t>& h) {
+    if (h) str(format_hash(*h));
+    else raw("null");
+  }
+  void flush_if_full() {
+    if (buffer_.GetSize() >= kFlushBytes) flush();
+  }
+  void flush() {
+    out_.write(buffer_.GetString(), static_cast<std::streamsize>(buffer_.GetSize()));
+    buffer_.Clear();
+  }
+
+ private:
+  // What was written so far reaches the stream before the error, as it did character by character.
+  void check(bool ok) {
+    if (ok) return;
+    flush();
+    throw std::runtime_error("cannot write the comparison as JSON");
+  }
+
+  std::ostream& out_;
+  rapidjson::StringBuffer buffer_;
+  rapidjson::Writer<rapidjson::StringBuffer> value_;
+};
+
+// A metric object, a member of a result: its members are indented by 16 spaces.
+void metric(JsonOut& j, const MetricResult& m) {
+  j.raw("{\n                \"status\": ");
+  j.str(to_string(m.verdict));
+  j.raw(",\n                \"baseline_median\": ");
+  j.opt_num(m.baseline);
+  j.raw(",\n                \"current_median\": ");
+  j.opt_num(m.current);
+  j.raw(",\n                \"change\": ");
+  j.opt_num(m.change);
+  j.raw(",\n                \"from_zero\": ");
+  j.boolean(m.change && std::isinf(*m.change));
+  j.raw(",\n                \"n_baseline\": ");
+  j.u64(m.n_baseline);
+  j.raw(",\n                \"n_current\": ");
+  j.u64(m.n_current);
+  j.raw(",\n                \"p_value\": ");
+  j.opt_num(m.p_value);
+  j.raw(",\n                \"note\": ");
+  j.str(m.note);
+  j.raw("\n            }");
 }
 
-void metric(Json& w, const char* name, const MetricResult& m) {
-  check(w.Key(name));
-  check(w.StartObject());
-  check(w.Key("status"));
-  str(w, to_string(m.verdict));
-  check(w.Key("baseline_median"));
-  opt_num(w, m.baseline);
-  check(w.Key("current_median"));
-  opt_num(w, m.current);
-  check(w.Key("change"));
-  opt_num(w, m.change);
-  check(w.Key("from_zero") && w.Bool(m.change && std::isinf(*m.change)));
-  check(w.Key("n_baseline") && w.Uint64(m.n_baseline));
-  check(w.Key("n_current") && w.Uint64(m.n_current));
-  check(w.Key("p_value"));
-  opt_num(w, m.p_value);
-  check(w.Key("note"));
-  str(w, m.note);
-  check(w.EndObject());
+// One element of "results": members indented by 12 spaces.
+void result(JsonOut& j, const KeyResult& r) {
+  j.raw("{\n            \"suite\": ");
+  j.str(r.key.suite);
+  j.raw(",\n            \"kind\": ");
+  j.str(to_string(r.key.kind));
+  j.raw(",\n            \"function\": ");
+  j.str(r.key.function);
+  j.raw(",\n            \"param\": ");
+  if (r.key.param) j.u64(*r.key.param);
+  else j.raw("null");
+  j.raw(",\n            \"cache_mode\": ");
+  if (r.key.cache_mode) j.str(to_string(*r.key.cache_mode));
+  else j.raw("null");
+  j.raw(",\n            \"status\": ");
+  j.str(to_string(r.verdict));
+  j.raw(",\n            \"failing\": ");
+  j.boolean(r.failing);
+  j.raw(",\n            \"time\": ");
+  metric(j, r.time);
+  j.raw(",\n            \"rss\": ");
+  metric(j, r.rss);
+  j.raw(",\n            \"alloc\": ");
+  metric(j, r.alloc);
+  j.raw(",\n            \"baseline_hash\": ");
+  j.hash(r.baseline_hash);
+  j.raw(",\n            \"current_hash\": ");
+  j.hash(r.current_hash);
+  j.raw(",\n            \"hash_changed\": ");
+  j.boolean(r.hash_changed);
+  j.raw(",\n            \"confirm_runs\": ");
+  j.u64(r.confirm_runs);
+  j.raw(",\n            \"confirm_reproduced\": ");
+  j.u64(r.confirm_reproduced);
+  j.raw(",\n            \"note\": ");
+  j.str(r.note.empty() ? r.confirm_note
+                       : r.note + (r.confirm_note.empty() ? "" : "; " + r.confirm_note));
+  j.raw("\n        }");
 }
 
 }  // namespace
 
 void render_json(const Report& report, std::ostream& out) {
-  rapidjson::OStreamWrapper os(out);
-  Json w(os);
+  JsonOut j(out);
   const auto& o = report.options;
-  check(w.StartObject());
-  check(w.Key("benchgate_compare_version") && w.Int(kCompareJsonVersion));
-  check(w.Key("options") && w.StartObject());
-  check(w.Key("time_threshold") && w.Double(o.time_threshold));
-  check(w.Key("rss_threshold") && w.Double(o.rss_threshold));
-  check(w.Key("alloc_threshold"));
-  opt_num(w, o.alloc_threshold);
-  check(w.Key("min_time_delta_ns") && w.Double(o.min_time_delta_ns));
-  check(w.Key("min_rss_delta_kb") && w.Double(o.min_rss_delta_kb));
-  check(w.Key("alpha") && w.Double(o.alpha));
-  check(w.Key("ignore_env") && w.Bool(o.ignore_env));
-  check(w.Key("fail_on_missing") && w.Bool(o.fail_on_missing));
-  check(w.Key("fail_on_hash_change") && w.Bool(o.fail_on_hash_change));
-  check(w.EndObject());
-  check(w.Key("summary") && w.StartObject());
-  check(w.Key("keys") && w.Uint64(report.results.size()));
-  check(w.Key("failing") && w.Uint64(report.failing()));
+  j.raw("{\n    \"benchgate_compare_version\": ");
+  j.u64(kCompareJsonVersion);
+  j.raw(",\n    \"options\": {\n        \"time_threshold\": ");
+  j.num(o.time_threshold);
+  j.raw(",\n        \"rss_threshold\": ");
+  j.num(o.rss_threshold);
+  j.raw(",\n        \"alloc_threshold\": ");
+  j.opt_num(o.alloc_threshold);
+  j.raw(",\n        \"min_time_delta_ns\": ");
+  j.num(o.min_time_delta_ns);
+  j.raw(",\n        \"min_rss_delta_kb\": ");
+  j.num(o.min_rss_delta_kb);
+  j.raw(",\n        \"alpha\": ");
+  j.num(o.alpha);
+  j.raw(",\n        \"ignore_env\": ");
+  j.boolean(o.ignore_env);
+  j.raw(",\n        \"fail_on_missing\": ");
+  j.boolean(o.fail_on_missing);
+  j.raw(",\n        \"fail_on_hash_change\": ");
+  j.boolean(o.fail_on_hash_change);
+  j.raw("\n    },\n    \"summary\": {\n        \"keys\": ");
+  j.u64(report.results.size());
+  j.raw(",\n        \"failing\": ");
+  j.u64(report.failing());
+  // The counts by verdict in one pass (Report::count walks every result per call).
+  std::size_t counts[static_cast<std::size_t>(Verdict::unchanged) + 1] = {};
+  for (const auto& r : report.results) ++counts[static_cast<std::size_t>(r.verdict)];
   for (Verdict v : {Verdict::regressed, Verdict::broken, Verdict::missing, Verdict::new_key,
                     Verdict::improved, Verdict::unchanged, Verdict::not_comparable}) {
-    check(w.Key(to_string(v)) && w.Uint64(report.count(v)));
+    j.raw(",\n        ");
+    j.str(to_string(v));
+    j.raw(": ");
+    j.u64(counts[static_cast<std::size_t>(v)]);
   }
-  check(w.EndObject());
-  check(w.Key("results") && w.StartArray());
+  j.raw("\n    },\n    \"results\": [");
+  bool first = true;
   for (const auto& r : report.results) {
-    check(w.StartObject());
-    check(w.Key("suite"));
-    str(w, r.key.suite);
-    check(w.Key("kind"));
-    str(w, to_string(r.key.kind));
-    check(w.Key("function"));
-    str(w, r.key.function);
-    check(w.Key("param"));
-    check(r.key.param ? w.Uint64(*r.key.param) : w.Null());
-    check(w.Key("cache_mode"));
-    check(r.key.cache_mode ? w.String(to_string(*r.key.cache_mode)) : w.Null());
-    check(w.Key("status"));
-    str(w, to_string(r.verdict));
-    check(w.Key("failing") && w.Bool(r.failing));
-    metric(w, "time", r.time);
-    metric(w, "rss", r.rss);
-    metric(w, "alloc", r.alloc);
-    check(w.Key("baseline_hash"));
-    check(r.baseline_hash ? w.String(format_hash(*r.baseline_hash).c_str()) : w.Null());
-    check(w.Key("current_hash"));
-    check(r.current_hash ? w.String(format_hash(*r.current_hash).c_str()) : w.Null());
-    check(w.Key("hash_changed") && w.Bool(r.hash_changed));
-    check(w.Key("confirm_runs") && w.Uint64(r.confirm_runs));
-    check(w.Key("confirm_reproduced") && w.Uint64(r.confirm_reproduced));
-    check(w.Key("note"));
-    str(w, r.note.empty() ? r.confirm_note : r.note + (r.confirm_note.empty() ? "" : "; " + r.confirm_note));
-    check(w.EndObject());
+    if (first) j.raw("\n        ");
+    else j.raw(",\n        ");
+    first = false;
+    result(j, r);
+    j.flush_if_full();
   }
-  check(w.EndArray());
-  check(w.EndObject());
+  if (first) j.raw("]");  // PrettyWriter writes an empty array as []
+  else j.raw("\n    ]");
+  j.raw("\n}");
+  j.flush();
   out << "\n";
 }
 

@@ -6,7 +6,11 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <array>
+#include <charconv>
 #include <cmath>
+#include <cstring>
+#include <limits>
 #include <stdexcept>
 
 namespace benchgate {
@@ -263,6 +267,249 @@ std::variant<T, JsonError> parse_document(std::string_view text, Read read) {
   }
 }
 
+
+// ---- the fast path -------------------------------------------------------------------------
+//
+// Reads a line only if it is exactly what write_row emits: its keys, in its order, compact, with
+// values of the types the strict reader accepts for them. Every other line is left to the strict
+// reader (return false), so that the fast path never needs to produce an error message and its Row
+// is the strict reader's by construction: same keys, same values, nothing else on the line. A
+// string is taken only without escapes and control characters (RapidJSON then reads it byte for
+// byte), a number only in JSON's own grammar without a sign: an integer digit by digit with an
+// overflow check, a double by std::from_chars (correctly rounded, as RapidJSON's full-precision
+// parse is).
+class Cursor {
+ public:
+  explicit Cursor(std::string_view s) : p_(s.data()), end_(s.data() + s.size()) {}
+
+  const char* pos() const { return p_; }
+
+  // A literal of known length: the compiler turns the comparison into a few word compares.
+  template <std::size_t N>
+  bool lit(const char (&l)[N]) {
+    constexpr std::size_t n = N - 1;
+    if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, l, n) != 0) return false;
+    p_ += n;
+    return true;
+  }
+  bool lit(const std::string& l) {
+    const std::size_t n = l.size();
+    if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, l.data(), n) != 0) return false;
+    p_ += n;
+    return true;
+  }
+  bool null() { return lit("null"); }
+
+  bool str(std::string_view& out) {
+    if (p_ == end_ || *p_ != '"') return false;
+    const char* start = ++p_;
+    for (; p_ != end_; ++p_) {
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        out = std::string_view(start, static_cast<std::size_t>(p_ - start));
+        ++p_;
+        return true;
+      }
+      if (c == '\\' || c < 0x20) return false;
+    }
+    return false;
+  }
+  bool opt_str(std::optional<std::string>& out) {
+    if (null()) {
+      out.reset();
+      return true;
+    }
+    std::string_view v;
+    if (!str(v)) return false;
+    if (out) out->assign(v.data(), v.size());
+    else out.emplace(v);
+    return true;
+  }
+
+  // Unsigned JSON integer: "0" or a digit 1-9 followed by digits; what follows is the caller's to
+  // match (a fraction or exponent then fails that match).
+  bool u64(std::uint64_t& out) {
+    const char* start = p_;
+    std::uint64_t v = 0;
+    // 19 digits never overflow; a 20th is checked (RapidJSON reads a bigger number as a double).
+    while (p_ != end_ && *p_ >= '0' && *p_ <= '9' && p_ - start < 19) {
+      v = v * 10 + static_cast<std::uint64_t>(*p_ - '0');
+      ++p_;
+    }
+    if (p_ != end_ && *p_ >= '0' && *p_ <= '9') {
+      const auto d = static_cast<std::uint64_t>(*p_ - '0');
+      constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+      if (v > (kMax - d) / 10) return false;
+      v = v * 10 + d;
+      ++p_;
+      if (p_ != end_ && *p_ >= '0' && *p_ <= '9') return false;
+    }
+    if (p_ == start || (*start == '0' && p_ - start > 1)) return false;
+    out = v;
+    return true;
+  }
+  bool opt_u64(std::optional<std::uint64_t>& out) {
+    if (null()) {
+      out.reset();
+      return true;
+    }
+    std::uint64_t v;
+    if (!u64(v)) return false;
+    out = v;
+    return true;
+  }
+  // Non-negative only: a negative integer is left to the strict reader.
+  bool opt_i64(std::optional<std::int64_t>& out) {
+    if (null()) {
+      out.reset();
+      return true;
+    }
+    std::uint64_t v;
+    if (!u64(v) || v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+      return false;
+    }
+    out = static_cast<std::int64_t>(v);
+    return true;
+  }
+  bool opt_bool(std::optional<bool>& out) {
+    if (null()) out.reset();
+    else if (lit("true")) out = true;
+    else if (lit("false")) out = false;
+    else return false;
+    return true;
+  }
+  // A non-negative JSON number: int [frac] [exp], int being "0" or 1-9 digits.
+  bool opt_dbl(std::optional<double>& out) {
+    if (null()) {
+      out.reset();
+      return true;
+    }
+    const char* start = p_;
+    auto digits = [&] {
+      const char* d = p_;
+      while (p_ != end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+      return p_ - d;
+    };
+    const auto int_digits = digits();
+    if (int_digits == 0 || (*start == '0' && int_digits > 1)) return false;
+    if (p_ != end_ && *p_ == '.') {
+      ++p_;
+      if (digits() == 0) return false;
+    }
+    if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) {
+      ++p_;
+      if (p_ != end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+      if (digits() == 0) return false;
+    }
+    double v = 0;
+    const auto [ptr, ec] = std::from_chars(start, p_, v);
+    // Out of range (RapidJSON rejects a number too big, and reads one too small as 0): strict.
+    if (ec != std::errc() || ptr != p_ || !std::isfinite(v)) return false;
+    out = v;
+    return true;
+  }
+
+  // Whitespace as RapidJSON skips it, then the end of the line.
+  bool at_end() {
+    while (p_ != end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
+    return p_ == end_;
+  }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+bool fast_env(Cursor& c, Env& e) {
+  return c.lit(R"({"compiler":)") && c.opt_str(e.compiler) &&
+         c.lit(R"(,"compiler_version":)") && c.opt_str(e.compiler_version) &&
+         c.lit(R"(,"build_type":)") && c.opt_str(e.build_type) &&
+         c.lit(R"(,"benchgate_version":)") && c.opt_str(e.benchgate_version) &&
+         c.lit(R"(,"os":)") && c.opt_str(e.os) &&
+         c.lit(R"(,"arch":)") && c.opt_str(e.arch) &&
+         c.lit(R"(,"cpu_model":)") && c.opt_str(e.cpu_model) &&
+         c.lit(R"(,"cpu_cores":)") && c.opt_i64(e.cpu_cores) &&
+         c.lit(R"(,"hostname":)") && c.opt_str(e.hostname) &&
+         c.lit(R"(,"exe_name":)") && c.opt_str(e.exe_name) &&
+         c.lit(R"(,"git_commit":)") && c.opt_str(e.git_commit) &&
+         c.lit(R"(,"git_dirty":)") && c.opt_bool(e.git_dirty) &&
+         c.lit(R"(,"timestamp_unix_ms":)") && c.opt_i64(e.timestamp_unix_ms) &&
+         c.lit(R"(,"timestamp_iso":)") && c.opt_str(e.timestamp_iso) && c.lit("}");
+}
+
+// How the fast path obtains a row's env object (the cursor is at its first character).
+using EnvRead = bool (*)(void* state, Cursor& c, std::shared_ptr<const Env>& env);
+
+// Every field of `r` but env is assigned; the env goes through `read_env`.
+bool fast_row(Cursor& c, Row& r, EnvRead read_env, void* env_state,
+              std::shared_ptr<const Env>& env) {
+  if (!c.lit(R"({"schema_version":1,"kind":)")) return false;
+  if (c.lit(R"("parametric","function":)")) r.kind = RowKind::parametric;
+  else if (c.lit(R"("fixed","function":)")) r.kind = RowKind::fixed;
+  else return false;
+  std::string_view function;
+  if (!c.str(function) || function.empty()) return false;
+  r.function.assign(function.data(), function.size());
+  std::uint64_t v = 0;
+  if (r.kind == RowKind::parametric) {
+    if (!c.lit(R"(,"param":)") || !c.u64(v)) return false;
+    r.param = v;
+    if (!c.lit(R"(,"inner_repeats":)") || !c.u64(v)) return false;
+    r.inner_repeats = v;
+    r.repeat_index.reset();
+  } else {
+    if (!c.lit(R"(,"repeat_index":)") || !c.u64(v)) return false;
+    r.repeat_index = v;
+    if (!c.lit(R"(,"inner_repeats":)") || !c.opt_u64(r.inner_repeats)) return false;
+    r.param.reset();
+  }
+  if (!c.lit(R"(,"total_nanos":)") || !c.u64(r.total_nanos)) return false;
+  if (!c.lit(R"(,"per_call_nanos":)") || !c.opt_dbl(r.per_call_nanos)) return false;
+  if (!c.lit(R"(,"cache_mode":)")) return false;
+  if (c.null()) r.cache_mode.reset();
+  else if (c.lit(R"("warm")")) r.cache_mode = CacheMode::warm;
+  else if (c.lit(R"("cold")")) r.cache_mode = CacheMode::cold;
+  else return false;
+  if (!c.lit(R"(,"result_hash":)")) return false;
+  if (c.null()) {
+    r.result_hash.reset();
+  } else {
+    std::string_view hash;
+    if (!c.str(hash)) return false;
+    r.result_hash = parse_hash(hash);
+    if (!r.result_hash) return false;
+  }
+  if (!c.lit(R"(,"status":)")) return false;
+  // An unknown status is the strict reader's to turn into an error row.
+  if (c.lit(R"("ok")")) r.status = RowStatus::ok;
+  else if (c.lit(R"("timed_out")")) r.status = RowStatus::timed_out;
+  else if (c.lit(R"("killed_at_cap")")) r.status = RowStatus::killed_at_cap;
+  else if (c.lit(R"("error")")) r.status = RowStatus::error;
+  else return false;
+  if (!(c.lit(R"(,"error":)") && c.opt_str(r.error) &&
+        c.lit(R"(,"alloc_bytes":)") && c.opt_u64(r.alloc_bytes) &&
+        c.lit(R"(,"alloc_count":)") && c.opt_u64(r.alloc_count) &&
+        c.lit(R"(,"peak_rss_kb":)") && c.opt_u64(r.peak_rss_kb) &&
+        c.lit(R"(,"cpu_nanos":)") && c.opt_u64(r.cpu_nanos) && c.lit(R"(,"env":)"))) {
+    return false;
+  }
+  if (c.null()) env.reset();
+  else if (!read_env(env_state, c, env)) return false;
+  r.env.reset();
+  return c.lit(R"(,"suite":)") && c.opt_str(r.suite) &&
+         c.lit(R"(,"trial_index":)") && c.opt_u64(r.trial_index) &&
+         c.lit(R"(,"part_of_verdict":)") && c.opt_bool(r.part_of_verdict) &&
+         c.lit(R"(,"below_signal_floor":)") && c.opt_bool(r.below_signal_floor) &&
+         c.lit("}") && c.at_end();
+}
+
+bool fresh_env(void*, Cursor& c, std::shared_ptr<const Env>& env) {
+  auto e = std::make_shared<Env>();
+  if (!fast_env(c, *e)) return false;
+  env = std::move(e);
+  return true;
+}
+
 }  // namespace
 
 std::string write_row(const Row& r) {
@@ -317,8 +564,76 @@ std::string write_env(const Env& env) {
 }
 
 std::variant<Row, JsonError> parse_row(std::string_view line) {
+  Row row;
+  std::shared_ptr<const Env> env;
+  if (auto error = RowReader().read(line, row, env)) return *std::move(error);
+  if (env) row.env = *env;
+  return row;
+}
+
+std::optional<JsonError> RowReader::read(std::string_view line, Row& row,
+                                         std::shared_ptr<const Env>& env) {
+  // How many env objects are remembered. Ten executables' rows interleaved stay fully shared.
+  constexpr std::size_t kKnownEnvs = 16;
+  // An env object seen before, byte for byte, is the same Env: already read and checked.
+  auto known = [](void* self, Cursor& c, std::shared_ptr<const Env>& out) {
+    auto& r = *static_cast<RowReader*>(self);
+    for (std::size_t k = 0; k < r.envs_.size(); ++k) {
+      const std::size_t i = (r.last_ + k) % r.envs_.size();
+      if (c.lit(r.envs_[i].text)) {
+        r.last_ = i;
+        out = r.envs_[i].env;
+        return true;
+      }
+    }
+    const char* start = c.pos();
+    auto e = std::make_shared<Env>();
+    if (!fast_env(c, *e)) return false;
+    if (r.envs_.size() < kKnownEnvs) {
+      r.envs_.emplace_back();
+      r.last_ = r.envs_.size() - 1;
+    } else {
+      r.last_ = r.next_;
+      r.next_ = (r.next_ + 1) % kKnownEnvs;
+    }
+    r.envs_[r.last_].text.assign(start, static_cast<std::size_t>(c.pos() - start));
+    r.envs_[r.last_].env = std::move(e);
+    out = r.envs_[r.last_].env;
+    return true;
+  };
+  Cursor c(line);
+  if (fast_row(c, row, known, this, env)) return std::nullopt;
+
+  auto parsed = detail::parse_row_strict(line);
+  if (auto* error = std::get_if<JsonError>(&parsed)) return std::move(*error);
+  row = std::get<Row>(std::move(parsed));
+  env.reset();
+  if (row.env) {
+    for (const auto& k : envs_) {
+      if (*k.env == *row.env) env = k.env;
+    }
+    if (!env) env = std::make_shared<const Env>(std::move(*row.env));
+    row.env.reset();
+  }
+  return std::nullopt;
+}
+
+namespace detail {
+
+std::variant<Row, JsonError> parse_row_strict(std::string_view line) {
   return parse_document<Row>(line, read_row);
 }
+
+std::optional<Row> parse_row_fast(std::string_view line) {
+  Row row;
+  std::shared_ptr<const Env> env;
+  Cursor c(line);
+  if (!fast_row(c, row, fresh_env, nullptr, env)) return std::nullopt;
+  if (env) row.env = *env;
+  return row;
+}
+
+}  // namespace detail
 
 std::variant<Env, JsonError> parse_env(std::string_view text) {
   return parse_document<Env>(text, read_env);
@@ -326,26 +641,37 @@ std::variant<Env, JsonError> parse_env(std::string_view text) {
 
 std::string format_hash(std::uint64_t hash) {
   static const char* digits = "0123456789abcdef";
-  std::string hex;
+  char text[2 + 16];
+  char* p = text + sizeof text;
   do {
-    hex.insert(hex.begin(), digits[hash & 0xf]);
+    *--p = digits[hash & 0xf];
     hash >>= 4;
   } while (hash != 0);
-  return "0x" + hex;
+  *--p = 'x';
+  *--p = '0';
+  return std::string(p, static_cast<std::size_t>(text + sizeof text - p));
 }
 
 std::optional<std::uint64_t> parse_hash(std::string_view text) {
   if (text.size() < 3 || text.size() > 18 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) {
     return std::nullopt;
   }
+  // Hex digit values by byte, 0xff for anything else: one lookup per digit.
+  static constexpr auto kDigit = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (auto& v : t) v = 0xff;
+    for (int c = 0; c < 10; ++c) t['0' + c] = static_cast<std::uint8_t>(c);
+    for (int c = 0; c < 6; ++c) {
+      t['a' + c] = static_cast<std::uint8_t>(10 + c);
+      t['A' + c] = static_cast<std::uint8_t>(10 + c);
+    }
+    return t;
+  }();
   std::uint64_t value = 0;
   for (char c : text.substr(2)) {
-    int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-    else return std::nullopt;
-    value = (value << 4) | static_cast<std::uint64_t>(d);
+    const std::uint8_t d = kDigit[static_cast<unsigned char>(c)];
+    if (d == 0xff) return std::nullopt;
+    value = (value << 4) | d;
   }
   return value;
 }

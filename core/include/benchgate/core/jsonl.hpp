@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -20,6 +21,13 @@ class InputError : public std::runtime_error {
 // skipped. Throws InputError on a missing file or a line that is not a valid row.
 void for_each_row(const std::string& path, const std::function<void(Row&&)>& on_row);
 std::vector<Row> read_rows(const std::string& path);
+
+// for_each_row for readers that keep little of each row (reductions of large files): the same rows
+// in the same order with the same errors, without a Row per line. `row` is one object reused for
+// every line (copy what you keep) and its env is left empty; `env` is the row's env, or null.
+// Rows whose env objects are byte-identical mostly share one Env (RowReader remembers a few).
+using RowVisitor = std::function<void(const Row& row, const std::shared_ptr<const Env>& env)>;
+void visit_rows(const std::string& path, const RowVisitor& visit);
 
 // Writes content to path through a temporary file in the same directory and a rename, so
 // readers see either the old file or the whole new one. Throws std::runtime_error naming the

@@ -2,9 +2,12 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "benchgate/core/row.hpp"
 
@@ -26,6 +29,37 @@ std::string write_env(const Env& env);
 // names it, and a known key with the wrong type is an error that names the key.
 std::variant<Row, JsonError> parse_row(std::string_view line);
 std::variant<Env, JsonError> parse_env(std::string_view text);
+
+// parse_row for many lines in a row, the reader of large files: the same Row or the same JsonError
+// for every line, faster. A line in exactly the layout write_row emits (its key order, compact,
+// strings without escapes) is read by a fast path; any other line, and any value the fast path does
+// not fully understand, goes through parse_row's strict reader. An env object byte-identical to one
+// of the last few the fast path read is not parsed again: its Env is shared.
+class RowReader {
+ public:
+  // Reads one line into `row`, assigning every field (its strings keep their capacity), except that
+  // row.env is left empty: the env goes to `env` instead, null when the row has none. Returns the
+  // error parse_row would return, or nullopt; after an error `row` and `env` are unspecified.
+  std::optional<JsonError> read(std::string_view line, Row& row, std::shared_ptr<const Env>& env);
+
+ private:
+  // The last env objects the fast path read, byte for byte, and what they say: a few, because the
+  // rows of several benchmark executables may alternate.
+  struct KnownEnv {
+    std::string text;
+    std::shared_ptr<const Env> env;
+  };
+  std::vector<KnownEnv> envs_;
+  std::size_t last_ = 0;  // the entry the previous env matched
+  std::size_t next_ = 0;  // the entry a new env replaces once all are in use
+};
+
+namespace detail {
+// The two readers behind parse_row, for the test that holds them equal: the strict RapidJSON
+// reader, and the fast path alone (nullopt for a line it leaves to the strict reader).
+std::variant<Row, JsonError> parse_row_strict(std::string_view line);
+std::optional<Row> parse_row_fast(std::string_view line);
+}  // namespace detail
 
 // "0x" + lowercase hex without padding, as the schema writes result_hash.
 std::string format_hash(std::uint64_t hash);

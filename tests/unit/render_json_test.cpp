@@ -1,0 +1,290 @@
+// Tests compare/render.hpp's render_json byte for byte against the renderer it replaced (kept here
+// as the reference: rapidjson::PrettyWriter through an OStreamWrapper), on reports with every kind
+// of value: awkward strings, extreme and infinite numbers, empty and large result lists, and a
+// report PrettyWriter refuses (NaN threshold), where both must write the same text and throw.
+#include <doctest/doctest.h>
+#include <rapidjson/ostreamwrapper.h>
+#include <rapidjson/prettywriter.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "benchgate/core/row_json.hpp"
+#include "compare.hpp"
+#include "printers.hpp"
+#include "render.hpp"
+
+namespace {
+
+using namespace benchgate;
+
+// ---- the reference: render_json as it was before issue #3 ----------------------------------
+
+namespace reference {
+
+using Json = rapidjson::PrettyWriter<rapidjson::OStreamWrapper>;
+
+void check(bool ok) {
+  if (!ok) throw std::runtime_error("cannot write the comparison as JSON");
+}
+void str(Json& w, const std::string& s) {
+  check(w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())));
+}
+void opt_num(Json& w, const std::optional<double>& v) {
+  check(v && std::isfinite(*v) ? w.Double(*v) : w.Null());
+}
+
+void metric(Json& w, const char* name, const MetricResult& m) {
+  check(w.Key(name));
+  check(w.StartObject());
+  check(w.Key("status"));
+  str(w, to_string(m.verdict));
+  check(w.Key("baseline_median"));
+  opt_num(w, m.baseline);
+  check(w.Key("current_median"));
+  opt_num(w, m.current);
+  check(w.Key("change"));
+  opt_num(w, m.change);
+  check(w.Key("from_zero") && w.Bool(m.change && std::isinf(*m.change)));
+  check(w.Key("n_baseline") && w.Uint64(m.n_baseline));
+  check(w.Key("n_current") && w.Uint64(m.n_current));
+  check(w.Key("p_value"));
+  opt_num(w, m.p_value);
+  check(w.Key("note"));
+  str(w, m.note);
+  check(w.EndObject());
+}
+
+void render_json(const Report& report, std::ostream& out) {
+  rapidjson::OStreamWrapper os(out);
+  Json w(os);
+  const auto& o = report.options;
+  check(w.StartObject());
+  check(w.Key("benchgate_compare_version") && w.Int(kCompareJsonVersion));
+  check(w.Key("options") && w.StartObject());
+  check(w.Key("time_threshold") && w.Double(o.time_threshold));
+  check(w.Key("rss_threshold") && w.Double(o.rss_threshold));
+  check(w.Key("alloc_threshold"));
+  opt_num(w, o.alloc_threshold);
+  check(w.Key("min_time_delta_ns") && w.Double(o.min_time_delta_ns));
+  check(w.Key("min_rss_delta_kb") && w.Double(o.min_rss_delta_kb));
+  check(w.Key("alpha") && w.Double(o.alpha));
+  check(w.Key("ignore_env") && w.Bool(o.ignore_env));
+  check(w.Key("fail_on_missing") && w.Bool(o.fail_on_missing));
+  check(w.Key("fail_on_hash_change") && w.Bool(o.fail_on_hash_change));
+  check(w.EndObject());
+  check(w.Key("summary") && w.StartObject());
+  check(w.Key("keys") && w.Uint64(report.results.size()));
+  check(w.Key("failing") && w.Uint64(report.failing()));
+  for (Verdict v : {Verdict::regressed, Verdict::broken, Verdict::missing, Verdict::new_key,
+                    Verdict::improved, Verdict::unchanged, Verdict::not_comparable}) {
+    check(w.Key(to_string(v)) && w.Uint64(report.count(v)));
+  }
+  check(w.EndObject());
+  check(w.Key("results") && w.StartArray());
+  for (const auto& r : report.results) {
+    check(w.StartObject());
+    check(w.Key("suite"));
+    str(w, r.key.suite);
+    check(w.Key("kind"));
+    str(w, to_string(r.key.kind));
+    check(w.Key("function"));
+    str(w, r.key.function);
+    check(w.Key("param"));
+    check(r.key.param ? w.Uint64(*r.key.param) : w.Null());
+    check(w.Key("cache_mode"));
+    check(r.key.cache_mode ? w.String(to_string(*r.key.cache_mode)) : w.Null());
+    check(w.Key("status"));
+    str(w, to_string(r.verdict));
+    check(w.Key("failing") && w.Bool(r.failing));
+    metric(w, "time", r.time);
+    metric(w, "rss", r.rss);
+    metric(w, "alloc", r.alloc);
+    check(w.Key("baseline_hash"));
+    check(r.baseline_hash ? w.String(format_hash(*r.baseline_hash).c_str()) : w.Null());
+    check(w.Key("current_hash"));
+    check(r.current_hash ? w.String(format_hash(*r.current_hash).c_str()) : w.Null());
+    check(w.Key("hash_changed") && w.Bool(r.hash_changed));
+    check(w.Key("confirm_runs") && w.Uint64(r.confirm_runs));
+    check(w.Key("confirm_reproduced") && w.Uint64(r.confirm_reproduced));
+    check(w.Key("note"));
+    str(w, r.note.empty() ? r.confirm_note
+                          : r.note + (r.confirm_note.empty() ? "" : "; " + r.confirm_note));
+    check(w.EndObject());
+  }
+  check(w.EndArray());
+  check(w.EndObject());
+  out << "\n";
+}
+
+}  // namespace reference
+
+// ---- reports ---------------------------------------------------------------------------------
+
+const std::vector<std::string>& awkward() {
+  static const std::vector<std::string> s{"",
+                                          "suite",
+                                          "quote \" backslash \\ slash /",
+                                          "control \x01\x1f\b\f\n\r\t",
+                                          std::string("nul\0inside", 10),
+                                          "UTF-8 µs × 日本 🙂",
+                                          "\x7f\xff"};
+  return s;
+}
+
+std::optional<double> any_number(std::mt19937_64& rng) {
+  static const std::vector<double> values{0.0,
+                                          -0.0,
+                                          1.0,
+                                          0.1,
+                                          -0.25,
+                                          1.0 / 3.0,
+                                          664.1589126586914,
+                                          1e21,
+                                          1e-7,
+                                          5e-324,
+                                          std::numeric_limits<double>::max(),
+                                          -std::numeric_limits<double>::max(),
+                                          std::numeric_limits<double>::infinity(),
+                                          -std::numeric_limits<double>::infinity(),
+                                          std::numeric_limits<double>::quiet_NaN()};
+  if (rng() % 4 == 0) return std::nullopt;
+  return values[rng() % values.size()];
+}
+
+MetricResult any_metric(std::mt19937_64& rng) {
+  MetricResult m;
+  m.verdict = static_cast<Verdict>(rng() % 7);
+  m.baseline = any_number(rng);
+  m.current = any_number(rng);
+  m.change = any_number(rng);
+  m.p_value = any_number(rng);
+  m.n_baseline = rng() % 3 == 0 ? std::numeric_limits<std::size_t>::max() : rng() % 100;
+  m.n_current = rng() % 100;
+  m.note = awkward()[rng() % awkward().size()];
+  return m;
+}
+
+Report any_report(std::mt19937_64& rng, std::size_t results) {
+  Report report;
+  for (std::size_t i = 0; i < results; ++i) {
+    KeyResult r;
+    r.key.suite = awkward()[rng() % awkward().size()];
+    r.key.kind = rng() % 2 == 0 ? RowKind::parametric : RowKind::fixed;
+    r.key.function = awkward()[rng() % awkward().size()];
+    if (rng() % 2 == 0) r.key.param = rng();
+    if (rng() % 3 != 0) r.key.cache_mode = rng() % 2 == 0 ? CacheMode::warm : CacheMode::cold;
+    r.verdict = static_cast<Verdict>(rng() % 7);
+    r.failing = rng() % 2 == 0;
+    r.time = any_metric(rng);
+    r.rss = any_metric(rng);
+    r.alloc = any_metric(rng);
+    if (rng() % 2 == 0) r.baseline_hash = rng();
+    if (rng() % 2 == 0) r.current_hash = rng() % 3 == 0 ? 0 : rng();
+    r.hash_changed = rng() % 2 == 0;
+    r.note = awkward()[rng() % awkward().size()];
+    r.confirm_note = rng() % 2 == 0 ? std::string() : awkward()[rng() % awkward().size()];
+    r.confirm_runs = rng() % 4;
+    r.confirm_reproduced = rng() % 4;
+    report.results.push_back(r);
+  }
+  report.options.time_threshold = 0.1;
+  report.options.rss_threshold = rng() % 2 == 0 ? 0.05 : 12.5;
+  if (rng() % 2 == 0) report.options.alloc_threshold = any_number(rng);
+  report.options.min_time_delta_ns = rng() % 2 == 0 ? 0.0 : 250.5;
+  report.options.min_rss_delta_kb = 1e-9;
+  report.options.alpha = 0.01;
+  report.options.ignore_env = rng() % 2 == 0;
+  report.options.fail_on_missing = rng() % 2 == 0;
+  report.options.fail_on_hash_change = rng() % 2 == 0;
+  return report;
+}
+
+// The text each renderer wrote, and whether it threw.
+struct Output {
+  std::string text;
+  bool threw = false;
+};
+
+template <class Render>
+Output run(Render render, const Report& report) {
+  Output o;
+  std::ostringstream out;
+  try {
+    render(report, out);
+  } catch (const std::runtime_error&) {
+    o.threw = true;
+  }
+  o.text = out.str();
+  return o;
+}
+
+void check_same_json(const Report& report) {
+  const Output expected = run(reference::render_json, report);
+  const Output actual = run(render_json, report);
+  CHECK(actual.threw == expected.threw);
+  CHECK(actual.text == expected.text);
+}
+
+}  // namespace
+
+TEST_CASE("render_json: writes what PrettyWriter writes, for every kind of value") {
+  std::mt19937_64 rng(11);
+  for (std::size_t n : {0, 1, 2, 3, 10, 50}) {
+    for (int round = 0; round < 20; ++round) check_same_json(any_report(rng, n));
+  }
+}
+
+TEST_CASE("render_json: a report larger than one output block is written whole") {
+  std::mt19937_64 rng(12);
+  const Report report = any_report(rng, 3000);  // about 5 MB of JSON
+  check_same_json(report);
+}
+
+TEST_CASE("render_json: a number PrettyWriter refuses writes the same text and throws") {
+  std::mt19937_64 rng(13);
+  for (double bad :
+       {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+    for (int field = 0; field < 5; ++field) {
+      Report report = any_report(rng, 3);
+      double* target[] = {&report.options.time_threshold, &report.options.rss_threshold,
+                          &report.options.min_time_delta_ns, &report.options.min_rss_delta_kb,
+                          &report.options.alpha};
+      *target[field] = bad;
+      const Output actual = run(render_json, report);
+      CHECK(actual.threw);
+      check_same_json(report);
+    }
+  }
+}
+
+TEST_CASE("render_json: a report from compare renders as PrettyWriter renders it") {
+  Reduction b, c;
+  for (int i = 0; i < 40; ++i) {
+    Key k;
+    k.suite = i % 3 == 0 ? "" : "suite";
+    k.function = "f" + std::to_string(i);
+    k.param = static_cast<std::uint64_t>(i);
+    k.cache_mode = i % 2 == 0 ? CacheMode::warm : CacheMode::cold;
+    Side s;
+    s.rows = s.ok_rows = 5;
+    s.time.values = {100, 101, 102, 103, 104};
+    s.rss_kb.values = {1000};
+    s.alloc_bytes.values = {0};
+    s.hash = 0xabc;
+    if (i % 5 != 0) b[k] = s;
+    for (auto& v : s.time.values) v *= 1.0 + 0.1 * (i % 4);
+    s.rss_kb.values = {1000.0 + 20 * i};
+    if (i % 7 == 0) s.hash = 0xdef;
+    if (i % 6 != 0) c[k] = s;
+  }
+  CompareOptions o;
+  o.alloc_threshold = 0.1;
+  check_same_json(compare(b, c, o));
+  check_same_json(compare(b, c, {}));
+}
