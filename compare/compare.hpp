@@ -62,10 +62,10 @@ struct Report {
 };
 
 // The decision for per-call time: regressed iff the median grew by more than `threshold`
-// (relative) and by more than `min_delta` (absolute) and, when both sides have enough samples
-// for the one-sided Mann–Whitney U test to reach `alpha`, the test rejects "no increase" at
-// alpha. With fewer samples the effect alone decides and the note says so. Improvement is the
-// mirror image.
+// (relative) and by more than `min_delta` (absolute), the fastest sample grew by as much, and,
+// when both sides have enough samples for the one-sided Mann–Whitney U test to reach `alpha`,
+// the test rejects "no increase" at alpha. With fewer samples the effects alone decide and the
+// note says so. Improvement is the mirror image.
 MetricResult decide_time(const Samples& baseline, const Samples& current, double threshold,
                          double min_delta, double alpha);
 

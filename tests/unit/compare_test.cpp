@@ -327,15 +327,43 @@ TEST_CASE("compare: separated samples with a large effect regress with a p-value
 }
 
 TEST_CASE("compare: overlapping samples with a large median effect stay unchanged") {
-  // Medians 100 -> 130 (+30%) but the current samples straddle the baseline: U = 15 of 25.
-  const std::vector<double> cur{10, 20, 130, 500, 600};
-  const MetricResult r = decide_time(samples(kBase5), samples(cur), 0.10, 0, 0.01);
+  // Medians 100 -> 130 (+30%), minima 60 -> 70 (+16.7%), but the current samples straddle the
+  // baseline: U = 14 of 25.
+  const std::vector<double> base{60, 99, 100, 101, 300};
+  const std::vector<double> cur{70, 90, 130, 131, 132};
+  const MetricResult r = decide_time(samples(base), samples(cur), 0.10, 0, 0.01);
   REQUIRE(r.change);
   CHECK(*r.change == doctest::Approx(0.30));
   CHECK(name(r.verdict) == "unchanged");
   REQUIRE(r.p_value);
   CHECK(*r.p_value > 0.01);
   CHECK(contains(r.note, "not significant"));
+}
+
+TEST_CASE("compare: a median shift the fastest batch does not share is machine noise") {
+  // Bimodal machine: the baseline caught the fast mode three times, the current run once.
+  const std::vector<double> base{100, 101, 102, 200, 201};
+  const std::vector<double> cur{100, 199, 200, 201, 202};
+  const MetricResult slow = decide_time(samples(base), samples(cur), 0.10, 0, 0.01);
+  REQUIRE(slow.change);
+  CHECK(*slow.change > 0.9);
+  CHECK(name(slow.verdict) == "unchanged");
+  CHECK(slow.p_value == std::nullopt);
+  CHECK(contains(slow.note, "fastest batch +0.0%"));
+  CHECK(contains(slow.note, "within machine noise"));
+  // Mirrored: a median drop the fastest batch does not share is not an improvement.
+  const MetricResult fast = decide_time(samples(cur), samples(base), 0.10, 0, 0.01);
+  CHECK(name(fast.verdict) == "unchanged");
+  CHECK(contains(fast.note, "within machine noise"));
+  // A real slowdown moves the fastest batch as well.
+  std::vector<double> shifted;
+  for (double v : kBase5) shifted.push_back(v * 1.3);
+  CHECK(name(decide_time(samples(kBase5), samples(shifted), 0.10, 0, 0.01).verdict) == "regressed");
+  // The fastest batch must also clear the absolute floor: 98 -> 127.4 is +29.4, the median +30.
+  const MetricResult floor =
+      decide_time(samples(kBase5), samples(shifted), 0.10, 29.7, 0.01);
+  CHECK(name(floor.verdict) == "unchanged");
+  CHECK(contains(floor.note, "within machine noise"));
 }
 
 TEST_CASE("compare: one sample against one is decided on the effect alone") {

@@ -170,8 +170,8 @@ TEST_CASE("render: text prints n/a for a metric that was not measured") {
 TEST_CASE("render: text explains an effect the U test did not support and a changed hash") {
   Reduction b, c;
   // Medians 100 -> 130 but the current samples straddle the baseline: unchanged, with a note.
-  b[key("noisy")] = side({98, 99, 100, 101, 102});
-  c[key("noisy")] = side({10, 20, 130, 500, 600});
+  b[key("noisy")] = side({60, 99, 100, 101, 300});
+  c[key("noisy")] = side({70, 90, 130, 131, 132});
   b[key("hashed")] = side({100});
   c[key("hashed")] = side({100});
   b[key("hashed")].hash = 0xab;
