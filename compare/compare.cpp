@@ -75,13 +75,13 @@ const char* to_string(Verdict v) {
 }
 
 std::size_t Report::count(Verdict v) const {
-  return static_cast<std::size_t>(std::count_if(results.begin(), results.end(),
-                                                [&](const KeyResult& r) { return r.verdict == v; }));
+  return static_cast<std::size_t>(std::count_if(
+      results.begin(), results.end(), [&](const KeyResult& r) { return r.verdict == v; }));
 }
 
 std::size_t Report::failing() const {
-  return static_cast<std::size_t>(std::count_if(results.begin(), results.end(),
-                                                [](const KeyResult& r) { return r.failing; }));
+  return static_cast<std::size_t>(
+      std::count_if(results.begin(), results.end(), [](const KeyResult& r) { return r.failing; }));
 }
 
 MetricResult decide_effect(const Samples& base, const Samples& cur, double threshold,
@@ -89,9 +89,12 @@ MetricResult decide_effect(const Samples& base, const Samples& cur, double thres
   MetricResult r;
   if (!fill_common(r, base, cur)) return r;
   const double delta = *r.current - *r.baseline;
-  if (*r.change > threshold && delta > min_delta) r.verdict = Verdict::regressed;
-  else if (*r.change < -threshold && -delta > min_delta) r.verdict = Verdict::improved;
-  else r.verdict = Verdict::unchanged;
+  if (*r.change > threshold && delta > min_delta)
+    r.verdict = Verdict::regressed;
+  else if (*r.change < -threshold && -delta > min_delta)
+    r.verdict = Verdict::improved;
+  else
+    r.verdict = Verdict::unchanged;
   // "median +1.2% vs threshold ±10.0%"
   r.note.reserve(48);
   r.note = "median ";
@@ -113,7 +116,7 @@ MetricResult decide_time(const Samples& base, const Samples& cur, double thresho
   // caught the machine in a slow mode for most of its batches does not move its minimum.
   const double base_min = *std::min_element(base.values.begin(), base.values.end());
   const double cur_min = *std::min_element(cur.values.begin(), cur.values.end());
-  const double min_change = base_min > 0 ? (cur_min - base_min) / base_min
+  const double min_change = base_min > 0  ? (cur_min - base_min) / base_min
                             : cur_min > 0 ? std::numeric_limits<double>::infinity()
                                           : 0.0;
   const bool min_agrees = slower ? min_change > threshold && cur_min - base_min > min_delta
@@ -171,7 +174,8 @@ std::optional<std::string> env_mismatch(const Env* a, const Env* b) {
   if (differs(a->compiler, b->compiler)) return quote("compiler", *a->compiler, *b->compiler);
   const auto ma = major(a->compiler_version), mb = major(b->compiler_version);
   if (differs(ma, mb)) return quote("compiler major version", *ma, *mb);
-  if (differs(a->build_type, b->build_type)) return quote("build_type", *a->build_type, *b->build_type);
+  if (differs(a->build_type, b->build_type))
+    return quote("build_type", *a->build_type, *b->build_type);
   return std::nullopt;
 }
 
@@ -292,7 +296,9 @@ void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, c
   r.verdict = key_verdict(r);
 }
 
-const Env* env_of(const Side& s) { return s.env ? &*s.env : nullptr; }
+const Env* env_of(const Side& s) {
+  return s.env ? &*s.env : nullptr;
+}
 
 // The number of distinct keys of two sorted sequences of n and m keys, walked from a and b:
 // order(a, b) is <0, 0 or >0 as a's key is before, equal to or after b's; next(x) steps x.

@@ -14,11 +14,11 @@ enum class Verdict { regressed, broken, missing, new_key, improved, not_comparab
 const char* to_string(Verdict v);  // "regressed", "broken", "missing", "new", ...
 
 struct CompareOptions {
-  double time_threshold = 0.10;  // relative change of the median per-call time
-  double rss_threshold = 0.05;   // relative change of the median peak RSS
+  double time_threshold = 0.10;           // relative change of the median per-call time
+  double rss_threshold = 0.05;            // relative change of the median peak RSS
   std::optional<double> alloc_threshold;  // off unless given
-  double min_time_delta_ns = 0;    // a time change smaller than this is never a regression
-  double min_rss_delta_kb = 0;     // likewise for peak RSS
+  double min_time_delta_ns = 0;           // a time change smaller than this is never a regression
+  double min_rss_delta_kb = 0;            // likewise for peak RSS
   double min_alloc_delta_bytes = 0;
   double alpha = 0.01;  // level of the one-sided Mann–Whitney U test on time samples
   bool ignore_env = false;
@@ -30,11 +30,11 @@ struct MetricResult {
   Verdict verdict = Verdict::not_comparable;
   std::optional<double> baseline;  // medians; null when the metric was not measured
   std::optional<double> current;
-  std::optional<double> change;    // (current - baseline) / baseline; +inf from a zero baseline
+  std::optional<double> change;  // (current - baseline) / baseline; +inf from a zero baseline
   std::size_t n_baseline = 0;
   std::size_t n_current = 0;
-  std::optional<double> p_value;   // the U test's, when the samples allow one
-  std::string note;                // why not comparable, or how the decision was made
+  std::optional<double> p_value;  // the U test's, when the samples allow one
+  std::string note;               // why not comparable, or how the decision was made
 };
 
 struct KeyResult {

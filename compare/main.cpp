@@ -56,7 +56,9 @@ double number_flag(const cxxopts::ParseResult& p, const char* flag, double fallb
   if (!p.count(flag)) return fallback;
   const auto text = p[flag].as<std::string>();
   auto v = parse_non_negative(text);
-  if (!v) throw UsageError(std::string("--") + flag + " '" + text + "': must be a number >= 0 (" + unit + ")");
+  if (!v)
+    throw UsageError(std::string("--") + flag + " '" + text + "': must be a number >= 0 (" + unit +
+                     ")");
   return *v;
 }
 
@@ -68,7 +70,8 @@ int write_baseline(const std::string& baseline, const std::string& current) {
                            r.repeat_index, r.trial_index);
   };
   if (!fs::exists(current)) {
-    throw UsageError("no current rows at '" + current + "': run the benchmarks first (ctest -L bench)");
+    throw UsageError("no current rows at '" + current +
+                     "': run the benchmarks first (ctest -L bench)");
   }
   const bool dir = fs::is_directory(current);
   if (dir) fs::create_directories(baseline);
@@ -79,7 +82,8 @@ int write_baseline(const std::string& baseline, const std::string& current) {
                      [&](const Row& a, const Row& b) { return order(a) < order(b); });
     std::string text;
     for (const auto& r : rows) text += write_row(r) + "\n";
-    const fs::path target = dir ? fs::path(baseline) / fs::path(file).filename() : fs::path(baseline);
+    const fs::path target =
+        dir ? fs::path(baseline) / fs::path(file).filename() : fs::path(baseline);
     if (target.has_parent_path()) fs::create_directories(target.parent_path());
     write_file_atomically(target.string(), text);
     ++files;
@@ -114,7 +118,8 @@ std::pair<CompactReduction, CompactReduction> reduce_both(const std::string& bas
   if (base.empty()) throw NoBaseline("the baseline '" + baseline + "' holds no rows");
   if (cur_error) std::rethrow_exception(cur_error);
   if (cur.empty()) {
-    throw InputError("'" + current + "' holds no rows: the run produced nothing to compare. "
+    throw InputError("'" + current +
+                     "' holds no rows: the run produced nothing to compare. "
                      "Run the benchmarks first (ctest -L bench)");
   }
   return {std::move(base), std::move(cur)};
@@ -144,10 +149,11 @@ Reduction rerun(const std::vector<Key>& keys, const std::string& runner, const s
     if (what.second) req.argv.insert(req.argv.end(), {"--cache-mode", to_string(*what.second)});
     req.term_after = std::chrono::hours(1);
     req.kill_after = std::chrono::hours(1) + std::chrono::seconds(5);
-    std::cerr << kProg << ": confirming " << what.first << " (" << std::max<std::size_t>(1, params.size())
-              << " key(s)) with a rerun\n";
+    std::cerr << kProg << ": confirming " << what.first << " ("
+              << std::max<std::size_t>(1, params.size()) << " key(s)) with a rerun\n";
     const SpawnResult r = ex.run(req);
-    if (!r.started) throw UsageError("cannot start the runner for the confirmation rerun: " + r.start_error);
+    if (!r.started)
+      throw UsageError("cannot start the runner for the confirmation rerun: " + r.start_error);
     if (r.exited && r.exit_code == 2) {
       throw UsageError("the confirmation rerun failed with a usage error:\n" + r.stderr_tail);
     }
@@ -160,29 +166,41 @@ Reduction rerun(const std::vector<Key>& keys, const std::string& runner, const s
 }
 
 int run(int argc, char** argv) {
-  cxxopts::Options options(kProg,
-                           "Compare current benchmark rows with a baseline; exit 1 on a regression.");
-  options.add_options()
-      ("baseline", "baseline .jsonl file or directory", cxxopts::value<std::string>())
-      ("current", "current .jsonl file or directory", cxxopts::value<std::string>())
-      ("time-threshold", "relative growth of median per-call time that regresses (default 10%)", cxxopts::value<std::string>())
-      ("rss-threshold", "relative growth of median peak RSS that regresses (default 5%)", cxxopts::value<std::string>())
-      ("alloc-threshold", "relative growth of allocated bytes per call that regresses (default: not gated)", cxxopts::value<std::string>())
-      ("min-time-delta", "time changes smaller than this many ns never regress (default 0)", cxxopts::value<std::string>())
-      ("min-rss-delta", "RSS changes smaller than this many KiB never regress (default 0)", cxxopts::value<std::string>())
-      ("min-alloc-delta", "allocation changes smaller than this many bytes per call never regress (default 0)", cxxopts::value<std::string>())
-      ("alpha", "level of the one-sided Mann-Whitney U test on time (default 0.01)", cxxopts::value<std::string>())
-      ("ignore-env", "compare times even when cpu_model, compiler or build_type differ")
-      ("fail-on-missing", "a key in the baseline only fails the gate")
-      ("fail-on-hash-change", "a changed result_hash fails the gate")
-      ("format", "text, markdown or json (default text)", cxxopts::value<std::string>()->default_value("text"))
-      ("output", "write the report to FILE instead of stdout", cxxopts::value<std::string>())
-      ("confirm", "rerun time regressions N times; fail only if every rerun reproduces them", cxxopts::value<std::string>())
-      ("runner", "benchgate-runner for --confirm", cxxopts::value<std::string>())
-      ("exe", "the benchmark executable for --confirm", cxxopts::value<std::string>())
-      ("runner-arg", "extra argument for the rerun (repeatable; write --runner-arg=--flag)", cxxopts::value<std::vector<std::string>>())
-      ("write-baseline", "copy CURRENT's rows over BASELINE in a stable order and exit")
-      ("h,help", "show this help");
+  cxxopts::Options options(
+      kProg, "Compare current benchmark rows with a baseline; exit 1 on a regression.");
+  options.add_options()("baseline", "baseline .jsonl file or directory",
+                        cxxopts::value<std::string>())(
+      "current", "current .jsonl file or directory", cxxopts::value<std::string>())(
+      "time-threshold", "relative growth of median per-call time that regresses (default 10%)",
+      cxxopts::value<std::string>())(
+      "rss-threshold", "relative growth of median peak RSS that regresses (default 5%)",
+      cxxopts::value<std::string>())(
+      "alloc-threshold",
+      "relative growth of allocated bytes per call that regresses (default: not gated)",
+      cxxopts::value<std::string>())(
+      "min-time-delta", "time changes smaller than this many ns never regress (default 0)",
+      cxxopts::value<std::string>())(
+      "min-rss-delta", "RSS changes smaller than this many KiB never regress (default 0)",
+      cxxopts::value<std::string>())(
+      "min-alloc-delta",
+      "allocation changes smaller than this many bytes per call never regress (default 0)",
+      cxxopts::value<std::string>())(
+      "alpha", "level of the one-sided Mann-Whitney U test on time (default 0.01)",
+      cxxopts::value<std::string>())(
+      "ignore-env", "compare times even when cpu_model, compiler or build_type differ")(
+      "fail-on-missing", "a key in the baseline only fails the gate")(
+      "fail-on-hash-change", "a changed result_hash fails the gate")(
+      "format", "text, markdown or json (default text)",
+      cxxopts::value<std::string>()->default_value("text"))(
+      "output", "write the report to FILE instead of stdout", cxxopts::value<std::string>())(
+      "confirm", "rerun time regressions N times; fail only if every rerun reproduces them",
+      cxxopts::value<std::string>())("runner", "benchgate-runner for --confirm",
+                                     cxxopts::value<std::string>())(
+      "exe", "the benchmark executable for --confirm", cxxopts::value<std::string>())(
+      "runner-arg", "extra argument for the rerun (repeatable; write --runner-arg=--flag)",
+      cxxopts::value<std::vector<std::string>>())(
+      "write-baseline", "copy CURRENT's rows over BASELINE in a stable order and exit")(
+      "h,help", "show this help");
   options.parse_positional({"baseline", "current"});
   options.positional_help("BASELINE CURRENT");
   cxxopts::ParseResult p;
@@ -195,8 +213,10 @@ int run(int argc, char** argv) {
     std::cout << options.help();
     return 0;
   }
-  if (!p.unmatched().empty()) throw UsageError("unexpected argument '" + p.unmatched().front() + "'");
-  if (!p.count("baseline") || !p.count("current")) throw UsageError("need BASELINE and CURRENT (see --help)");
+  if (!p.unmatched().empty())
+    throw UsageError("unexpected argument '" + p.unmatched().front() + "'");
+  if (!p.count("baseline") || !p.count("current"))
+    throw UsageError("need BASELINE and CURRENT (see --help)");
   const auto baseline = p["baseline"].as<std::string>();
   const auto current = p["current"].as<std::string>();
   if (p.count("write-baseline")) return write_baseline(baseline, current);
@@ -211,7 +231,8 @@ int run(int argc, char** argv) {
   if (p.count("alpha")) {
     const auto text = p["alpha"].as<std::string>();
     auto a = parse_non_negative(text);
-    if (!a || *a <= 0 || *a >= 0.5) throw UsageError("--alpha '" + text + "': must be a number in (0, 0.5)");
+    if (!a || *a <= 0 || *a >= 0.5)
+      throw UsageError("--alpha '" + text + "': must be a number in (0, 0.5)");
     o.alpha = *a;
   }
   o.ignore_env = p.count("ignore-env") > 0;
@@ -224,18 +245,21 @@ int run(int argc, char** argv) {
   std::size_t confirm = 0;
   if (p.count("confirm")) {
     const auto text = p["confirm"].as<std::string>();
-    if (text.empty() || text.size() > 3 || text.find_first_not_of("0123456789") != std::string::npos) {
+    if (text.empty() || text.size() > 3 ||
+        text.find_first_not_of("0123456789") != std::string::npos) {
       throw UsageError("--confirm '" + text + "': must be an integer in [0, 100]");
     }
     confirm = std::stoul(text);
     if (confirm > 100) throw UsageError("--confirm '" + text + "': must be an integer in [0, 100]");
     if (confirm > 0 && (!p.count("runner") || !p.count("exe"))) {
-      throw UsageError("--confirm needs --runner (benchgate-runner) and --exe (the benchmark executable)");
+      throw UsageError(
+          "--confirm needs --runner (benchgate-runner) and --exe (the benchmark executable)");
     }
   }
 
   if (!fs::exists(baseline)) {
-    throw NoBaseline("no baseline yet at '" + baseline + "'. Create it from the current rows with "
+    throw NoBaseline("no baseline yet at '" + baseline +
+                     "'. Create it from the current rows with "
                      "`cmake --build <build dir> --target benchgate-update-baselines` or `" +
                      kProg + " --write-baseline " + baseline + " " + current + "`, then commit it");
   }
@@ -261,12 +285,16 @@ int run(int argc, char** argv) {
   std::ostream* out = &std::cout;
   if (p.count("output")) {
     file.open(p["output"].as<std::string>());
-    if (!file) throw UsageError("--output '" + p["output"].as<std::string>() + "': cannot open for writing");
+    if (!file)
+      throw UsageError("--output '" + p["output"].as<std::string>() + "': cannot open for writing");
     out = &file;
   }
-  if (format == "json") render_json(report, *out);
-  else if (format == "markdown") render_markdown(report, *out);
-  else render_text(report, *out);
+  if (format == "json")
+    render_json(report, *out);
+  else if (format == "markdown")
+    render_markdown(report, *out);
+  else
+    render_text(report, *out);
   return report.failing() > 0 ? 1 : 0;
 }
 

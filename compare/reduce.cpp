@@ -12,7 +12,9 @@
 namespace benchgate {
 namespace {
 
-auto tie_key(const Key& k) { return std::tie(k.suite, k.kind, k.function, k.param, k.cache_mode); }
+auto tie_key(const Key& k) {
+  return std::tie(k.suite, k.kind, k.function, k.param, k.cache_mode);
+}
 auto tie_key(const KeyRef& k) {
   return std::tie(k.suite, k.kind, k.function, k.param, k.cache_mode);
 }
@@ -43,8 +45,10 @@ std::optional<CacheMode> key_cache_mode(const Row& row) {
 }
 
 void add_sample(Samples& s, std::optional<double> v) {
-  if (v) s.values.push_back(*v);
-  else ++s.missing;
+  if (v)
+    s.values.push_back(*v);
+  else
+    ++s.missing;
 }
 
 void add_row_to(Reduction& reduction, const Row& row, const Env* env) {
@@ -61,8 +65,10 @@ void add_row_to(Reduction& reduction, const Row& row, const Env* env) {
   add_sample(side.rss_kb, rss_sample(row));
   add_sample(side.alloc_bytes, alloc_sample(row));
   if (row.result_hash) {
-    if (!side.hash) side.hash = row.result_hash;
-    else if (*side.hash != *row.result_hash) side.hash_varies = true;
+    if (!side.hash)
+      side.hash = row.result_hash;
+    else if (*side.hash != *row.result_hash)
+      side.hash_varies = true;
   }
   if (!side.env && env) side.env = *env;
 }
@@ -71,8 +77,9 @@ template <class Add>
 void reduce_files(const std::string& path, Add add) {
   const std::vector<std::string> files = jsonl_files(path);
   if (files.empty()) {
-    throw InputError(path + ": directory holds no .jsonl file. Point at a rows file or a "
-                            "directory of them");
+    throw InputError(path +
+                     ": directory holds no .jsonl file. Point at a rows file or a "
+                     "directory of them");
   }
   // visit_rows reports a missing file with its path.
   for (const auto& f : files) visit_rows(f, add);
@@ -80,10 +87,18 @@ void reduce_files(const std::string& path, Add add) {
 
 }  // namespace
 
-bool operator<(const Key& a, const Key& b) { return tie_key(a) < tie_key(b); }
-bool operator==(const Key& a, const Key& b) { return tie_key(a) == tie_key(b); }
-bool operator<(const KeyRef& a, const KeyRef& b) { return tie_key(a) < tie_key(b); }
-bool operator==(const KeyRef& a, const KeyRef& b) { return tie_key(a) == tie_key(b); }
+bool operator<(const Key& a, const Key& b) {
+  return tie_key(a) < tie_key(b);
+}
+bool operator==(const Key& a, const Key& b) {
+  return tie_key(a) == tie_key(b);
+}
+bool operator<(const KeyRef& a, const KeyRef& b) {
+  return tie_key(a) < tie_key(b);
+}
+bool operator==(const KeyRef& a, const KeyRef& b) {
+  return tie_key(a) == tie_key(b);
+}
 
 Key KeyRef::key() const {
   Key k;
@@ -240,9 +255,9 @@ struct CompactReduction::Impl {
   static std::size_t hash_of(const Env& e) {
     std::size_t h = 0;
     auto add = [&](std::size_t v) { h = mix(h ^ v); };
-    for (const auto* s : {&e.compiler, &e.compiler_version, &e.build_type, &e.benchgate_version,
-                          &e.os, &e.arch, &e.cpu_model, &e.hostname, &e.exe_name, &e.git_commit,
-                          &e.timestamp_iso}) {
+    for (const auto* s :
+         {&e.compiler, &e.compiler_version, &e.build_type, &e.benchgate_version, &e.os, &e.arch,
+          &e.cpu_model, &e.hostname, &e.exe_name, &e.git_commit, &e.timestamp_iso}) {
       add(*s ? std::hash<std::string>()(**s) : 0x9e3779b97f4a7c15ULL);
     }
     for (const auto* i : {&e.cpu_cores, &e.timestamp_unix_ms}) {
@@ -302,8 +317,8 @@ struct CompactReduction::Impl {
   }
 
   static std::uint64_t hash_of(const KeyCode& k) {
-    const std::uint64_t flags = std::uint64_t{k.kind} << 8 | std::uint64_t{k.has_param} << 4 |
-                                std::uint64_t{k.mode};
+    const std::uint64_t flags =
+        std::uint64_t{k.kind} << 8 | std::uint64_t{k.has_param} << 4 | std::uint64_t{k.mode};
     return mix((std::uint64_t{k.suite} << 32 | k.function) ^ mix(k.param ^ flags));
   }
   static bool same_key(const KeyCode& a, const KeyCode& b) {
@@ -356,8 +371,10 @@ struct CompactReduction::Impl {
     }
     if (sorted && !(key(at(size - 1)) < key(probe))) sorted = false;
     Record& r = append(probe);
-    if ((size + 1) * 2 > slots.size()) build_index(size + 1);
-    else insert_slot(hash, size - 1);
+    if ((size + 1) * 2 > slots.size())
+      build_index(size + 1);
+    else
+      insert_slot(hash, size - 1);
     return r;
   }
 
@@ -457,11 +474,17 @@ void CompactReduction::add(const Row& row, const std::shared_ptr<const Env>& env
   impl_->add(row, env);
 }
 
-std::size_t CompactReduction::size() const { return impl_ ? impl_->size : 0; }
+std::size_t CompactReduction::size() const {
+  return impl_ ? impl_->size : 0;
+}
 
-void CompactReduction::sort() { impl_->sort(); }
+void CompactReduction::sort() {
+  impl_->sort();
+}
 
-KeyRef CompactReduction::key(std::size_t i) const { return impl_->key(impl_->at(i)); }
+KeyRef CompactReduction::key(std::size_t i) const {
+  return impl_->key(impl_->at(i));
+}
 
 void CompactReduction::side(std::size_t i, Side& out) const {
   const auto& r = impl_->at(i);
@@ -473,8 +496,10 @@ void CompactReduction::side(std::size_t i, Side& out) const {
   out.hash = r.has_hash ? std::optional<std::uint64_t>(r.hash) : std::nullopt;
   out.hash_varies = r.hash_varies != 0;
   out.env.reset();
-  if (r.error == kNone) out.first_error.reset();
-  else out.first_error = impl_->errors[r.error - 1];
+  if (r.error == kNone)
+    out.first_error.reset();
+  else
+    out.first_error = impl_->errors[r.error - 1];
 }
 
 const Env* CompactReduction::env(std::size_t i) const {

@@ -46,9 +46,9 @@ struct Side {
   Samples time;             // per-call wall time (ns) of eligible rows, every trial a sample
   Samples rss_kb;           // peak_rss_kb of eligible rows
   Samples alloc_bytes;      // alloc_bytes per call of eligible rows
-  std::optional<std::uint64_t> hash;  // result_hash of the first eligible row that has one
-  bool hash_varies = false;           // eligible rows disagree on result_hash
-  std::optional<Env> env;             // env of the first eligible row
+  std::optional<std::uint64_t> hash;       // result_hash of the first eligible row that has one
+  bool hash_varies = false;                // eligible rows disagree on result_hash
+  std::optional<Env> env;                  // env of the first eligible row
   std::optional<std::string> first_error;  // why the first non-ok row failed
 };
 

@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <cstring>
 #include <sstream>
-#include <tuple>
 #include <stdexcept>
+#include <tuple>
 #include <vector>
 
 #include "benchgate/core/format.hpp"
@@ -29,8 +29,12 @@ std::string pad(const std::string& s, std::size_t w) {
   return width(s) >= w ? s : s + std::string(w - width(s), ' ');
 }
 
-std::string kb(double v) { return format_count(static_cast<std::uint64_t>(std::llround(v))) + " kB"; }
-std::string bytes(double v) { return format_count(static_cast<std::uint64_t>(std::llround(v))) + " B"; }
+std::string kb(double v) {
+  return format_count(static_cast<std::uint64_t>(std::llround(v))) + " kB";
+}
+std::string bytes(double v) {
+  return format_count(static_cast<std::uint64_t>(std::llround(v))) + " B";
+}
 
 std::string metric_cell(const MetricResult& m, std::string (*unit)(double)) {
   if (!m.baseline || !m.current) return "n/a";
@@ -39,7 +43,8 @@ std::string metric_cell(const MetricResult& m, std::string (*unit)(double)) {
 
 std::string status_label(const KeyResult& r) {
   std::string s = to_string(r.verdict);
-  for (auto& c : s) c = static_cast<char>(r.failing ? std::toupper(static_cast<unsigned char>(c)) : c);
+  for (auto& c : s)
+    c = static_cast<char>(r.failing ? std::toupper(static_cast<unsigned char>(c)) : c);
   return s;
 }
 
@@ -84,11 +89,14 @@ std::string thresholds_line(const CompareOptions& o) {
   std::ostringstream s;
   s << "thresholds: time " << o.time_threshold * 100 << "%";
   if (o.min_time_delta_ns > 0) s << " and " << format_duration(o.min_time_delta_ns);
-  s << " (U test at alpha=" << o.alpha << " when samples allow), RSS " << o.rss_threshold * 100 << "%";
+  s << " (U test at alpha=" << o.alpha << " when samples allow), RSS " << o.rss_threshold * 100
+    << "%";
   if (o.min_rss_delta_kb > 0) s << " and " << o.min_rss_delta_kb << " kB";
   s << ", allocations ";
-  if (o.alloc_threshold) s << *o.alloc_threshold * 100 << "%";
-  else s << "not gated";
+  if (o.alloc_threshold)
+    s << *o.alloc_threshold * 100 << "%";
+  else
+    s << "not gated";
   if (o.ignore_env) s << "; environment differences ignored";
   return s.str();
 }
@@ -135,7 +143,8 @@ void render_text(const Report& report, std::ostream& out) {
   for (const auto& r : report.results) write(cells(r, true));
   out << "\n" << summary_line(report) << "\n" << thresholds_line(report.options) << "\n";
   const std::size_t failing = report.failing();
-  out << (failing ? "FAIL: " + std::to_string(failing) + " key(s) fail the gate" : std::string("PASS"))
+  out << (failing ? "FAIL: " + std::to_string(failing) + " key(s) fail the gate"
+                  : std::string("PASS"))
       << "\n";
 }
 
@@ -143,13 +152,17 @@ void render_markdown(const Report& report, std::ostream& out) {
   const std::size_t failing = report.failing();
   out << (failing ? "### ❌ benchgate: " + std::to_string(failing) + " key(s) fail the gate"
                   : std::string("### ✅ benchgate: no regression"))
-      << "\n\n" << summary_line(report) << ".\n\n";
+      << "\n\n"
+      << summary_line(report) << ".\n\n";
   auto escape = [](std::string s) {
     std::string o;
     for (char c : s) {
-      if (c == '|') o += "\\|";
-      else if (c == '\n') o += ' ';
-      else o += c;
+      if (c == '|')
+        o += "\\|";
+      else if (c == '\n')
+        o += ' ';
+      else
+        o += c;
     }
     return o;
   };
@@ -159,7 +172,8 @@ void render_markdown(const Report& report, std::ostream& out) {
   auto line = [&](const KeyResult& r) {
     out << "| " << (r.failing ? "**" + status_label(r) + "**" : status_label(r)) << " | `"
         << escape(describe(r.key)) << "` | " << escape(metric_cell(r.time, format_duration))
-        << " | " << escape(metric_cell(r.rss, kb)) << " | " << escape(notes(r, report.options)) << " |\n";
+        << " | " << escape(metric_cell(r.rss, kb)) << " | " << escape(notes(r, report.options))
+        << " |\n";
   };
   bool any = false;
   for (const auto& r : report.results) {
@@ -211,20 +225,26 @@ class JsonOut {
     check(value_.Double(v));
   }
   void opt_num(const std::optional<double>& v) {
-    if (v && std::isfinite(*v)) num(*v);
-    else raw("null");
+    if (v && std::isfinite(*v))
+      num(*v);
+    else
+      raw("null");
   }
   void u64(std::uint64_t v) {
     value_.Reset(buffer_);
     check(value_.Uint64(v));
   }
   void boolean(bool b) {
-    if (b) raw("true");
-    else raw("false");
+    if (b)
+      raw("true");
+    else
+      raw("false");
   }
   void hash(const std::optional<std::uint64_t>& h) {
-    if (h) str(format_hash(*h));
-    else raw("null");
+    if (h)
+      str(format_hash(*h));
+    else
+      raw("null");
   }
   void flush_if_full() {
     if (buffer_.GetSize() >= kFlushBytes) flush();
@@ -279,11 +299,15 @@ void result(JsonOut& j, const KeyResult& r) {
   j.raw(",\n            \"function\": ");
   j.str(r.key.function);
   j.raw(",\n            \"param\": ");
-  if (r.key.param) j.u64(*r.key.param);
-  else j.raw("null");
+  if (r.key.param)
+    j.u64(*r.key.param);
+  else
+    j.raw("null");
   j.raw(",\n            \"cache_mode\": ");
-  if (r.key.cache_mode) j.str(to_string(*r.key.cache_mode));
-  else j.raw("null");
+  if (r.key.cache_mode)
+    j.str(to_string(*r.key.cache_mode));
+  else
+    j.raw("null");
   j.raw(",\n            \"status\": ");
   j.str(to_string(r.verdict));
   j.raw(",\n            \"failing\": ");
@@ -352,14 +376,18 @@ void render_json(const Report& report, std::ostream& out) {
   j.raw("\n    },\n    \"results\": [");
   bool first = true;
   for (const auto& r : report.results) {
-    if (first) j.raw("\n        ");
-    else j.raw(",\n        ");
+    if (first)
+      j.raw("\n        ");
+    else
+      j.raw(",\n        ");
     first = false;
     result(j, r);
     j.flush_if_full();
   }
-  if (first) j.raw("]");  // PrettyWriter writes an empty array as []
-  else j.raw("\n    ]");
+  if (first)
+    j.raw("]");  // PrettyWriter writes an empty array as []
+  else
+    j.raw("\n    ]");
   j.raw("\n}");
   j.flush();
   out << "\n";

@@ -23,22 +23,22 @@ std::vector<std::uint64_t> keys(std::uint64_t n) {
 }  // namespace
 
 BENCHGATE_REGISTER(hashmap_build) =
-    benchgate::parametric("hashmap.build", keys,
-                          [](const std::vector<std::uint64_t>& k) {
-                            std::unordered_map<std::uint64_t, std::uint64_t> m;
-                            m.reserve(k.size());
-                            for (std::size_t i = 0; i < k.size(); ++i) m.emplace(k[i], i);
-                            std::uint64_t sum = 0;
-                            for (const auto& [key, value] : m) sum += key ^ value;
-                            return std::make_pair(static_cast<std::uint64_t>(m.size()), sum);
-                          })
-        .complexity("n", [](double n) { return n; })
-        .config([] {
-          benchgate::BenchmarkConfig c;
-          c.param_floor = 64;
-          c.param_ceiling = 1 << 16;
-          c.target_inner_nanos = 40'000'000;
-          c.outer_trials = 7;  // independent children per rung: the U test needs >= 5, the minimum likes more
-          c.tags = {"example"};
-          return c;
-        }());
+    benchgate::parametric("hashmap.build", keys, [](const std::vector<std::uint64_t>& k) {
+      std::unordered_map<std::uint64_t, std::uint64_t> m;
+      m.reserve(k.size());
+      for (std::size_t i = 0; i < k.size(); ++i) m.emplace(k[i], i);
+      std::uint64_t sum = 0;
+      for (const auto& [key, value] : m) sum += key ^ value;
+      return std::make_pair(static_cast<std::uint64_t>(m.size()), sum);
+    }).complexity("n", [](double n) {
+        return n;
+      }).config([] {
+      benchgate::BenchmarkConfig c;
+      c.param_floor = 64;
+      c.param_ceiling = 1 << 16;
+      c.target_inner_nanos = 40'000'000;
+      c.outer_trials =
+          7;  // independent children per rung: the U test needs >= 5, the minimum likes more
+      c.tags = {"example"};
+      return c;
+    }());

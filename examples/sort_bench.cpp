@@ -21,22 +21,23 @@ benchgate::BenchmarkConfig config() {
   c.param_floor = 64;
   c.param_ceiling = 1 << 16;
   c.target_inner_nanos = 40'000'000;  // ~20-44 ms batches: stable on a busy 2-core machine
-  c.outer_trials = 7;  // independent children per rung: the U test needs >= 5, the minimum likes more
+  c.outer_trials =
+      7;  // independent children per rung: the U test needs >= 5, the minimum likes more
   c.tags = {"example", "sort"};
   return c;
 }
 
 }  // namespace
 
-BENCHGATE_REGISTER(std_sort) =
-    benchgate::parametric("sort.std_sort", random_values,
-                          [](const std::vector<std::uint32_t>& input) {
-                            std::vector<std::uint32_t> v = input;
-                            std::sort(v.begin(), v.end());
-                            return v;
-                          })
-        .complexity("n * log2(n)", [](double n) { return n * std::log2(n + 1); })
-        .config(config());
+BENCHGATE_REGISTER(std_sort) = benchgate::parametric("sort.std_sort", random_values,
+                                                     [](const std::vector<std::uint32_t>& input) {
+                                                       std::vector<std::uint32_t> v = input;
+                                                       std::sort(v.begin(), v.end());
+                                                       return v;
+                                                     })
+                                   .complexity("n * log2(n)",
+                                               [](double n) { return n * std::log2(n + 1); })
+                                   .config(config());
 
 BENCHGATE_REGISTER(stable_sort) =
     benchgate::parametric("sort.std_stable_sort", random_values,

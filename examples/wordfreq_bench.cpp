@@ -63,7 +63,8 @@ BENCHGATE_REGISTER(wordfreq) =
         })
         .config([] {
           benchgate::FixedBenchmarkConfig c;
-          c.repeats = 9;  // children per run: the U test needs >= 5 per side, the minimum likes more
+          c.repeats =
+              9;  // children per run: the U test needs >= 5 per side, the minimum likes more
           c.max_seconds_per_call = 10.0;
           c.min_total_seconds = 0.02;
           c.tags = {"example"};

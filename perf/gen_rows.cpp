@@ -18,8 +18,8 @@
 //   gen_rows --out FILE [--rows N] [--seed S] [--suites N] [--functions N] [--trials N]
 //            [--jitter FRACTION] [--format text|kv]
 #include <cerrno>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -28,8 +28,8 @@
 #include <string>
 #include <vector>
 
-#include "benchgate/core/row.hpp"
 #include "benchgate/core/env.hpp"
+#include "benchgate/core/row.hpp"
 #include "benchgate/core/row_json.hpp"
 
 namespace {
@@ -58,7 +58,8 @@ std::uint64_t parse_u64(const std::string& flag, const char* text, std::uint64_t
   errno = 0;
   const unsigned long long v = std::strtoull(text, &end, 10);
   if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v < min) {
-    fail("flag " + flag + " needs an integer >= " + std::to_string(min) + "; got '" + text + "'", 2);
+    fail("flag " + flag + " needs an integer >= " + std::to_string(min) + "; got '" + text + "'",
+         2);
   }
   return v;
 }
@@ -71,22 +72,31 @@ Options parse(int argc, char** argv) {
       if (i + 1 >= argc) fail("flag " + flag + " needs a value", 2);
       return argv[++i];
     };
-    if (flag == "--out") o.out = value();
-    else if (flag == "--rows") o.rows = parse_u64(flag, value(), 1);
-    else if (flag == "--seed") o.seed = parse_u64(flag, value(), 0);
-    else if (flag == "--suites") o.suites = parse_u64(flag, value(), 1);
-    else if (flag == "--functions") o.functions = parse_u64(flag, value(), 1);
-    else if (flag == "--trials") o.trials = parse_u64(flag, value(), 1);
+    if (flag == "--out")
+      o.out = value();
+    else if (flag == "--rows")
+      o.rows = parse_u64(flag, value(), 1);
+    else if (flag == "--seed")
+      o.seed = parse_u64(flag, value(), 0);
+    else if (flag == "--suites")
+      o.suites = parse_u64(flag, value(), 1);
+    else if (flag == "--functions")
+      o.functions = parse_u64(flag, value(), 1);
+    else if (flag == "--trials")
+      o.trials = parse_u64(flag, value(), 1);
     else if (flag == "--jitter") {
       const char* text = value();
       char* end = nullptr;
       o.jitter = std::strtod(text, &end);
       if (end == text || *end != '\0' || !(o.jitter >= 0 && o.jitter < 0.5)) {
-        fail("flag --jitter needs a fraction in [0, 0.5), e.g. 0.03; got '" + std::string(text) + "'", 2);
+        fail("flag --jitter needs a fraction in [0, 0.5), e.g. 0.03; got '" + std::string(text) +
+                 "'",
+             2);
       }
     } else if (flag == "--format") {
       o.format = value();
-      if (o.format != "text" && o.format != "kv") fail("--format must be text or kv; got '" + o.format + "'", 2);
+      if (o.format != "text" && o.format != "kv")
+        fail("--format must be text or kv; got '" + o.format + "'", 2);
     } else if (flag == "-h" || flag == "--help") {
       std::cout << "usage: gen_rows --out FILE [--rows N] [--seed S] [--suites N] [--functions N]\n"
                    "                [--trials N] [--jitter FRACTION] [--format text|kv]\n";
@@ -107,12 +117,20 @@ std::uint64_t mix(std::uint64_t x) {
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
 }
-std::uint64_t mix(std::uint64_t a, std::uint64_t b) { return mix(mix(a) ^ b); }
-std::uint64_t mix(std::uint64_t a, std::uint64_t b, std::uint64_t c) { return mix(mix(a, b) ^ c); }
+std::uint64_t mix(std::uint64_t a, std::uint64_t b) {
+  return mix(mix(a) ^ b);
+}
+std::uint64_t mix(std::uint64_t a, std::uint64_t b, std::uint64_t c) {
+  return mix(mix(a, b) ^ c);
+}
 // Uniform in [-1, 1).
-double signed_unit(std::uint64_t h) { return static_cast<double>(h >> 11) * 0x1.0p-52 - 1.0; }
+double signed_unit(std::uint64_t h) {
+  return static_cast<double>(h >> 11) * 0x1.0p-52 - 1.0;
+}
 
-std::string pad2(std::uint64_t v) { return (v < 10 ? "0" : "") + std::to_string(v); }
+std::string pad2(std::uint64_t v) {
+  return (v < 10 ? "0" : "") + std::to_string(v);
+}
 
 std::string hex40(std::uint64_t seed) {
   static const char* digits = "0123456789abcdef";
@@ -126,7 +144,8 @@ std::string hex40(std::uint64_t seed) {
 
 // "YYYY-MM-DDTHH:MM:SSZ" from Unix milliseconds, as the runner writes it.
 std::string iso_utc(std::int64_t unix_ms) {
-  return benchgate::format_iso_utc(std::chrono::system_clock::time_point(std::chrono::milliseconds(unix_ms)));
+  return benchgate::format_iso_utc(
+      std::chrono::system_clock::time_point(std::chrono::milliseconds(unix_ms)));
 }
 
 // The env one benchgate-runner run forwards to every child, filled by a RelWithDebInfo child.
@@ -166,7 +185,8 @@ double base_nanos(std::uint64_t f, std::uint64_t n) {
 int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
   const std::uint64_t functions_per_suite = (o.functions + o.suites - 1) / o.suites;
-  const std::uint64_t per_function = o.trials * ((o.rows + o.functions * o.trials - 1) / (o.functions * o.trials));
+  const std::uint64_t per_function =
+      o.trials * ((o.rows + o.functions * o.trials - 1) / (o.functions * o.trials));
   const std::uint64_t params = per_function / o.trials;
 
   const std::string tmp = o.out + ".tmp";
@@ -200,12 +220,13 @@ int main(int argc, char** argv) {
         r.status = benchgate::RowStatus::ok;
         r.param = n;
         r.inner_repeats = repeats;
-        r.total_nanos = static_cast<std::uint64_t>(std::llround(per_call * static_cast<double>(repeats)));
+        r.total_nanos =
+            static_cast<std::uint64_t>(std::llround(per_call * static_cast<double>(repeats)));
         r.per_call_nanos = static_cast<double>(r.total_nanos) / static_cast<double>(repeats);
         r.cache_mode = benchgate::CacheMode::warm;
         r.result_hash = hash;
-        r.peak_rss_kb = static_cast<std::uint64_t>(
-            std::llround((rss_base + static_cast<double>(n) / 64) * (1.0 + 0.01 * signed_unit(mix(h)))));
+        r.peak_rss_kb = static_cast<std::uint64_t>(std::llround(
+            (rss_base + static_cast<double>(n) / 64) * (1.0 + 0.01 * signed_unit(mix(h)))));
         r.cpu_nanos = r.total_nanos - r.total_nanos / 200 + mix(h, 7) % 20000;
         r.env = env;
         r.suite = suite;

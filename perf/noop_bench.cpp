@@ -26,10 +26,10 @@ benchgate::BenchmarkConfig param_config() {
 }  // namespace
 
 // The measured call returns a constant: nothing observable happens.
-BENCHGATE_REGISTER(noop) =
-    benchgate::fixed("noop", []() { return 0; }).config(fixed_config());
+BENCHGATE_REGISTER(noop) = benchgate::fixed("noop", []() { return 0; }).config(fixed_config());
 
-BENCHGATE_REGISTER(noop_param) =
-    benchgate::parametric("noop.param", [](std::uint64_t n) { return n; })
-        .complexity("1", [](double) { return 1.0; })
-        .config(param_config());
+BENCHGATE_REGISTER(noop_param) = benchgate::parametric("noop.param", [](std::uint64_t n) {
+                                   return n;
+                                 }).complexity("1", [](double) {
+                                     return 1.0;
+                                   }).config(param_config());

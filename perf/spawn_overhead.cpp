@@ -69,7 +69,8 @@ long parse_count(const std::string& flag, const char* text, long min) {
   errno = 0;
   const long v = std::strtol(text, &end, 10);
   if (errno != 0 || end == text || *end != '\0' || v < min) {
-    fail("flag " + flag + " needs an integer >= " + std::to_string(min) + "; got '" + text + "'", 2);
+    fail("flag " + flag + " needs an integer >= " + std::to_string(min) + "; got '" + text + "'",
+         2);
   }
   return v;
 }
@@ -92,13 +93,18 @@ Options parse_options(int argc, char** argv) {
       if (i + 1 >= argc) fail("flag " + flag + " needs a value", 2);
       return argv[++i];
     };
-    if (flag == "--exe") o.exe = value();
-    else if (flag == "--rounds") o.rounds = parse_count(flag, value(), 1);
-    else if (flag == "--warmup") o.warmup = parse_count(flag, value(), 0);
-    else if (flag == "--breakdown") o.breakdown = true;
+    if (flag == "--exe")
+      o.exe = value();
+    else if (flag == "--rounds")
+      o.rounds = parse_count(flag, value(), 1);
+    else if (flag == "--warmup")
+      o.warmup = parse_count(flag, value(), 0);
+    else if (flag == "--breakdown")
+      o.breakdown = true;
     else if (flag == "--format") {
       o.format = value();
-      if (o.format != "text" && o.format != "kv") fail("--format must be text or kv; got '" + o.format + "'", 2);
+      if (o.format != "text" && o.format != "kv")
+        fail("--format must be text or kv; got '" + o.format + "'", 2);
     } else if (flag == "--help" || flag == "-h") {
       std::cout << "usage: spawn_overhead [--exe PATH] [--rounds N (300)] [--warmup N (10)]\n"
                    "                      [--breakdown] [--format text|kv]\n";
@@ -110,7 +116,8 @@ Options parse_options(int argc, char** argv) {
   if (o.exe.find('/') == std::string::npos) o.exe = "./" + o.exe;  // no PATH search anywhere
   if (access(o.exe.c_str(), X_OK) != 0) {
     fail("cannot execute '" + o.exe + "': " + std::strerror(errno) +
-         ". Build the perf targets (cmake --build --preset release) or pass --exe", 2);
+             ". Build the perf targets (cmake --build --preset release) or pass --exe",
+         2);
   }
   return o;
 }
@@ -144,7 +151,8 @@ void bare_spawn(const std::vector<std::string>& args, bool result_fd_null) {
   posix_spawn_file_actions_t* actions_ptr = nullptr;
   if (result_fd_null) {
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, benchgate::kResultFdInChild, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, benchgate::kResultFdInChild, "/dev/null", O_WRONLY,
+                                     0);
     actions_ptr = &actions;
   }
   pid_t pid = -1;
@@ -156,7 +164,8 @@ void bare_spawn(const std::vector<std::string>& args, bool result_fd_null) {
     if (errno != EINTR) fail(std::string("waitpid: ") + std::strerror(errno));
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    fail("'" + args[0] + " " + args[1] + "' did not exit 0 (wait status " + std::to_string(status) + ")");
+    fail("'" + args[0] + " " + args[1] + "' did not exit 0 (wait status " + std::to_string(status) +
+         ")");
   }
 }
 
@@ -212,29 +221,41 @@ int main(int argc, char** argv) {
     spawn.argv = benchgate::child_argv(opt.exe, info, 0, env_json);
     spawn.term_after = std::chrono::nanoseconds(
         static_cast<std::int64_t>(std::llround(info.fixed_config.max_seconds_per_call * 1e9)));
-    spawn.kill_after = spawn.term_after + std::chrono::milliseconds(info.fixed_config.kill_grace_ms);
+    spawn.kill_after =
+        spawn.term_after + std::chrono::milliseconds(info.fixed_config.kill_grace_ms);
     const benchgate::SpawnResult result = executor.run(spawn);
     const benchgate::Row row = benchgate::classify(req, result);
     if (row.status != benchgate::RowStatus::ok || row.function != "noop") {
       fail("the runner's batch of 'noop' did not give an ok row: status " +
-           std::string(benchgate::to_string(row.status)) + ", error '" + row.error.value_or("") + "'");
+           std::string(benchgate::to_string(row.status)) + ", error '" + row.error.value_or("") +
+           "'");
     }
   };
 
   std::vector<Variant> variants;
   variants.push_back({"runner", "runner per-batch path (spawn to row parsed)", runner_batch, {}});
-  variants.push_back({"bare", "bare posix_spawn + waitpid of --benchgate-probe",
-                      [&] { bare_spawn({opt.exe, "--benchgate-probe"}, false); }, {}});
+  variants.push_back({"bare",
+                      "bare posix_spawn + waitpid of --benchgate-probe",
+                      [&] {
+                        bare_spawn({opt.exe, "--benchgate-probe"}, false);
+                      },
+                      {}});
   if (opt.breakdown) {
-    variants.push_back({"runner_probe", "PosixExecutor::run of --benchgate-probe", [&] {
+    variants.push_back({"runner_probe",
+                        "PosixExecutor::run of --benchgate-probe",
+                        [&] {
                           benchgate::SpawnRequest spawn;
                           spawn.argv = {opt.exe, "--benchgate-probe"};
                           const auto r = executor.run(spawn);
-                          if (!r.started || !r.exited || r.exit_code != 0) fail("probe via PosixExecutor failed");
-                        }, {}});
+                          if (!r.started || !r.exited || r.exit_code != 0)
+                            fail("probe via PosixExecutor failed");
+                        },
+                        {}});
     const auto child_args = benchgate::child_argv(opt.exe, info, 0, env_json);
-    variants.push_back({"bare_child", "bare posix_spawn + waitpid of the child argv",
-                        [&, child_args] { bare_spawn(child_args, true); }, {}});
+    variants.push_back({"bare_child",
+                        "bare posix_spawn + waitpid of the child argv",
+                        [&, child_args] { bare_spawn(child_args, true); },
+                        {}});
   }
 
   for (long round = 0; round < opt.warmup + opt.rounds; ++round) {
@@ -255,9 +276,10 @@ int main(int argc, char** argv) {
     std::printf("rounds %ld\nwarmup %ld\n", opt.rounds, opt.warmup);
     for (const auto& v : variants) {
       const Stats s = summarize(v.samples_us);
-      std::printf("%s_median_us %.1f\n%s_p10_us %.1f\n%s_p90_us %.1f\n%s_mean_us %.1f\n%s_min_us %.1f\n",
-                  v.key.c_str(), s.median_us, v.key.c_str(), s.p10_us, v.key.c_str(), s.p90_us,
-                  v.key.c_str(), s.mean_us, v.key.c_str(), s.min_us);
+      std::printf(
+          "%s_median_us %.1f\n%s_p10_us %.1f\n%s_p90_us %.1f\n%s_mean_us %.1f\n%s_min_us %.1f\n",
+          v.key.c_str(), s.median_us, v.key.c_str(), s.p10_us, v.key.c_str(), s.p90_us,
+          v.key.c_str(), s.mean_us, v.key.c_str(), s.min_us);
     }
     std::printf("ratio %.3f\n", ratio);
   } else {

@@ -35,7 +35,9 @@ Row synthesized(const RowRequest& req, RowStatus status, std::string error) {
   return r;
 }
 
-std::string exit_text(const SpawnResult& o) { return "exited with code " + std::to_string(o.exit_code); }
+std::string exit_text(const SpawnResult& o) {
+  return "exited with code " + std::to_string(o.exit_code);
+}
 
 std::string describe_target(RowKind kind, const std::string& function,
                             const std::optional<std::uint64_t>& param,
@@ -84,29 +86,31 @@ Row classify(const RowRequest& req, const SpawnResult& o) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     return synthesized(req, RowStatus::error,
-                       with_stderr("child " + exit_text(o) + " without writing a row (no row was "
-                                                             "produced on the result fd)",
+                       with_stderr("child " + exit_text(o) +
+                                       " without writing a row (no row was "
+                                       "produced on the result fd)",
                                    o.stderr_tail));
   }
   if (text.find('\n') != std::string::npos) {
-    return synthesized(req, RowStatus::error,
-                       with_stderr("child " + exit_text(o) +
-                                       " after writing more than one line to the result fd",
-                                   o.stderr_tail));
+    return synthesized(
+        req, RowStatus::error,
+        with_stderr("child " + exit_text(o) + " after writing more than one line to the result fd",
+                    o.stderr_tail));
   }
   auto parsed = parse_row(text);
   if (auto* err = std::get_if<JsonError>(&parsed)) {
     return synthesized(req, RowStatus::error,
-                       with_stderr("child " + exit_text(o) + " after writing a row that does not "
-                                                             "parse (column " +
+                       with_stderr("child " + exit_text(o) +
+                                       " after writing a row that does not "
+                                       "parse (column " +
                                        std::to_string(err->column) + ": " + err->message + ")",
                                    o.stderr_tail));
   }
   Row row = std::get<Row>(std::move(parsed));
   if (!same_target(req, row)) {
     return synthesized(req, RowStatus::error,
-                       "child wrote a row for " + describe_target(row.kind, row.function, row.param,
-                                                                  row.repeat_index) +
+                       "child wrote a row for " +
+                           describe_target(row.kind, row.function, row.param, row.repeat_index) +
                            ", not for the requested " +
                            describe_target(req.kind, req.function, req.param, req.repeat_index));
   }
@@ -116,9 +120,9 @@ Row classify(const RowRequest& req, const SpawnResult& o) {
                             o.stderr_tail);
     return row;
   }
-  Row failed = synthesized(req, RowStatus::error,
-                           with_stderr("child " + exit_text(o) + " after writing an ok row",
-                                       o.stderr_tail));
+  Row failed =
+      synthesized(req, RowStatus::error,
+                  with_stderr("child " + exit_text(o) + " after writing an ok row", o.stderr_tail));
   failed.env = row.env;
   return failed;
 }

@@ -30,7 +30,8 @@ constexpr const char* kUsage =
 
 std::uint64_t parse_count(const std::string& flag, const std::string& text, std::uint64_t min,
                           std::uint64_t max) {
-  const std::string range = "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
+  const std::string range =
+      "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
   if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
     throw UsageError("--" + flag + " '" + text + "': must be " + range);
   }
@@ -65,7 +66,8 @@ ListDocument load_list(Executor& ex, const std::string& exe) {
   if (!r.exited || r.exit_code != 0) {
     std::string why = r.exited ? "exited with code " + std::to_string(r.exit_code)
                                : "was killed by " + signal_name(r.term_signal);
-    throw UsageError("'" + exe + " --benchgate-list' " + why + (r.stderr_tail.empty() ? "" : ":\n" + r.stderr_tail) +
+    throw UsageError("'" + exe + " --benchgate-list' " + why +
+                     (r.stderr_tail.empty() ? "" : ":\n" + r.stderr_tail) +
                      "\nIs it a benchmark executable built with benchgate_add_benchmark()?");
   }
   auto parsed = parse_list_doc(r.stdout_tail);
@@ -95,14 +97,17 @@ Env run_env(Executor& ex, const std::string& exe, const ListDocument& doc) {
 }
 
 int cmd_list(const std::vector<std::string>& args) {
-  if (args.size() != 1) throw UsageError(std::string("list takes exactly one executable\n") + kUsage);
+  if (args.size() != 1)
+    throw UsageError(std::string("list takes exactly one executable\n") + kUsage);
   PosixExecutor ex;
   const ListDocument doc = load_list(ex, args[0]);
   std::cout << doc.suite << ": " << doc.benchmarks.size() << " benchmark(s)\n";
   for (const auto& b : doc.benchmarks) {
     std::cout << "  " << b.name;
-    if (b.kind == RowKind::parametric) std::cout << "    expected complexity: " << b.complexity;
-    else std::cout << "    [fixed] repeats=" << b.fixed_config.repeats;
+    if (b.kind == RowKind::parametric)
+      std::cout << "    expected complexity: " << b.complexity;
+    else
+      std::cout << "    [fixed] repeats=" << b.fixed_config.repeats;
     if (!b.hashable) std::cout << "  (no hash)";
     if (!b.tags().empty()) {
       std::cout << "  [";
@@ -118,24 +123,29 @@ int cmd_run(int argc, char** argv) {
   cxxopts::Options options("benchgate-runner run",
                            "Measure every benchmark of EXE, one child process per batch.");
   // Values are taken as strings and validated here so each error names flag, value and range.
-  options.add_options()
-      ("exe", "benchmark executable", cxxopts::value<std::string>())
-      ("out", "write all rows to FILE as JSONL (whole or not at all)", cxxopts::value<std::string>())
-      ("bench", "run only this benchmark (repeatable)", cxxopts::value<std::vector<std::string>>())
-      ("filter", "run benchmarks whose name contains TEXT", cxxopts::value<std::string>()->default_value(""))
-      ("max-seconds-per-call", "override: wall cap per child batch, seconds", cxxopts::value<std::string>())
-      ("kill-grace-ms", "override: SIGTERM->SIGKILL grace after the cap, ms", cxxopts::value<std::string>())
-      ("target-inner-nanos", "override: warm autotune target, ns", cxxopts::value<std::string>())
-      ("param-floor", "override: first rung of the ladder", cxxopts::value<std::string>())
-      ("param-ceiling", "override: last possible rung of the ladder", cxxopts::value<std::string>())
-      ("outer-trials", "override: child processes per rung", cxxopts::value<std::string>())
-      ("cache-mode", "override: warm or cold", cxxopts::value<std::string>())
-      ("repeats", "override: measured repeats of fixed benchmarks", cxxopts::value<std::string>())
-      ("param-list", "override: run exactly these params, e.g. 64,1024 (a custom schedule)", cxxopts::value<std::string>())
-      ("cpu", "pin each child to CPU N; 'auto' (default): the last CPU this runner may use; 'none': no pinning", cxxopts::value<std::string>()->default_value("auto"))
-      ("progress", "print one line per batch on stderr (default: when stderr is a terminal)")
-      ("quiet", "no per-batch progress lines")
-      ("h,help", "show this help");
+  options.add_options()("exe", "benchmark executable", cxxopts::value<std::string>())(
+      "out", "write all rows to FILE as JSONL (whole or not at all)",
+      cxxopts::value<std::string>())("bench", "run only this benchmark (repeatable)",
+                                     cxxopts::value<std::vector<std::string>>())(
+      "filter", "run benchmarks whose name contains TEXT",
+      cxxopts::value<std::string>()->default_value(""))(
+      "max-seconds-per-call", "override: wall cap per child batch, seconds",
+      cxxopts::value<std::string>())("kill-grace-ms",
+                                     "override: SIGTERM->SIGKILL grace after the cap, ms",
+                                     cxxopts::value<std::string>())(
+      "target-inner-nanos", "override: warm autotune target, ns", cxxopts::value<std::string>())(
+      "param-floor", "override: first rung of the ladder", cxxopts::value<std::string>())(
+      "param-ceiling", "override: last possible rung of the ladder", cxxopts::value<std::string>())(
+      "outer-trials", "override: child processes per rung", cxxopts::value<std::string>())(
+      "cache-mode", "override: warm or cold", cxxopts::value<std::string>())(
+      "repeats", "override: measured repeats of fixed benchmarks", cxxopts::value<std::string>())(
+      "param-list", "override: run exactly these params, e.g. 64,1024 (a custom schedule)",
+      cxxopts::value<std::string>())("cpu",
+                                     "pin each child to CPU N; 'auto' (default): the last CPU this "
+                                     "runner may use; 'none': no pinning",
+                                     cxxopts::value<std::string>()->default_value("auto"))(
+      "progress", "print one line per batch on stderr (default: when stderr is a terminal)")(
+      "quiet", "no per-batch progress lines")("h,help", "show this help");
   options.parse_positional({"exe"});
   options.positional_help("EXE");
   cxxopts::ParseResult parsed;
@@ -148,7 +158,8 @@ int cmd_run(int argc, char** argv) {
     std::cout << options.help();
     return 0;
   }
-  if (!parsed.count("exe")) throw UsageError(std::string("run needs the benchmark executable\n") + kUsage);
+  if (!parsed.count("exe"))
+    throw UsageError(std::string("run needs the benchmark executable\n") + kUsage);
   if (!parsed.unmatched().empty()) {
     throw UsageError("unexpected argument '" + parsed.unmatched().front() + "'\n" + kUsage);
   }
@@ -159,24 +170,33 @@ int cmd_run(int argc, char** argv) {
   Overrides o;
   auto text = [&](const char* flag) { return parsed[flag].as<std::string>(); };
   constexpr std::uint64_t kMax = std::uint64_t{1} << 62;
-  if (parsed.count("max-seconds-per-call")) o.max_seconds_per_call = parse_seconds("max-seconds-per-call", text("max-seconds-per-call"));
-  if (parsed.count("kill-grace-ms")) o.kill_grace_ms = parse_count("kill-grace-ms", text("kill-grace-ms"), 0, 3'600'000);
-  if (parsed.count("target-inner-nanos")) o.target_inner_nanos = parse_count("target-inner-nanos", text("target-inner-nanos"), 1, kMax);
-  if (parsed.count("param-floor")) o.param_floor = parse_count("param-floor", text("param-floor"), 0, kMax);
-  if (parsed.count("param-ceiling")) o.param_ceiling = parse_count("param-ceiling", text("param-ceiling"), 0, kMax);
-  if (parsed.count("outer-trials")) o.outer_trials = parse_count("outer-trials", text("outer-trials"), 1, 1000);
+  if (parsed.count("max-seconds-per-call"))
+    o.max_seconds_per_call = parse_seconds("max-seconds-per-call", text("max-seconds-per-call"));
+  if (parsed.count("kill-grace-ms"))
+    o.kill_grace_ms = parse_count("kill-grace-ms", text("kill-grace-ms"), 0, 3'600'000);
+  if (parsed.count("target-inner-nanos"))
+    o.target_inner_nanos = parse_count("target-inner-nanos", text("target-inner-nanos"), 1, kMax);
+  if (parsed.count("param-floor"))
+    o.param_floor = parse_count("param-floor", text("param-floor"), 0, kMax);
+  if (parsed.count("param-ceiling"))
+    o.param_ceiling = parse_count("param-ceiling", text("param-ceiling"), 0, kMax);
+  if (parsed.count("outer-trials"))
+    o.outer_trials = parse_count("outer-trials", text("outer-trials"), 1, 1000);
   if (parsed.count("repeats")) o.repeats = parse_count("repeats", text("repeats"), 1, 100000);
   if (parsed.count("param-list")) {
     std::vector<std::uint64_t> params;
     std::stringstream list(text("param-list"));
     std::string item;
-    while (std::getline(list, item, ',')) params.push_back(parse_count("param-list", item, 0, kMax));
-    if (params.empty()) throw UsageError("--param-list '': must list at least one param, e.g. 64,1024");
+    while (std::getline(list, item, ','))
+      params.push_back(parse_count("param-list", item, 0, kMax));
+    if (params.empty())
+      throw UsageError("--param-list '': must list at least one param, e.g. 64,1024");
     o.param_list = params;
   }
   if (parsed.count("cache-mode")) {
     o.cache_mode = parse_cache_mode(text("cache-mode"));
-    if (!o.cache_mode) throw UsageError("--cache-mode '" + text("cache-mode") + "': must be warm or cold");
+    if (!o.cache_mode)
+      throw UsageError("--cache-mode '" + text("cache-mode") + "': must be warm or cold");
   }
 
   // Pinning: an unpinned child on this project's 2-vCPU CI machine lands in a fast or a slow
@@ -215,17 +235,20 @@ int cmd_run(int argc, char** argv) {
     const auto dir = std::filesystem::path(*out_path).parent_path();
     std::error_code ec;
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-    if (ec) throw UsageError("--out '" + *out_path + "': cannot create its directory: " + ec.message());
+    if (ec)
+      throw UsageError("--out '" + *out_path + "': cannot create its directory: " + ec.message());
   }
 
   const bool progress = !parsed.count("quiet") && (parsed.count("progress") || isatty(2));
   BatchObserver observe;
   if (progress) {
     observe = [](const BenchmarkInfo& info, const Row& row, bool warmup) {
-      std::cerr << kProg << ": " << progress_line(info, row) << (warmup ? " (warmup, discarded)" : "") << "\n";
+      std::cerr << kProg << ": " << progress_line(info, row)
+                << (warmup ? " (warmup, discarded)" : "") << "\n";
     };
   }
-  const RunOutput output = run_benchmarks(ex, exe, doc.suite, selected, run_env(ex, exe, doc), observe, cpu);
+  const RunOutput output =
+      run_benchmarks(ex, exe, doc.suite, selected, run_env(ex, exe, doc), observe, cpu);
 
   int broken = 0;
   std::string rows;
@@ -265,8 +288,9 @@ int main(int argc, char** argv) {
       std::cout << kBenchgateVersion << "\n";
       return 0;
     }
-    throw UsageError((cmd.empty() ? std::string("missing command") : "unknown command '" + cmd + "'") +
-                     "; valid commands: list, run\n" + kUsage);
+    throw UsageError(
+        (cmd.empty() ? std::string("missing command") : "unknown command '" + cmd + "'") +
+        "; valid commands: list, run\n" + kUsage);
   } catch (const UsageError& e) {
     std::cerr << kProg << ": error: " << e.what() << "\n";
     return 2;

@@ -69,8 +69,8 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
   });
   for (const Row* row : shown) {
     const Row& r = *row;
-    const std::uint64_t which = info.kind == RowKind::parametric ? r.param.value_or(0)
-                                                                 : r.repeat_index.value_or(0);
+    const std::uint64_t which =
+        info.kind == RowKind::parametric ? r.param.value_or(0) : r.repeat_index.value_or(0);
     const bool ok = r.status == RowStatus::ok;
     if (ok) ok_per_call.push_back(per_call_nanos(r));
     out << "  " << pad_left(format_count(which), 10) << "  "
@@ -78,7 +78,8 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
         << pad_right(format_repeats(ok ? r.inner_repeats.value_or(1) : 0), 8) << "  "
         << pad_left(r.peak_rss_kb ? format_count(*r.peak_rss_kb) + " kB" : "n/a", 12) << "  "
         << status_text(r);
-    if (trials) out << " [trial " << r.trial_index.value_or(0) + 1 << "/" << info.config.outer_trials << "]";
+    if (trials)
+      out << " [trial " << r.trial_index.value_or(0) + 1 << "/" << info.config.outer_trials << "]";
     out << "\n";
   }
   if (info.kind == RowKind::fixed) {
@@ -97,10 +98,14 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
 std::string progress_line(const BenchmarkInfo& info, const Row& row) {
   std::ostringstream s;
   s << info.name;
-  if (row.kind == RowKind::parametric) s << " param=" << row.param.value_or(0);
-  else s << " repeat=" << row.repeat_index.value_or(0);
-  if (row.status == RowStatus::ok) s << " ok " << format_duration(per_call_nanos(row)) << "/call";
-  else s << " " << to_string(row.status);
+  if (row.kind == RowKind::parametric)
+    s << " param=" << row.param.value_or(0);
+  else
+    s << " repeat=" << row.repeat_index.value_or(0);
+  if (row.status == RowStatus::ok)
+    s << " ok " << format_duration(per_call_nanos(row)) << "/call";
+  else
+    s << " " << to_string(row.status);
   return s.str();
 }
 

@@ -102,12 +102,13 @@ std::vector<std::string> child_argv(const std::string& exe, const BenchmarkInfo&
                              to_string(info.config.cache_mode), "--target-nanos",
                              std::to_string(info.config.target_inner_nanos)});
   } else {
-    const auto min_total = static_cast<std::uint64_t>(
-        std::llround(info.fixed_config.min_total_seconds * 1e9));
+    const auto min_total =
+        static_cast<std::uint64_t>(std::llround(info.fixed_config.min_total_seconds * 1e9));
     argv.insert(argv.end(), {"--fixed", "--repeat-index", std::to_string(param_or_repeat),
                              "--cache-mode", "warm", "--target-nanos", std::to_string(min_total)});
   }
-  argv.insert(argv.end(), {"--result-fd", std::to_string(kResultFdInChild), "--env-json", env_json});
+  argv.insert(argv.end(),
+              {"--result-fd", std::to_string(kResultFdInChild), "--env-json", env_json});
   return argv;
 }
 

@@ -28,7 +28,7 @@ struct Overrides {
   std::optional<std::uint64_t> param_ceiling;
   std::optional<std::uint64_t> outer_trials;
   std::optional<CacheMode> cache_mode;
-  std::optional<std::uint64_t> repeats;  // fixed only
+  std::optional<std::uint64_t> repeats;                  // fixed only
   std::optional<std::vector<std::uint64_t>> param_list;  // parametric: a custom schedule
 };
 

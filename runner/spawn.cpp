@@ -2,8 +2,8 @@
 #include "spawn.hpp"
 
 #include <fcntl.h>
-#include <sched.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -160,8 +160,8 @@ SpawnResult PosixExecutor::run(const SpawnRequest& req) {
   posix_spawnattr_setsigmask(&attr, &empty);
   posix_spawnattr_setsigdefault(&attr, &defaults);
   posix_spawnattr_setpgroup(&attr, 0);  // its own group: the kill on cap reaches descendants
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                      POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
   std::vector<char*> argv;
   for (const auto& a : req.argv) argv.push_back(const_cast<char*>(a.c_str()));
@@ -236,13 +236,18 @@ SpawnResult PosixExecutor::run(const SpawnRequest& req) {
     if (watch_pid) fds[n++] = pollfd{pidfd.get(), POLLIN, 0};
 
     std::int64_t wait_ns;
-    if (exited) wait_ns = exited_at + kDrainAfterExitNanos - now;
-    else if (!terminated) wait_ns = term_at - now;
-    else if (!killed) wait_ns = kill_at - now;
-    else wait_ns = 10'000'000;
+    if (exited)
+      wait_ns = exited_at + kDrainAfterExitNanos - now;
+    else if (!terminated)
+      wait_ns = term_at - now;
+    else if (!killed)
+      wait_ns = kill_at - now;
+    else
+      wait_ns = 10'000'000;
     if (pidfd.get() < 0 && !exited) wait_ns = std::min<std::int64_t>(wait_ns, 1'000'000);
     if (terminated && !exited) wait_ns = std::min<std::int64_t>(wait_ns, 10'000'000);
-    const int timeout_ms = static_cast<int>(std::max<std::int64_t>(0, (wait_ns + 999'999) / 1'000'000));
+    const int timeout_ms =
+        static_cast<int>(std::max<std::int64_t>(0, (wait_ns + 999'999) / 1'000'000));
 
     const int ready = ::poll(fds.data(), n, timeout_ms);
     if (ready < 0) {
@@ -258,8 +263,10 @@ SpawnResult PosixExecutor::run(const SpawnRequest& req) {
         if (got > 0) {
           const auto len = static_cast<std::size_t>(got);
           if (i == 0) {
-            if (out.result.size() + len > req.max_result_bytes) out.result_overflow = true;
-            else out.result.append(buf.data(), len);
+            if (out.result.size() + len > req.max_result_bytes)
+              out.result_overflow = true;
+            else
+              out.result.append(buf.data(), len);
           } else if (i == 1) {
             out.stdout_bytes += len;
             append_tail(out.stdout_tail, buf.data(), len, req.tail_bytes);

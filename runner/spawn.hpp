@@ -20,7 +20,7 @@ struct SpawnRequest {
   std::chrono::nanoseconds kill_after{std::chrono::seconds(61)};
   std::size_t max_result_bytes = 1 << 20;  // a longer row is discarded (result_overflow)
   std::size_t tail_bytes = 4096;           // how much of stdout/stderr is kept, from the end
-  std::optional<int> cpu;  // pin the child (and its descendants) to this CPU
+  std::optional<int> cpu;                  // pin the child (and its descendants) to this CPU
 };
 
 struct SpawnResult {

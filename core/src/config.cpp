@@ -79,7 +79,9 @@ std::vector<std::string> validate(const std::string& name, const FixedBenchmarkC
   return check.take();
 }
 
-const char* to_string(CacheMode mode) { return mode == CacheMode::warm ? "warm" : "cold"; }
+const char* to_string(CacheMode mode) {
+  return mode == CacheMode::warm ? "warm" : "cold";
+}
 
 std::optional<CacheMode> parse_cache_mode(const std::string& text) {
   if (text == "warm") return CacheMode::warm;

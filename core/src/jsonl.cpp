@@ -83,8 +83,10 @@ class LineReader {
       n = ::read(fd_, buffer_.get() + end_, capacity_ - end_);
     } while (n < 0 && errno == EINTR);
     // A read error ends the file, as it ended std::getline's loop before.
-    if (n <= 0) eof_ = true;
-    else end_ += static_cast<std::size_t>(n);
+    if (n <= 0)
+      eof_ = true;
+    else
+      end_ += static_cast<std::size_t>(n);
   }
 
   int fd_;

@@ -172,12 +172,14 @@ std::string write_list_doc(const ListDocument& doc) {
   check(w.Key("benchgate_list_version") && w.Int(kListVersion));
   check(w.Key("suite"));
   write_string(w, doc.suite);
-  for (const auto& [key, value] : {std::pair{"compiler", &doc.compiler},
-                                   std::pair{"compiler_version", &doc.compiler_version},
-                                   std::pair{"build_type", &doc.build_type}}) {
+  for (const auto& [key, value] :
+       {std::pair{"compiler", &doc.compiler}, std::pair{"compiler_version", &doc.compiler_version},
+        std::pair{"build_type", &doc.build_type}}) {
     check(w.Key(key));
-    if (*value) write_string(w, **value);
-    else check(w.Null());
+    if (*value)
+      write_string(w, **value);
+    else
+      check(w.Null());
   }
   check(w.Key("benchmarks") && w.StartArray());
   for (const auto& b : doc.benchmarks) {
@@ -212,8 +214,9 @@ std::variant<ListDocument, JsonError> parse_list_doc(std::string_view text) {
     if (!d.IsObject()) throw Bad{"the list document must be a JSON object"};
     const auto& version = member(d, "benchgate_list_version");
     if (!version.IsInt() || version.GetInt() != kListVersion) {
-      throw Bad{"benchgate_list_version is not supported (supported: 1); rebuild the benchmark "
-                "against this benchgate"};
+      throw Bad{
+          "benchgate_list_version is not supported (supported: 1); rebuild the benchmark "
+          "against this benchgate"};
     }
     ListDocument doc;
     doc.suite = str(d, "suite");

@@ -35,7 +35,8 @@ std::uint64_t autotune_scale(std::uint64_t half, std::uint64_t nanos) {
     raw = (11 * half + 10 * nanos - 1) / (10 * nanos);
   } else {
     raw = static_cast<std::uint64_t>(1.1L * static_cast<long double>(half) /
-                                     static_cast<long double>(nanos)) + 1;
+                                     static_cast<long double>(nanos)) +
+          1;
   }
   const std::uint64_t scale = next_pow2(raw);
   return scale < 2 ? 2 : scale;

@@ -6,7 +6,9 @@
 
 namespace benchgate {
 
-const char* to_string(RowKind kind) { return kind == RowKind::parametric ? "parametric" : "fixed"; }
+const char* to_string(RowKind kind) {
+  return kind == RowKind::parametric ? "parametric" : "fixed";
+}
 
 const char* to_string(RowStatus status) {
   switch (status) {
@@ -45,8 +47,12 @@ auto row_tie(const Row& r) {
 }
 }  // namespace
 
-bool operator==(const Env& a, const Env& b) { return env_tie(a) == env_tie(b); }
-bool operator==(const Row& a, const Row& b) { return row_tie(a) == row_tie(b); }
+bool operator==(const Env& a, const Env& b) {
+  return env_tie(a) == env_tie(b);
+}
+bool operator==(const Row& a, const Row& b) {
+  return row_tie(a) == row_tie(b);
+}
 
 double per_call_nanos(const Row& row) {
   if (row.per_call_nanos) return *row.per_call_nanos;

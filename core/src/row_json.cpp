@@ -93,7 +93,8 @@ std::string describe(const rapidjson::Value& v) {
   if (v.IsNumber()) {
     rapidjson::StringBuffer b;
     Writer w(b);
-    if (v.IsDouble() ? w.Double(v.GetDouble()) : (v.IsInt64() ? w.Int64(v.GetInt64()) : w.Uint64(v.GetUint64()))) {
+    if (v.IsDouble() ? w.Double(v.GetDouble())
+                     : (v.IsInt64() ? w.Int64(v.GetInt64()) : w.Uint64(v.GetUint64()))) {
       return b.GetString();
     }
     return "a number";
@@ -256,7 +257,7 @@ std::variant<T, JsonError> parse_document(std::string_view text, Read read) {
   rapidjson::Document doc;
   // Iterative: a line nested 100,000 deep cannot overflow the stack.
   doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag>(text.data(),
-                                                                                  text.size());
+                                                                                 text.size());
   if (doc.HasParseError()) {
     return JsonError{doc.GetErrorOffset() + 1, rapidjson::GetParseError_En(doc.GetParseError())};
   }
@@ -266,7 +267,6 @@ std::variant<T, JsonError> parse_document(std::string_view text, Read read) {
     return JsonError{1, e.message};
   }
 }
-
 
 // ---- the fast path -------------------------------------------------------------------------
 //
@@ -321,8 +321,10 @@ class Cursor {
     }
     std::string_view v;
     if (!str(v)) return false;
-    if (out) out->assign(v.data(), v.size());
-    else out.emplace(v);
+    if (out)
+      out->assign(v.data(), v.size());
+    else
+      out.emplace(v);
     return true;
   }
 
@@ -372,10 +374,14 @@ class Cursor {
     return true;
   }
   bool opt_bool(std::optional<bool>& out) {
-    if (null()) out.reset();
-    else if (lit("true")) out = true;
-    else if (lit("false")) out = false;
-    else return false;
+    if (null())
+      out.reset();
+    else if (lit("true"))
+      out = true;
+    else if (lit("false"))
+      out = false;
+    else
+      return false;
     return true;
   }
   // A non-negative JSON number: int [frac] [exp], int being "0" or 1-9 digits.
@@ -421,18 +427,14 @@ class Cursor {
 };
 
 bool fast_env(Cursor& c, Env& e) {
-  return c.lit(R"({"compiler":)") && c.opt_str(e.compiler) &&
-         c.lit(R"(,"compiler_version":)") && c.opt_str(e.compiler_version) &&
-         c.lit(R"(,"build_type":)") && c.opt_str(e.build_type) &&
+  return c.lit(R"({"compiler":)") && c.opt_str(e.compiler) && c.lit(R"(,"compiler_version":)") &&
+         c.opt_str(e.compiler_version) && c.lit(R"(,"build_type":)") && c.opt_str(e.build_type) &&
          c.lit(R"(,"benchgate_version":)") && c.opt_str(e.benchgate_version) &&
-         c.lit(R"(,"os":)") && c.opt_str(e.os) &&
-         c.lit(R"(,"arch":)") && c.opt_str(e.arch) &&
-         c.lit(R"(,"cpu_model":)") && c.opt_str(e.cpu_model) &&
-         c.lit(R"(,"cpu_cores":)") && c.opt_i64(e.cpu_cores) &&
-         c.lit(R"(,"hostname":)") && c.opt_str(e.hostname) &&
-         c.lit(R"(,"exe_name":)") && c.opt_str(e.exe_name) &&
-         c.lit(R"(,"git_commit":)") && c.opt_str(e.git_commit) &&
-         c.lit(R"(,"git_dirty":)") && c.opt_bool(e.git_dirty) &&
+         c.lit(R"(,"os":)") && c.opt_str(e.os) && c.lit(R"(,"arch":)") && c.opt_str(e.arch) &&
+         c.lit(R"(,"cpu_model":)") && c.opt_str(e.cpu_model) && c.lit(R"(,"cpu_cores":)") &&
+         c.opt_i64(e.cpu_cores) && c.lit(R"(,"hostname":)") && c.opt_str(e.hostname) &&
+         c.lit(R"(,"exe_name":)") && c.opt_str(e.exe_name) && c.lit(R"(,"git_commit":)") &&
+         c.opt_str(e.git_commit) && c.lit(R"(,"git_dirty":)") && c.opt_bool(e.git_dirty) &&
          c.lit(R"(,"timestamp_unix_ms":)") && c.opt_i64(e.timestamp_unix_ms) &&
          c.lit(R"(,"timestamp_iso":)") && c.opt_str(e.timestamp_iso) && c.lit("}");
 }
@@ -444,9 +446,12 @@ using EnvRead = bool (*)(void* state, Cursor& c, std::shared_ptr<const Env>& env
 bool fast_row(Cursor& c, Row& r, EnvRead read_env, void* env_state,
               std::shared_ptr<const Env>& env) {
   if (!c.lit(R"({"schema_version":1,"kind":)")) return false;
-  if (c.lit(R"("parametric","function":)")) r.kind = RowKind::parametric;
-  else if (c.lit(R"("fixed","function":)")) r.kind = RowKind::fixed;
-  else return false;
+  if (c.lit(R"("parametric","function":)"))
+    r.kind = RowKind::parametric;
+  else if (c.lit(R"("fixed","function":)"))
+    r.kind = RowKind::fixed;
+  else
+    return false;
   std::string_view function;
   if (!c.str(function) || function.empty()) return false;
   r.function.assign(function.data(), function.size());
@@ -466,10 +471,14 @@ bool fast_row(Cursor& c, Row& r, EnvRead read_env, void* env_state,
   if (!c.lit(R"(,"total_nanos":)") || !c.u64(r.total_nanos)) return false;
   if (!c.lit(R"(,"per_call_nanos":)") || !c.opt_dbl(r.per_call_nanos)) return false;
   if (!c.lit(R"(,"cache_mode":)")) return false;
-  if (c.null()) r.cache_mode.reset();
-  else if (c.lit(R"("warm")")) r.cache_mode = CacheMode::warm;
-  else if (c.lit(R"("cold")")) r.cache_mode = CacheMode::cold;
-  else return false;
+  if (c.null())
+    r.cache_mode.reset();
+  else if (c.lit(R"("warm")"))
+    r.cache_mode = CacheMode::warm;
+  else if (c.lit(R"("cold")"))
+    r.cache_mode = CacheMode::cold;
+  else
+    return false;
   if (!c.lit(R"(,"result_hash":)")) return false;
   if (c.null()) {
     r.result_hash.reset();
@@ -481,26 +490,31 @@ bool fast_row(Cursor& c, Row& r, EnvRead read_env, void* env_state,
   }
   if (!c.lit(R"(,"status":)")) return false;
   // An unknown status is the strict reader's to turn into an error row.
-  if (c.lit(R"("ok")")) r.status = RowStatus::ok;
-  else if (c.lit(R"("timed_out")")) r.status = RowStatus::timed_out;
-  else if (c.lit(R"("killed_at_cap")")) r.status = RowStatus::killed_at_cap;
-  else if (c.lit(R"("error")")) r.status = RowStatus::error;
-  else return false;
-  if (!(c.lit(R"(,"error":)") && c.opt_str(r.error) &&
-        c.lit(R"(,"alloc_bytes":)") && c.opt_u64(r.alloc_bytes) &&
-        c.lit(R"(,"alloc_count":)") && c.opt_u64(r.alloc_count) &&
-        c.lit(R"(,"peak_rss_kb":)") && c.opt_u64(r.peak_rss_kb) &&
-        c.lit(R"(,"cpu_nanos":)") && c.opt_u64(r.cpu_nanos) && c.lit(R"(,"env":)"))) {
+  if (c.lit(R"("ok")"))
+    r.status = RowStatus::ok;
+  else if (c.lit(R"("timed_out")"))
+    r.status = RowStatus::timed_out;
+  else if (c.lit(R"("killed_at_cap")"))
+    r.status = RowStatus::killed_at_cap;
+  else if (c.lit(R"("error")"))
+    r.status = RowStatus::error;
+  else
+    return false;
+  if (!(c.lit(R"(,"error":)") && c.opt_str(r.error) && c.lit(R"(,"alloc_bytes":)") &&
+        c.opt_u64(r.alloc_bytes) && c.lit(R"(,"alloc_count":)") && c.opt_u64(r.alloc_count) &&
+        c.lit(R"(,"peak_rss_kb":)") && c.opt_u64(r.peak_rss_kb) && c.lit(R"(,"cpu_nanos":)") &&
+        c.opt_u64(r.cpu_nanos) && c.lit(R"(,"env":)"))) {
     return false;
   }
-  if (c.null()) env.reset();
-  else if (!read_env(env_state, c, env)) return false;
+  if (c.null())
+    env.reset();
+  else if (!read_env(env_state, c, env))
+    return false;
   r.env.reset();
-  return c.lit(R"(,"suite":)") && c.opt_str(r.suite) &&
-         c.lit(R"(,"trial_index":)") && c.opt_u64(r.trial_index) &&
-         c.lit(R"(,"part_of_verdict":)") && c.opt_bool(r.part_of_verdict) &&
-         c.lit(R"(,"below_signal_floor":)") && c.opt_bool(r.below_signal_floor) &&
-         c.lit("}") && c.at_end();
+  return c.lit(R"(,"suite":)") && c.opt_str(r.suite) && c.lit(R"(,"trial_index":)") &&
+         c.opt_u64(r.trial_index) && c.lit(R"(,"part_of_verdict":)") &&
+         c.opt_bool(r.part_of_verdict) && c.lit(R"(,"below_signal_floor":)") &&
+         c.opt_bool(r.below_signal_floor) && c.lit("}") && c.at_end();
 }
 
 bool fresh_env(void*, Cursor& c, std::shared_ptr<const Env>& env) {

@@ -62,7 +62,8 @@ UTest mann_whitney_greater(const std::vector<double>& a, const std::vector<doubl
   bool ties = false;
   for (double y : b) {
     for (double x : a) {
-      if (y > x) t.u += 1;
+      if (y > x)
+        t.u += 1;
       else if (y == x) {
         t.u += 0.5;
         ties = true;

@@ -67,15 +67,23 @@ ChildArgs parse_child_args(const std::vector<std::string>& args) {
       if (i + 1 >= args.size()) throw UsageError{"flag " + flag + " needs a value"};
       return args[++i];
     };
-    if (flag == "--bench") a.bench = value();
-    else if (flag == "--param") a.param = parse_u64(flag, value());
-    else if (flag == "--fixed") a.fixed = true;
-    else if (flag == "--repeat-index") a.repeat_index = parse_u64(flag, value());
-    else if (flag == "--target-nanos") a.target_nanos = parse_u64(flag, value());
-    else if (flag == "--env-json") a.env_json = value();
+    if (flag == "--bench")
+      a.bench = value();
+    else if (flag == "--param")
+      a.param = parse_u64(flag, value());
+    else if (flag == "--fixed")
+      a.fixed = true;
+    else if (flag == "--repeat-index")
+      a.repeat_index = parse_u64(flag, value());
+    else if (flag == "--target-nanos")
+      a.target_nanos = parse_u64(flag, value());
+    else if (flag == "--env-json")
+      a.env_json = value();
     else if (flag == "--result-fd") {
       const auto fd = parse_u64(flag, value());
-      if (fd > 65535) throw UsageError{"flag --result-fd value " + std::to_string(fd) + " is not a file descriptor"};
+      if (fd > 65535)
+        throw UsageError{"flag --result-fd value " + std::to_string(fd) +
+                         " is not a file descriptor"};
       a.result_fd = static_cast<int>(fd);
     } else if (flag == "--cache-mode") {
       const std::string& m = value();
@@ -89,7 +97,8 @@ ChildArgs parse_child_args(const std::vector<std::string>& args) {
   if (a.bench.empty()) throw UsageError{"child mode needs --bench NAME"};
   if (a.result_fd < 0) throw UsageError{"child mode needs --result-fd FD"};
   if (fcntl(a.result_fd, F_GETFD) < 0) {
-    throw UsageError{"--result-fd " + std::to_string(a.result_fd) + " is not an open file descriptor"};
+    throw UsageError{"--result-fd " + std::to_string(a.result_fd) +
+                     " is not an open file descriptor"};
   }
   if (!a.fixed && !a.param) throw UsageError{"parametric child mode needs --param N"};
   if (!a.target_nanos) throw UsageError{"child mode needs --target-nanos T"};
@@ -171,7 +180,8 @@ benchgate::Row run_child(const ChildArgs& a) {
     row.inner_repeats = 0;
     auto it = std::find_if(reg.parametric.begin(), reg.parametric.end(),
                            [&](const auto& e) { return e.name == a.bench; });
-    if (it == reg.parametric.end()) throw std::invalid_argument("unregistered benchmark: " + a.bench);
+    if (it == reg.parametric.end())
+      throw std::invalid_argument("unregistered benchmark: " + a.bench);
     prepared = it->prepare(*a.param);
     if (a.cache_mode == CacheMode::warm) {
       count = autotune_warm(*a.target_nanos, time_batch).count;
@@ -184,7 +194,8 @@ benchgate::Row run_child(const ChildArgs& a) {
     row.repeat_index = a.repeat_index;
     auto it = std::find_if(reg.fixed.begin(), reg.fixed.end(),
                            [&](const auto& e) { return e.name == a.bench; });
-    if (it == reg.fixed.end()) throw std::invalid_argument("unregistered fixed benchmark: " + a.bench);
+    if (it == reg.fixed.end())
+      throw std::invalid_argument("unregistered fixed benchmark: " + a.bench);
     prepared = it->prepare();
     count = autotune_fixed(*a.target_nanos, time_batch).count;
   }

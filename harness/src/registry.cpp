@@ -16,8 +16,9 @@ bool name_taken(const Registry& r, const std::string& name) {
 // Names travel on argv and into file names and reports: printable, no spaces.
 bool name_ok(Registry& r, const std::string& name) {
   if (name.empty()) {
-    r.errors.push_back("a benchmark was registered with an empty name; give every benchmark a "
-                       "unique, non-empty name");
+    r.errors.push_back(
+        "a benchmark was registered with an empty name; give every benchmark a "
+        "unique, non-empty name");
     return false;
   }
   for (unsigned char c : name) {

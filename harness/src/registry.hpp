@@ -15,7 +15,8 @@ struct BuildInfo {
 };
 
 struct Registry {
-  std::vector<ParametricEntry> parametric;  // declaration order (within a TU; TU order is the link order)
+  std::vector<ParametricEntry>
+      parametric;  // declaration order (within a TU; TU order is the link order)
   std::vector<FixedEntry> fixed;
   std::vector<std::string> errors;  // reported by main() before anything runs
   BuildInfo build;

@@ -62,11 +62,12 @@ bool process_gone(pid_t pid) {
 
 TEST_CASE("runner: a segfault at a param becomes an error row naming SIGSEGV and ends the ladder") {
   const auto dir = scratch("segv");
-  const auto r = run_runner(BENCHGATE_FAULT_BENCH, {"--bench", "fault.segv_at_8"}, dir / "rows.jsonl");
+  const auto r =
+      run_runner(BENCHGATE_FAULT_BENCH, {"--bench", "fault.segv_at_8"}, dir / "rows.jsonl");
   REQUIRE(r.process.started);
-  CHECK(r.process.exited);  // the runner itself exits normally
+  CHECK(r.process.exited);          // the runner itself exits normally
   CHECK(r.process.exit_code == 0);  // params 0..4 are usable data
-  REQUIRE(r.rows.size() == 5);     // 0, 1, 2, 4 ok; 8 crashed; 16.. never run
+  REQUIRE(r.rows.size() == 5);      // 0, 1, 2, 4 ok; 8 crashed; 16.. never run
   for (std::size_t i = 0; i < 4; ++i) CHECK(r.rows[i].status == RowStatus::ok);
   const Row& crashed = r.rows.back();
   CHECK(crashed.param == std::uint64_t{8});
@@ -79,7 +80,8 @@ TEST_CASE("runner: a batch sleeping past its cap is killed with its grandchild")
   const auto dir = scratch("sleep");
   const auto pidfile = dir / "grandchild.pid";
   ::setenv("BENCHGATE_FIXTURE_PIDFILE", pidfile.c_str(), 1);
-  const auto r = run_runner(BENCHGATE_FAULT_BENCH, {"--bench", "fault.sleep_past_cap"}, dir / "rows.jsonl");
+  const auto r =
+      run_runner(BENCHGATE_FAULT_BENCH, {"--bench", "fault.sleep_past_cap"}, dir / "rows.jsonl");
   ::unsetenv("BENCHGATE_FIXTURE_PIDFILE");
   REQUIRE(r.process.exited);
   CHECK(r.process.exit_code == 1);  // no usable data
@@ -103,7 +105,8 @@ TEST_CASE("runner: a batch sleeping past its cap is killed with its grandchild")
 
 TEST_CASE("runner: 10 MB on stdout and 10 MB on stderr do not deadlock and the row is ok") {
   const auto dir = scratch("flood");
-  const auto r = run_runner(BENCHGATE_FAULT_BENCH, {"--bench", "fault.flood_output"}, dir / "rows.jsonl");
+  const auto r =
+      run_runner(BENCHGATE_FAULT_BENCH, {"--bench", "fault.flood_output"}, dir / "rows.jsonl");
   REQUIRE(r.process.exited);
   CHECK(r.process.exit_code == 0);
   REQUIRE(r.rows.size() == 1);
@@ -112,7 +115,8 @@ TEST_CASE("runner: 10 MB on stdout and 10 MB on stderr do not deadlock and the r
 
 TEST_CASE("runner: a child that exits 0 without a row gets an error row saying so") {
   const auto dir = scratch("norow");
-  const auto r = run_runner(BENCHGATE_FAULT_BENCH, {"--bench", "fault.exit_without_row"}, dir / "rows.jsonl");
+  const auto r =
+      run_runner(BENCHGATE_FAULT_BENCH, {"--bench", "fault.exit_without_row"}, dir / "rows.jsonl");
   REQUIRE(r.process.exited);
   CHECK(r.process.exit_code == 1);
   REQUIRE(r.rows.size() == 1);
@@ -136,7 +140,8 @@ TEST_CASE("runner: a benchmark that throws keeps the child's own error message")
 
 TEST_CASE("runner: the optimisation barrier keeps the work at -O2 (time grows with n)") {
   const auto dir = scratch("barrier");
-  const auto r = run_runner(BENCHGATE_FAULT_BENCH, {"--bench", "barrier.sum_to_n"}, dir / "rows.jsonl");
+  const auto r =
+      run_runner(BENCHGATE_FAULT_BENCH, {"--bench", "barrier.sum_to_n"}, dir / "rows.jsonl");
   REQUIRE(r.process.exited);
   REQUIRE(r.process.exit_code == 0);
   REQUIRE(r.rows.size() >= 2);
@@ -181,9 +186,11 @@ TEST_CASE("runner: registration errors in the executable are a usage error (exit
   REQUIRE(r.process.exited);
   CHECK(r.process.exit_code == 2);
   CHECK(r.process.stderr_tail.find("'dup.name' is registered twice") != std::string::npos);
-  CHECK(r.process.stderr_tail.find("FixedBenchmarkConfig.repeats must be >= 1; got 0") != std::string::npos);
+  CHECK(r.process.stderr_tail.find("FixedBenchmarkConfig.repeats must be >= 1; got 0") !=
+        std::string::npos);
   CHECK(r.process.stderr_tail.find("empty name") != std::string::npos);
-  CHECK(r.process.stderr_tail.find("'no.complexity' has no declared complexity") != std::string::npos);
+  CHECK(r.process.stderr_tail.find("'no.complexity' has no declared complexity") !=
+        std::string::npos);
   CHECK_FALSE(fs::exists(dir / "rows.jsonl"));
 }
 
@@ -198,7 +205,8 @@ TEST_CASE("runner: a missing executable and an unknown benchmark name are usage 
   REQUIRE(unknown.process.exited);
   CHECK(unknown.process.exit_code == 2);
   CHECK(unknown.process.stderr_tail.find("'nope'") != std::string::npos);
-  CHECK(unknown.process.stderr_tail.find("fault.segv_at_8") != std::string::npos);  // valid names listed
+  CHECK(unknown.process.stderr_tail.find("fault.segv_at_8") !=
+        std::string::npos);  // valid names listed
 
   auto bad_flag = run_runner(BENCHGATE_FAULT_BENCH, {"--outer-trials", "0"}, dir / "rows.jsonl");
   REQUIRE(bad_flag.process.exited);
@@ -206,7 +214,8 @@ TEST_CASE("runner: a missing executable and an unknown benchmark name are usage 
   CHECK(bad_flag.process.stderr_tail.find("--outer-trials '0'") != std::string::npos);
 }
 
-TEST_CASE("runner: a result type with no hash runs with result_hash null; a supplied hash is used") {
+TEST_CASE(
+    "runner: a result type with no hash runs with result_hash null; a supplied hash is used") {
   const auto dir = scratch("hash");
   const auto r = run_runner(BENCHGATE_FAULT_BENCH, {"--filter", "hash."}, dir / "rows.jsonl");
   REQUIRE(r.process.exited);
@@ -221,10 +230,10 @@ TEST_CASE("runner: a result type with no hash runs with result_hash null; a supp
 
 TEST_CASE("runner: cold mode runs one call per child; warm mode auto-tunes powers of two") {
   const auto dir = scratch("cold");
-  const auto cold = run_runner(BENCHGATE_FAULT_BENCH,
-                               {"--bench", "barrier.sum_to_n", "--cache-mode", "cold",
-                                "--param-ceiling", "4000"},
-                               dir / "cold.jsonl");
+  const auto cold =
+      run_runner(BENCHGATE_FAULT_BENCH,
+                 {"--bench", "barrier.sum_to_n", "--cache-mode", "cold", "--param-ceiling", "4000"},
+                 dir / "cold.jsonl");
   REQUIRE(cold.process.exited);
   CHECK(cold.process.exit_code == 0);
   REQUIRE(cold.rows.size() == 3);  // 1000, 2000, 4000
@@ -233,9 +242,9 @@ TEST_CASE("runner: cold mode runs one call per child; warm mode auto-tunes power
     CHECK(row.cache_mode == CacheMode::cold);
     CHECK(row.cpu_nanos.has_value());
   }
-  const auto warm = run_runner(BENCHGATE_FAULT_BENCH,
-                               {"--bench", "barrier.sum_to_n", "--param-ceiling", "1000"},
-                               dir / "warm.jsonl");
+  const auto warm =
+      run_runner(BENCHGATE_FAULT_BENCH, {"--bench", "barrier.sum_to_n", "--param-ceiling", "1000"},
+                 dir / "warm.jsonl");
   REQUIRE(warm.rows.size() == 1);
   const std::uint64_t n = warm.rows[0].inner_repeats.value_or(0);
   CHECK(n > 1);
@@ -245,10 +254,10 @@ TEST_CASE("runner: cold mode runs one call per child; warm mode auto-tunes power
 
 TEST_CASE("runner: outer trials spawn one child per trial, interleaved across rungs") {
   const auto dir = scratch("trials");
-  const auto r = run_runner(BENCHGATE_FAULT_BENCH,
-                            {"--bench", "barrier.sum_to_n", "--param-ceiling", "2000",
-                             "--outer-trials", "3"},
-                            dir / "rows.jsonl");
+  const auto r =
+      run_runner(BENCHGATE_FAULT_BENCH,
+                 {"--bench", "barrier.sum_to_n", "--param-ceiling", "2000", "--outer-trials", "3"},
+                 dir / "rows.jsonl");
   REQUIRE(r.process.exited);
   CHECK(r.process.exit_code == 0);
   REQUIRE(r.rows.size() == 6);

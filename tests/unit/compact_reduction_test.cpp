@@ -27,7 +27,9 @@ using benchgate::test::TempDir;
 using benchgate::test::write_bytes;
 using Rng = std::mt19937_64;
 
-bool coin(Rng& rng) { return (rng() & 1) != 0; }
+bool coin(Rng& rng) {
+  return (rng() & 1) != 0;
+}
 
 struct Shape {
   std::size_t suites = 3, functions = 4, params = 5;
@@ -54,8 +56,10 @@ std::vector<std::shared_ptr<const Env>> make_envs() {
 Row random_row(Rng& rng, const Shape& s, double slow) {
   Row r;
   const std::size_t suite = rng() % (s.suites + 1);  // the last one: no suite at all
-  if (suite < s.suites) r.suite = "suite" + std::to_string(suite);
-  else if (coin(rng)) r.suite = "";  // an empty suite is the same key as none
+  if (suite < s.suites)
+    r.suite = "suite" + std::to_string(suite);
+  else if (coin(rng))
+    r.suite = "";  // an empty suite is the same key as none
   r.kind = rng() % 5 == 0 ? RowKind::fixed : RowKind::parametric;
   r.function = "fn" + std::to_string(rng() % s.functions);
   if (r.kind == RowKind::parametric) {
@@ -92,8 +96,8 @@ Row random_row(Rng& rng, const Shape& s, double slow) {
 // Rows grouped by key (as a runner writes them, trials adjacent) or shuffled, with envs shared
 // by runs of rows.
 std::vector<std::pair<Row, std::shared_ptr<const Env>>> random_rows(Rng& rng, const Shape& s,
-                                                                   std::size_t n, double slow,
-                                                                   bool sorted) {
+                                                                    std::size_t n, double slow,
+                                                                    bool sorted) {
   const auto envs = make_envs();
   std::vector<std::pair<Row, std::shared_ptr<const Env>>> rows;
   std::shared_ptr<const Env> env = envs[0];

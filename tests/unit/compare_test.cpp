@@ -360,8 +360,7 @@ TEST_CASE("compare: a median shift the fastest batch does not share is machine n
   for (double v : kBase5) shifted.push_back(v * 1.3);
   CHECK(name(decide_time(samples(kBase5), samples(shifted), 0.10, 0, 0.01).verdict) == "regressed");
   // The fastest batch must also clear the absolute floor: 98 -> 127.4 is +29.4, the median +30.
-  const MetricResult floor =
-      decide_time(samples(kBase5), samples(shifted), 0.10, 29.7, 0.01);
+  const MetricResult floor = decide_time(samples(kBase5), samples(shifted), 0.10, 29.7, 0.01);
   CHECK(name(floor.verdict) == "unchanged");
   CHECK(contains(floor.note, "within machine noise"));
 }

@@ -26,7 +26,9 @@ using Rng = std::mt19937_64;
 
 constexpr std::uint64_t kMaxU64 = std::numeric_limits<std::uint64_t>::max();
 
-bool coin(Rng& rng) { return (rng() & 1) != 0; }
+bool coin(Rng& rng) {
+  return (rng() & 1) != 0;
+}
 
 template <class T>
 const T& pick(Rng& rng, const std::vector<T>& from) {
@@ -54,7 +56,11 @@ std::uint64_t any_u64(Rng& rng) {
 }
 
 std::int64_t any_i64(Rng& rng) {
-  static const std::vector<std::int64_t> edges{0, 1, -1, 2, 1'795'836'029'503,
+  static const std::vector<std::int64_t> edges{0,
+                                               1,
+                                               -1,
+                                               2,
+                                               1'795'836'029'503,
                                                std::numeric_limits<std::int64_t>::max(),
                                                std::numeric_limits<std::int64_t>::min()};
   return coin(rng) ? pick(rng, edges) : static_cast<std::int64_t>(rng() >> (rng() % 64));
@@ -90,23 +96,24 @@ double any_double(Rng& rng) {
 }
 
 const std::vector<std::string>& strings() {
-  static const std::vector<std::string> s{
-      "f",
-      "sort.std_sort",
-      "group03.algorithm_07",
-      "suite with spaces",
-      "we\"ird/na\\me\x01\x1f",
-      "tab\there and a newline\n",
-      std::string("nul\0inside", 10),
-      "UTF-8: µs ×2, 日本語, 🙂",
-      "\x7f and invalid UTF-8 \xff\xfe",
-      "a/slash",
-      std::string(300, 'x'),
-      ""};
+  static const std::vector<std::string> s{"f",
+                                          "sort.std_sort",
+                                          "group03.algorithm_07",
+                                          "suite with spaces",
+                                          "we\"ird/na\\me\x01\x1f",
+                                          "tab\there and a newline\n",
+                                          std::string("nul\0inside", 10),
+                                          "UTF-8: µs ×2, 日本語, 🙂",
+                                          "\x7f and invalid UTF-8 \xff\xfe",
+                                          "a/slash",
+                                          std::string(300, 'x'),
+                                          ""};
   return s;
 }
 
-std::string any_string(Rng& rng) { return pick(rng, strings()); }
+std::string any_string(Rng& rng) {
+  return pick(rng, strings());
+}
 
 std::string any_name(Rng& rng) {
   std::string s;
@@ -221,35 +228,56 @@ std::string replaced_all(std::string line, const std::string& from, const std::s
   return line;
 }
 
-const char* const kKeys[] = {"schema_version", "kind", "function", "param", "inner_repeats",
-                             "repeat_index", "total_nanos", "per_call_nanos", "cache_mode",
-                             "result_hash", "status", "error", "alloc_bytes", "alloc_count",
-                             "peak_rss_kb", "cpu_nanos", "env", "suite", "trial_index",
-                             "part_of_verdict", "below_signal_floor", "compiler", "os",
-                             "cpu_cores", "git_dirty", "timestamp_unix_ms", "timestamp_iso"};
+const char* const kKeys[] = {"schema_version",
+                             "kind",
+                             "function",
+                             "param",
+                             "inner_repeats",
+                             "repeat_index",
+                             "total_nanos",
+                             "per_call_nanos",
+                             "cache_mode",
+                             "result_hash",
+                             "status",
+                             "error",
+                             "alloc_bytes",
+                             "alloc_count",
+                             "peak_rss_kb",
+                             "cpu_nanos",
+                             "env",
+                             "suite",
+                             "trial_index",
+                             "part_of_verdict",
+                             "below_signal_floor",
+                             "compiler",
+                             "os",
+                             "cpu_cores",
+                             "git_dirty",
+                             "timestamp_unix_ms",
+                             "timestamp_iso"};
 
 // Hand edits of a written line: each is either the same row written differently or a line the
 // reader must reject, and the two paths have to agree on which and on what.
 std::vector<std::string> variants(const std::string& line) {
-  std::vector<std::string> v{line,
-                             line + "  \t",
-                             line + "\r\n",
-                             " " + line,
-                             line + " x",
-                             line + line,
-                             replaced(line, ":", ": "),
-                             replaced_all(line, ",\"", ", \""),
-                             "{\"extra\":[1,{\"a\":null}]," + line.substr(1),
-                             line.substr(0, line.size() - 1) + ",\"extra\":\"\\u00b5\"}",
-                             line.substr(0, line.size() - 1) + ",\"function\":\"shadowed\"}",
-                             replaced(line, "{\"schema_version\":1,", "{"),
-                             replaced(line, "\"schema_version\":1", "\"schema_version\":1.0"),
-                             replaced(line, "\"schema_version\":1", "\"schema_version\":2"),
-                             replaced(line, "\"kind\":\"parametric\"",
-                                      "\"kind\":\"p\\u0061rametric\""),
-                             replaced(line, "\"kind\":\"fixed\"", "\"kind\":\"other\""),
-                             replaced(line, "\"status\":\"ok\"", "\"status\":\"paused\""),
-                             replaced(line, "\"status\":\"ok\"", "\"status\":\"o\\u006b\"")};
+  std::vector<std::string> v{
+      line,
+      line + "  \t",
+      line + "\r\n",
+      " " + line,
+      line + " x",
+      line + line,
+      replaced(line, ":", ": "),
+      replaced_all(line, ",\"", ", \""),
+      "{\"extra\":[1,{\"a\":null}]," + line.substr(1),
+      line.substr(0, line.size() - 1) + ",\"extra\":\"\\u00b5\"}",
+      line.substr(0, line.size() - 1) + ",\"function\":\"shadowed\"}",
+      replaced(line, "{\"schema_version\":1,", "{"),
+      replaced(line, "\"schema_version\":1", "\"schema_version\":1.0"),
+      replaced(line, "\"schema_version\":1", "\"schema_version\":2"),
+      replaced(line, "\"kind\":\"parametric\"", "\"kind\":\"p\\u0061rametric\""),
+      replaced(line, "\"kind\":\"fixed\"", "\"kind\":\"other\""),
+      replaced(line, "\"status\":\"ok\"", "\"status\":\"paused\""),
+      replaced(line, "\"status\":\"ok\"", "\"status\":\"o\\u006b\"")};
   // The schema_version moved to the end: the same row.
   {
     const std::string head = "{\"schema_version\":1,";
@@ -258,23 +286,46 @@ std::vector<std::string> variants(const std::string& line) {
                   ",\"schema_version\":1}");
     }
   }
-  for (const char* n : {"18446744073709551615", "18446744073709551616", "99999999999999999999",
-                        "100000000000000000000", "0", "00", "01", "-0", "-1", "1.0", "1e3", "1E3",
-                        "9223372036854775807", "9223372036854775808", "\"7\"", "true", "null",
-                        "[]", "{}"}) {
+  for (const char* n :
+       {"18446744073709551615", "18446744073709551616", "99999999999999999999",
+        "100000000000000000000", "0", "00", "01", "-0", "-1", "1.0", "1e3", "1E3",
+        "9223372036854775807", "9223372036854775808", "\"7\"", "true", "null", "[]", "{}"}) {
     v.push_back(with_value(line, "total_nanos", n));
     v.push_back(with_value(line, "param", n));
     v.push_back(with_value(line, "cpu_cores", n));
     v.push_back(with_value(line, "timestamp_unix_ms", n));
   }
-  for (const char* d :
-       {"1", "0", "0.0", "-0.0", "-0", "-1.5", "1e400", "1e-400", "-1e400", "1E5", "1.5e+3",
-        "0.1e-2", "01.5", "1.", ".5", "1e", "1e+", "2.2250738585072011e-308",
-        "4.9406564584124654e-324", "2.4703282292062328e-324", "1.7976931348623157e308",
-        "1.7976931348623159e308", "123456789012345678901234567890", "0.30000000000000004",
-        "9007199254740993", "18446744073709551616",
-        "1.00000000000000011102230246251565404236316680908203125",
-        "7.2057594037927933e16", "\"1\"", "NaN", "Infinity"}) {
+  for (const char* d : {"1",
+                        "0",
+                        "0.0",
+                        "-0.0",
+                        "-0",
+                        "-1.5",
+                        "1e400",
+                        "1e-400",
+                        "-1e400",
+                        "1E5",
+                        "1.5e+3",
+                        "0.1e-2",
+                        "01.5",
+                        "1.",
+                        ".5",
+                        "1e",
+                        "1e+",
+                        "2.2250738585072011e-308",
+                        "4.9406564584124654e-324",
+                        "2.4703282292062328e-324",
+                        "1.7976931348623157e308",
+                        "1.7976931348623159e308",
+                        "123456789012345678901234567890",
+                        "0.30000000000000004",
+                        "9007199254740993",
+                        "18446744073709551616",
+                        "1.00000000000000011102230246251565404236316680908203125",
+                        "7.2057594037927933e16",
+                        "\"1\"",
+                        "NaN",
+                        "Infinity"}) {
     v.push_back(with_value(line, "per_call_nanos", d));
   }
   for (const char* key : kKeys) {

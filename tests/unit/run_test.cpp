@@ -223,7 +223,9 @@ TEST_CASE("run: a rung killed at the cap ends the ladder with a killed_at_cap ro
   CHECK(out.runs.at(0).rows.back().status == RowStatus::killed_at_cap);
 }
 
-TEST_CASE("run: outer_trials = 3: a failed first trial runs the rung's others, the rest is topped up round-robin") {
+TEST_CASE(
+    "run: outer_trials = 3: a failed first trial runs the rung's others, the rest is topped up "
+    "round-robin") {
   BenchmarkInfo b = parametric("f", 0, 64);
   b.config.outer_trials = 3;
   // Param 0: the first trial crashes. Param 4: only the last trial is ok. Param 16: all fail.

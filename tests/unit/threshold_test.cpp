@@ -33,9 +33,9 @@ TEST_CASE("threshold: zero and the 1000 percent ceiling are accepted") {
 }
 
 TEST_CASE("threshold: malformed text is rejected") {
-  for (const std::string text : {"", "abc", "-5%", "5%%", " 5%", "5 %", "nan", "inf", "1e400",
-                                 "1001%", "%", "5% ", "+5%", "5x", "-0.05", "NaN%", "inf%", "0x1",
-                                 "0x1p-4%"}) {
+  for (const std::string text :
+       {"", "abc", "-5%", "5%%", " 5%", "5 %", "nan", "inf", "1e400", "1001%", "%", "5% ", "+5%",
+        "5x", "-0.05", "NaN%", "inf%", "0x1", "0x1p-4%"}) {
     INFO("text: '" << text << "'");
     CHECK(parse_threshold(text) == std::nullopt);
   }

@@ -56,7 +56,9 @@ inline std::uint64_t mix(std::uint64_t x) {
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
 }
-inline std::uint64_t combine(std::uint64_t seed, std::uint64_t v) { return mix(seed ^ mix(v)); }
+inline std::uint64_t combine(std::uint64_t seed, std::uint64_t v) {
+  return mix(seed ^ mix(v));
+}
 
 template <class T, class = void>
 struct has_adl_hash : std::false_type {};
@@ -361,8 +363,8 @@ Fixed<Setup, Fn> fixed(std::string name, Setup setup, Fn fn) {
 // A fixed benchmark without setup: fn() is measured.
 template <class Fn>
 Fixed<detail::NoSetup, detail::IgnoreState<Fn>> fixed(std::string name, Fn fn) {
-  return Fixed<detail::NoSetup, detail::IgnoreState<Fn>>(
-      std::move(name), detail::NoSetup{}, detail::IgnoreState<Fn>{std::move(fn)});
+  return Fixed<detail::NoSetup, detail::IgnoreState<Fn>>(std::move(name), detail::NoSetup{},
+                                                         detail::IgnoreState<Fn>{std::move(fn)});
 }
 
 // Registers a benchmark during static initialisation. Errors (an empty or duplicate name, an
@@ -402,10 +404,9 @@ namespace detail {
 #endif
 // The benchmark's own translation units know how they were compiled; the harness library
 // (maybe built elsewhere) does not. The first TU that includes this header records it.
-inline const bool build_noted = (note_build(BENCHGATE_DETAIL_COMPILER,
-                                            BENCHGATE_DETAIL_COMPILER_VERSION,
-                                            BENCHGATE_BUILD_TYPE),
-                                 true);
+inline const bool build_noted =
+    (note_build(BENCHGATE_DETAIL_COMPILER, BENCHGATE_DETAIL_COMPILER_VERSION, BENCHGATE_BUILD_TYPE),
+     true);
 }  // namespace detail
 
 }  // namespace benchgate

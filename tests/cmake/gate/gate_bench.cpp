@@ -19,25 +19,27 @@ struct State {
 
 }  // namespace
 
-BENCHGATE_REGISTER(chain) =
-    benchgate::fixed("gate.hash_chain",
-                     [] {
-                       State s;
-                       s.ballast.resize(std::size_t{BENCHGATE_FIXTURE_EXTRA_MIB} << 20);
-                       std::memset(s.ballast.data(), 1, s.ballast.size());  // make it resident
-                       s.seed = 42;
-                       return s;
-                     },
-                     [](State& s) {
-                       std::uint64_t h = s.seed;
-                       for (std::uint64_t i = 0; i < kIterations; ++i) {
-                         h = (h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ULL + i;
-                       }
-                       return h;
-                     })
-        .config([] {
-          benchgate::FixedBenchmarkConfig c;
-          c.repeats = 7;  // 7 vs 7 samples: the U test can reach alpha = 0.01
-          c.min_total_seconds = 0.02;
-          return c;
-        }());
+BENCHGATE_REGISTER(chain) = benchgate::fixed(
+                                "gate.hash_chain",
+                                [] {
+                                  State s;
+                                  s.ballast.resize(std::size_t{BENCHGATE_FIXTURE_EXTRA_MIB} << 20);
+                                  std::memset(s.ballast.data(), 1,
+                                              s.ballast.size());  // make it resident
+                                  s.seed = 42;
+                                  return s;
+                                },
+                                [](State& s) {
+                                  std::uint64_t h = s.seed;
+                                  for (std::uint64_t i = 0; i < kIterations; ++i) {
+                                    h = (h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ULL + i;
+                                  }
+                                  return h;
+                                })
+                                .config([] {
+                                  benchgate::FixedBenchmarkConfig c;
+                                  c.repeats =
+                                      7;  // 7 vs 7 samples: the U test can reach alpha = 0.01
+                                  c.min_total_seconds = 0.02;
+                                  return c;
+                                }());

@@ -28,7 +28,7 @@ struct BenchmarkInfo {
 };
 
 struct ListDocument {
-  std::string suite;                     // the executable's name
+  std::string suite;                      // the executable's name
   std::vector<BenchmarkInfo> benchmarks;  // declaration order
   // How the executable was built (null when unknown); the runner copies them into the env of
   // every row so rows it synthesizes match the ones the child writes.

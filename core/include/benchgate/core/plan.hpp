@@ -43,8 +43,8 @@ Batch autotune_warm(std::uint64_t target_nanos, TimeBatch&& time_batch) {
   }
   if (b.nanos >= half) return b;
   const std::uint64_t scale = autotune_scale(half, b.nanos);
-  const std::uint64_t count = b.count > (std::uint64_t{1} << 62) / scale ? (std::uint64_t{1} << 62)
-                                                                         : b.count * scale;
+  const std::uint64_t count =
+      b.count > (std::uint64_t{1} << 62) / scale ? (std::uint64_t{1} << 62) : b.count * scale;
   return Batch{count, time_batch(count)};
 }
 
