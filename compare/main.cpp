@@ -313,13 +313,7 @@ int main(int argc, char** argv) {
   } catch (const NoBaseline& e) {
     std::cerr << kProg << ": " << e.what() << "\n";
     return kNoBaseline;
-  } catch (const InputError& e) {
-    std::cerr << kProg << ": error: " << e.what() << "\n";
-    return 2;
-  } catch (const UsageError& e) {
-    std::cerr << kProg << ": error: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // usage and input errors alike (InputError, UsageError)
     std::cerr << kProg << ": error: " << e.what() << "\n";
     return 2;
   }

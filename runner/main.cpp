@@ -291,10 +291,7 @@ int main(int argc, char** argv) {
     throw UsageError(
         (cmd.empty() ? std::string("missing command") : "unknown command '" + cmd + "'") +
         "; valid commands: list, run\n" + kUsage);
-  } catch (const UsageError& e) {
-    std::cerr << kProg << ": error: " << e.what() << "\n";
-    return 2;
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // UsageError, and input errors such as a bad --out
     std::cerr << kProg << ": error: " << e.what() << "\n";
     return 2;
   }
