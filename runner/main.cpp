@@ -141,9 +141,9 @@ int cmd_run(int argc, char** argv) {
       "repeats", "override: measured repeats of fixed benchmarks", cxxopts::value<std::string>())(
       "param-list", "override: run exactly these params, e.g. 64,1024 (a custom schedule)",
       cxxopts::value<std::string>())("cpu",
-                                     "pin each child to CPU N; 'auto' (default): the last CPU this "
-                                     "runner may use; 'none': no pinning",
-                                     cxxopts::value<std::string>()->default_value("auto"))(
+                                     "pin each child to CPU N; 'auto': the last CPU this "
+                                     "runner may use; 'none' (default): no pinning",
+                                     cxxopts::value<std::string>()->default_value("none"))(
       "progress", "print one line per batch on stderr (default: when stderr is a terminal)")(
       "quiet", "no per-batch progress lines")("h,help", "show this help");
   options.parse_positional({"exe"});
@@ -199,9 +199,9 @@ int cmd_run(int argc, char** argv) {
       throw UsageError("--cache-mode '" + text("cache-mode") + "': must be warm or cold");
   }
 
-  // Pinning: an unpinned child on this project's 2-vCPU CI machine lands in a fast or a slow
-  // mode per process (up to 40% apart, correlated over seconds); pinned, runs agree within a
-  // few percent. The last CPU is usually the one the kernel sends the fewest interrupts to.
+  // Pinning is off by default: on this project's 2-vCPU CI machine it did not steady the
+  // measurements (the machine's slow phases hit every CPU at once), and a pinned child cannot
+  // escape to the idle CPU when something else runs on its own, so it gets preempted.
   std::optional<int> cpu;
   const std::string cpu_text = text("cpu");
   const std::vector<int> cpus = allowed_cpus();
