@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "benchgate/core/format.hpp"
+#include "benchgate/core/stats.hpp"
 
 namespace benchgate {
 namespace {
@@ -35,12 +36,6 @@ std::string pad_left(const std::string& s, std::size_t w) {
 std::string pad_right(const std::string& s, std::size_t w) {
   const std::size_t n = display_width(s);
   return n >= w ? s : s + std::string(w - n, ' ');
-}
-
-// The median of a sorted list: the middle, or the mean of the two middles.
-double median_of_sorted(const std::vector<double>& v) {
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 }  // namespace
@@ -87,7 +82,7 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
       out << "  median: — (no successful repeats)\n";
     } else {
       std::sort(ok_per_call.begin(), ok_per_call.end());
-      out << "  median: " << format_duration(median_of_sorted(ok_per_call))
+      out << "  median: " << format_duration(median(ok_per_call))
           << "    min: " << format_duration(ok_per_call.front())
           << "    max: " << format_duration(ok_per_call.back()) << "\n";
     }
