@@ -19,16 +19,6 @@
 namespace benchgate {
 namespace {
 
-std::size_t width(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-std::string pad(const std::string& s, std::size_t w) {
-  return width(s) >= w ? s : s + std::string(w - width(s), ' ');
-}
-
 std::string kb(double v) {
   return format_count(static_cast<std::uint64_t>(std::llround(v))) + " kB";
 }
@@ -126,14 +116,14 @@ void render_text(const Report& report, std::ostream& out) {
   };
   std::array<std::size_t, 4> w{};
   auto widen = [&](const Cells& row) {
-    for (std::size_t i = 0; i < 4; ++i) w[i] = std::max(w[i], width(row[i]));
+    for (std::size_t i = 0; i < 4; ++i) w[i] = std::max(w[i], display_width(row[i]));
   };
   widen(header);
   for (const auto& r : report.results) widen(cells(r, false));
   std::string line;
   auto write = [&](const Cells& row) {
     line.clear();
-    for (std::size_t i = 0; i < 4; ++i) line += pad(row[i], w[i]) + "  ";
+    for (std::size_t i = 0; i < 4; ++i) line += pad_right(row[i], w[i]) + "  ";
     line += row[4];
     while (!line.empty() && line.back() == ' ') line.pop_back();
     line += '\n';

@@ -21,23 +21,6 @@ std::string status_text(const Row& r) {
   return "";
 }
 
-// Width in characters, not bytes: "µ" and "×" are two bytes of UTF-8.
-std::size_t display_width(const std::string& s) {
-  std::size_t chars = 0;
-  for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
-  return chars;
-}
-
-std::string pad_left(const std::string& s, std::size_t w) {
-  const std::size_t n = display_width(s);
-  return n >= w ? s : std::string(w - n, ' ') + s;
-}
-
-std::string pad_right(const std::string& s, std::size_t w) {
-  const std::size_t n = display_width(s);
-  return n >= w ? s : s + std::string(w - n, ' ');
-}
-
 }  // namespace
 
 void render_text(const BenchmarkRun& run, std::ostream& out) {

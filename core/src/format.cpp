@@ -41,4 +41,20 @@ std::string format_repeats(std::uint64_t n) {
   return "×" + std::to_string(n);
 }
 
+std::size_t display_width(const std::string& s) {
+  std::size_t chars = 0;
+  for (unsigned char c : s) chars += (c & 0xC0) != 0x80;  // count all but continuation bytes
+  return chars;
+}
+
+std::string pad_left(const std::string& s, std::size_t w) {
+  const std::size_t n = display_width(s);
+  return n >= w ? s : std::string(w - n, ' ') + s;
+}
+
+std::string pad_right(const std::string& s, std::size_t w) {
+  const std::size_t n = display_width(s);
+  return n >= w ? s : s + std::string(w - n, ' ');
+}
+
 }  // namespace benchgate

@@ -66,3 +66,11 @@ TEST_CASE("format: repeats are x2^k for powers of two, xn otherwise, a dash for 
   CHECK(format_repeats(std::uint64_t{1} << 63) == "×2^63");
   CHECK(format_repeats(std::numeric_limits<std::uint64_t>::max()) == "×18446744073709551615");
 }
+
+TEST_CASE("format: padding counts characters, not UTF-8 bytes") {
+  CHECK(display_width("1.500 µs") == 8);
+  CHECK(display_width("×2^4") == 4);
+  CHECK(pad_left("×2", 4) == "  ×2");
+  CHECK(pad_right("µs", 4) == "µs  ");
+  CHECK(pad_right("longer", 3) == "longer");
+}

@@ -1,6 +1,7 @@
 // Human formatting of durations and counts, shared by every report.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -14,5 +15,12 @@ std::string format_count(std::uint64_t n);
 
 // "×2^k" for powers of two (k >= 1), "×n" otherwise, "—" for 0.
 std::string format_repeats(std::uint64_t n);
+
+// Width in characters, not bytes: "µ", "×" and "→" are several bytes of UTF-8.
+std::size_t display_width(const std::string& s);
+
+// s padded with spaces to at least w characters, on the left (right-aligned) or the right.
+std::string pad_left(const std::string& s, std::size_t w);
+std::string pad_right(const std::string& s, std::size_t w);
 
 }  // namespace benchgate
