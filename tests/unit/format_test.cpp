@@ -68,9 +68,9 @@ TEST_CASE("format: repeats are x2^k for powers of two, xn otherwise, a dash for 
 }
 
 TEST_CASE("format: padding counts characters, not UTF-8 bytes") {
-  CHECK(display_width("1.500 µs") == 8);
-  CHECK(display_width("×2^4") == 4);
-  CHECK(pad_left("×2", 4) == "  ×2");
-  CHECK(pad_right("µs", 4) == "µs  ");
-  CHECK(pad_right("longer", 3) == "longer");
+  CHECK(benchgate::display_width("1.500 µs") == 8);
+  CHECK(benchgate::display_width("×2^4") == 4);
+  CHECK(benchgate::pad_left("×2", 4) == "  ×2");
+  CHECK(benchgate::pad_right("µs", 4) == "µs  ");
+  CHECK(benchgate::pad_right("longer", 3) == "longer");
 }
