@@ -19,6 +19,7 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
         [TIME_THRESHOLD <percent>]
         [RSS_THRESHOLD <percent>]
         [CONFIRM <count>]
+        [COUNT_ALLOCATIONS <ON|OFF>]
         [COMPARE_ARGS <arg>...])
 
   ``add_benchmark()`` is the same command under a shorter name; it is defined only when no
@@ -71,6 +72,15 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
     fresh children before the test fails; it fails only if every rerun reproduces it. 0
     turns confirmation off.
 
+  ``COUNT_ALLOCATIONS <ON|OFF>``
+    One value, optional, default ``${BENCHGATE_COUNT_ALLOCATIONS}``, which defaults to ``ON``.
+    ``ON`` links ``benchgate::alloc_count``, replacements for every global ``operator new`` and
+    ``operator delete`` that count allocations during the timed batch (``alloc_bytes``,
+    ``alloc_count``). Set ``OFF`` (or the variable ``BENCHGATE_COUNT_ALLOCATIONS`` to ``OFF`` for
+    every benchmark) when the benchmark links code that replaces ``operator new`` itself; its
+    rows then carry ``null`` for both fields, which the report shows as n/a and the compare
+    never gates.
+
   ``COMPARE_ARGS <arg>...``
     List, optional. Extra arguments for ``benchgate-compare`` (e.g. ``--min-time-delta 50``,
     ``--alloc-threshold 1%``, ``--fail-on-hash-change``; see docs/cli.md).
@@ -97,7 +107,7 @@ include_guard(GLOBAL)
 
 function(benchgate_add_benchmark name)
   set(options "")
-  set(one_value OUTPUT TIMEOUT BASELINE TIME_THRESHOLD RSS_THRESHOLD CONFIRM)
+  set(one_value OUTPUT TIMEOUT BASELINE TIME_THRESHOLD RSS_THRESHOLD CONFIRM COUNT_ALLOCATIONS)
   set(multi_value SOURCES LIBRARIES RUNNER_ARGS COMPARE_ARGS)
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
 
@@ -161,6 +171,24 @@ function(benchgate_add_benchmark name)
   elseif(NOT arg_CONFIRM MATCHES "^[0-9]+$" OR arg_CONFIRM GREATER 100)
     message(FATAL_ERROR "${where}: CONFIRM \"${arg_CONFIRM}\" must be a whole number from 0 to 100.")
   endif()
+  if(NOT DEFINED arg_COUNT_ALLOCATIONS)
+    if(DEFINED BENCHGATE_COUNT_ALLOCATIONS)
+      set(arg_COUNT_ALLOCATIONS "${BENCHGATE_COUNT_ALLOCATIONS}")
+    else()
+      set(arg_COUNT_ALLOCATIONS ON)
+    endif()
+    set(count_source "BENCHGATE_COUNT_ALLOCATIONS")
+  else()
+    set(count_source "COUNT_ALLOCATIONS")
+  endif()
+  string(TOUPPER "${arg_COUNT_ALLOCATIONS}" count_upper)
+  if(count_upper MATCHES "^(ON|YES|TRUE|Y|1)$")
+    set(arg_COUNT_ALLOCATIONS ON)
+  elseif(count_upper MATCHES "^(OFF|NO|FALSE|N|0)$")
+    set(arg_COUNT_ALLOCATIONS OFF)
+  else()
+    message(FATAL_ERROR "${where}: ${count_source} \"${arg_COUNT_ALLOCATIONS}\" must be ON or OFF.")
+  endif()
   if(NOT DEFINED arg_BASELINE AND BENCHGATE_BASELINE_DIR)
     set(arg_BASELINE "${BENCHGATE_BASELINE_DIR}/${name}.jsonl")
   elseif(NOT DEFINED arg_BASELINE)
@@ -182,6 +210,13 @@ function(benchgate_add_benchmark name)
 
   add_executable(${name} ${arg_SOURCES})
   target_link_libraries(${name} PRIVATE benchgate::benchgate ${arg_LIBRARIES})
+  if(arg_COUNT_ALLOCATIONS)
+    if(NOT TARGET benchgate::alloc_count)
+      message(FATAL_ERROR "${where}: the target benchgate::alloc_count is missing (an older "
+        "benchgate install?); reinstall benchgate or set COUNT_ALLOCATIONS OFF.")
+    endif()
+    target_link_libraries(${name} PRIVATE benchgate::alloc_count)
+  endif()
   target_compile_definitions(${name} PRIVATE "BENCHGATE_BUILD_TYPE=\"$<CONFIG>\"")
   set_target_properties(${name} PROPERTIES
     BENCHGATE_OUTPUT "${arg_OUTPUT}"

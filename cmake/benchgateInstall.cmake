@@ -6,8 +6,9 @@ include(CMakePackageConfigHelpers)
 set(BENCHGATE_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/benchgate"
     CACHE STRING "Where benchgate's CMake package files are installed")
 
-install(TARGETS benchgate_core benchgate benchgate-runner benchgate-compare
+install(TARGETS benchgate_core benchgate benchgate_alloc_count benchgate-runner benchgate-compare
   EXPORT benchgateTargets
+  OBJECTS DESTINATION "${CMAKE_INSTALL_LIBDIR}/benchgate-objects"
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"
   LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
   RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")

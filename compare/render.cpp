@@ -109,7 +109,7 @@ void render_text(const Report& report, std::ostream& out) {
   auto cells = [&](const KeyResult& r, bool with_notes) {
     Cells row{status_label(r), describe(r.key), metric_cell(r.time, format_duration),
               metric_cell(r.rss, kb), with_notes ? notes(r, report.options) : std::string()};
-    if (r.alloc.baseline && report.options.alloc_threshold) {
+    if (report.options.alloc_threshold) {
       row[3] += "; alloc " + metric_cell(r.alloc, bytes);
     }
     return row;

@@ -57,9 +57,19 @@ bool same_target(const RowRequest& req, const Row& row) {
                                          : row.repeat_index == req.repeat_index;
 }
 
+Row classify_outcome(const RowRequest& req, const SpawnResult& o);
+
 }  // namespace
 
 Row classify(const RowRequest& req, const SpawnResult& o) {
+  Row row = classify_outcome(req, o);
+  row.child_maxrss_kb = o.child_maxrss_kb;  // the parent's measurement, whatever the child wrote
+  return row;
+}
+
+namespace {
+
+Row classify_outcome(const RowRequest& req, const SpawnResult& o) {
   if (!o.started) {
     return synthesized(req, RowStatus::error, "could not start the benchmark: " + o.start_error);
   }
@@ -127,4 +137,5 @@ Row classify(const RowRequest& req, const SpawnResult& o) {
   return failed;
 }
 
+}  // namespace
 }  // namespace benchgate

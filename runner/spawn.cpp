@@ -15,6 +15,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 extern char** environ;
 
@@ -93,6 +94,30 @@ bool child_has_exited(pid_t pid) {
     return errno == ECHILD;
   }
   return info.si_pid == pid;
+}
+
+// On Linux a process's ru_maxrss starts at the resident set of the image it replaced: the
+// exec records the old address space's peak, and posix_spawn's child borrows ours until the
+// exec. So wait4 can report our peak instead of the child's. Resetting our high-water mark just
+// before the spawn and reading it just after bounds what the child can have inherited; a
+// ru_maxrss above that bound is the child's own.
+void reset_own_high_water() {
+  std::ofstream("/proc/self/clear_refs") << "5";  // refused in some sandboxes: bound stays higher
+}
+
+std::optional<std::uint64_t> own_high_water_kb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) {
+      try {
+        return std::stoull(line.substr(6));
+      } catch (...) {
+        return std::nullopt;
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -178,9 +203,11 @@ SpawnResult PosixExecutor::run(const SpawnRequest& req) {
     pinned = sched_getaffinity(0, sizeof saved, &saved) == 0 &&
              sched_setaffinity(0, sizeof one, &one) == 0;
   }
+  reset_own_high_water();
   const std::int64_t start = now_nanos();
   pid_t pid = -1;
   const int rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), environ);
+  out.inherited_rss_bound_kb = own_high_water_kb();
   if (pinned) sched_setaffinity(0, sizeof saved, &saved);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
@@ -295,8 +322,11 @@ SpawnResult PosixExecutor::run(const SpawnRequest& req) {
   } else if (WIFSIGNALED(status)) {
     out.term_signal = WTERMSIG(status);
   }
-  // Linux reports ru_maxrss in KiB.
-  if (usage.ru_maxrss > 0) out.child_maxrss_kb = static_cast<std::uint64_t>(usage.ru_maxrss);
+  // Linux reports ru_maxrss in KiB. At or below the inherited bound it may be ours: unknown.
+  if (usage.ru_maxrss > 0 && out.inherited_rss_bound_kb &&
+      static_cast<std::uint64_t>(usage.ru_maxrss) > *out.inherited_rss_bound_kb) {
+    out.child_maxrss_kb = static_cast<std::uint64_t>(usage.ru_maxrss);
+  }
   for (std::string* t : {&out.stdout_tail, &out.stderr_tail}) {
     if (t->size() > req.tail_bytes) t->erase(0, t->size() - req.tail_bytes);
   }

@@ -37,7 +37,11 @@ struct SpawnResult {
   std::uint64_t stdout_bytes = 0;
   std::uint64_t stderr_bytes = 0;
   std::uint64_t wall_nanos = 0;  // spawn to exit, as the parent saw it
+  // wait4's ru_maxrss: the child's whole-process peak, start-up included. Null when it is not
+  // above inherited_rss_bound_kb, because on Linux a child's ru_maxrss starts from the resident
+  // set of the process that spawned it (ours) and cannot be told apart from it.
   std::optional<std::uint64_t> child_maxrss_kb;
+  std::optional<std::uint64_t> inherited_rss_bound_kb;  // our high-water mark across the spawn
 };
 
 class Executor {

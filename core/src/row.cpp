@@ -42,8 +42,9 @@ auto env_tie(const Env& e) {
 auto row_tie(const Row& r) {
   return std::tie(r.kind, r.function, r.status, r.total_nanos, r.param, r.inner_repeats,
                   r.repeat_index, r.per_call_nanos, r.cache_mode, r.result_hash, r.error,
-                  r.alloc_bytes, r.alloc_count, r.peak_rss_kb, r.cpu_nanos, r.env, r.suite,
-                  r.trial_index, r.part_of_verdict, r.below_signal_floor);
+                  r.alloc_bytes, r.alloc_count, r.peak_rss_kb, r.peak_rss_includes_setup,
+                  r.rss_baseline_kb, r.child_maxrss_kb, r.cpu_nanos, r.env, r.suite, r.trial_index,
+                  r.part_of_verdict, r.below_signal_floor);
 }
 }  // namespace
 

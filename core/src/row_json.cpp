@@ -243,6 +243,9 @@ Row read_row(const rapidjson::Value& v) {
   r.alloc_bytes = f.u64("alloc_bytes");
   r.alloc_count = f.u64("alloc_count");
   r.peak_rss_kb = f.u64("peak_rss_kb");
+  r.peak_rss_includes_setup = f.boolean("peak_rss_includes_setup");
+  r.rss_baseline_kb = f.u64("rss_baseline_kb");
+  r.child_maxrss_kb = f.u64("child_maxrss_kb");
   r.cpu_nanos = f.u64("cpu_nanos");
   if (const auto* env = f.find("env")) r.env = read_env(*env);
   r.suite = f.str("suite");
@@ -502,8 +505,11 @@ bool fast_row(Cursor& c, Row& r, EnvRead read_env, void* env_state,
     return false;
   if (!(c.lit(R"(,"error":)") && c.opt_str(r.error) && c.lit(R"(,"alloc_bytes":)") &&
         c.opt_u64(r.alloc_bytes) && c.lit(R"(,"alloc_count":)") && c.opt_u64(r.alloc_count) &&
-        c.lit(R"(,"peak_rss_kb":)") && c.opt_u64(r.peak_rss_kb) && c.lit(R"(,"cpu_nanos":)") &&
-        c.opt_u64(r.cpu_nanos) && c.lit(R"(,"env":)"))) {
+        c.lit(R"(,"peak_rss_kb":)") && c.opt_u64(r.peak_rss_kb) &&
+        c.lit(R"(,"peak_rss_includes_setup":)") && c.opt_bool(r.peak_rss_includes_setup) &&
+        c.lit(R"(,"rss_baseline_kb":)") && c.opt_u64(r.rss_baseline_kb) &&
+        c.lit(R"(,"child_maxrss_kb":)") && c.opt_u64(r.child_maxrss_kb) &&
+        c.lit(R"(,"cpu_nanos":)") && c.opt_u64(r.cpu_nanos) && c.lit(R"(,"env":)"))) {
     return false;
   }
   if (c.null())
@@ -555,6 +561,9 @@ std::string write_row(const Row& r) {
   o.u64("alloc_bytes", r.alloc_bytes);
   o.u64("alloc_count", r.alloc_count);
   o.u64("peak_rss_kb", r.peak_rss_kb);
+  o.boolean("peak_rss_includes_setup", r.peak_rss_includes_setup);
+  o.u64("rss_baseline_kb", r.rss_baseline_kb);
+  o.u64("child_maxrss_kb", r.child_maxrss_kb);
   o.u64("cpu_nanos", r.cpu_nanos);
   o.key("env");
   if (r.env) {

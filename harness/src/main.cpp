@@ -9,7 +9,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
@@ -105,21 +104,6 @@ ChildArgs parse_child_args(const std::vector<std::string>& args) {
   return a;
 }
 
-std::optional<std::uint64_t> read_peak_rss_kb() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) {
-      try {
-        return std::stoull(line.substr(6));
-      } catch (...) {
-        return std::nullopt;
-      }
-    }
-  }
-  return std::nullopt;
-}
-
 std::optional<std::string> non_empty(const std::string& s) {
   if (s.empty()) return std::nullopt;
   return s;
@@ -204,7 +188,11 @@ benchgate::Row run_child(const ChildArgs& a) {
   row.total_nanos = last.wall_nanos;
   row.per_call_nanos = static_cast<double>(last.wall_nanos) / static_cast<double>(count);
   row.cpu_nanos = last.cpu_nanos;
-  row.peak_rss_kb = read_peak_rss_kb();
+  row.peak_rss_kb = last.peak_rss_kb;
+  if (row.peak_rss_kb) row.peak_rss_includes_setup = last.peak_rss_includes_setup;
+  row.rss_baseline_kb = last.rss_baseline_kb;
+  row.alloc_bytes = last.alloc_bytes;
+  row.alloc_count = last.alloc_count;
   row.result_hash = prepared.last_hash();
   row.status = RowStatus::ok;
   return row;

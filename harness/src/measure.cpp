@@ -1,10 +1,23 @@
-// The clocks and probes around one timed batch: monotonic wall time and process CPU time.
+// The probes around one timed batch: monotonic wall time, process CPU time, the resident-set
+// high-water mark (reset just before the batch where the kernel allows) and counted allocations.
+// Everything here runs outside the clocks and allocates nothing, so the probes neither add to
+// the timed interval nor show up in the counts they take.
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "alloc_counter.hpp"
 #include "benchgate/benchgate.hpp"
 
 namespace benchgate::detail {
 namespace {
+
+const AllocCounter* g_alloc_counter = nullptr;  // constant-initialised: safe before main
 
 std::int64_t read_clock(clockid_t id) {
   timespec ts{};
@@ -16,10 +29,111 @@ std::uint64_t elapsed(std::int64_t start, std::int64_t stop) {
   return stop > start ? static_cast<std::uint64_t>(stop - start) : 0;
 }
 
+#if defined(__linux__)
+
+// Reads a small /proc file whole into `buf` (NUL-terminated); false if it cannot.
+bool read_proc(const char* path, char* buf, std::size_t size) {
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  std::size_t used = 0;
+  while (used + 1 < size) {
+    const ssize_t n = ::read(fd, buf + used, size - 1 - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    used += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  buf[used] = '\0';
+  return used > 0;
+}
+
+// The resident set now, from /proc/self/statm (pages).
+std::optional<std::uint64_t> resident_kb() {
+  char buf[256];
+  if (!read_proc("/proc/self/statm", buf, sizeof buf)) return std::nullopt;
+  char* end = nullptr;
+  std::strtoull(buf, &end, 10);  // size
+  if (end == buf) return std::nullopt;
+  const char* resident = end;
+  const unsigned long long pages = std::strtoull(resident, &end, 10);
+  if (end == resident) return std::nullopt;
+  const long page = ::sysconf(_SC_PAGESIZE);
+  if (page <= 0) return std::nullopt;
+  return pages * static_cast<std::uint64_t>(page) / 1024;
+}
+
+// VmHWM from /proc/self/status (KiB): the peak resident set since start or the last reset.
+std::optional<std::uint64_t> high_water_kb() {
+  char buf[8192];
+  if (!read_proc("/proc/self/status", buf, sizeof buf)) return std::nullopt;
+  const char* line = std::strstr(buf, "\nVmHWM:");
+  if (line == nullptr) return std::nullopt;
+  char* end = nullptr;
+  const unsigned long long kb = std::strtoull(line + 7, &end, 10);
+  if (end == line + 7) return std::nullopt;
+  return kb;
+}
+
+// Writing 5 to clear_refs sets the high-water mark to the current resident set (Linux 4.0+).
+// Refused in some sandboxes; then the peak keeps covering everything since the exec.
+bool reset_high_water() {
+  const int fd = ::open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  ssize_t n;
+  do {
+    n = ::write(fd, "5", 1);
+  } while (n < 0 && errno == EINTR);
+  ::close(fd);
+  return n == 1;
+}
+
+#endif
+
+void memory_start(Measure& m) {
+#if defined(__linux__)
+  m.rss_baseline_kb = resident_kb();
+  m.peak_rss_includes_setup = !reset_high_water();
+#else
+  m.rss_baseline_kb.reset();
+  m.peak_rss_includes_setup = true;
+#endif
+}
+
+void memory_stop(Measure& m) {
+#if defined(__linux__)
+  // Not getrusage: on Linux a process's ru_maxrss starts from the RSS of whoever exec'd it.
+  m.peak_rss_kb = high_water_kb();
+#elif defined(__APPLE__)
+  rusage usage{};
+  m.peak_rss_kb.reset();
+  if (::getrusage(RUSAGE_SELF, &usage) == 0 && usage.ru_maxrss > 0) {
+    m.peak_rss_kb = static_cast<std::uint64_t>(usage.ru_maxrss) / 1024;  // bytes on macOS
+  }
+#else
+  m.peak_rss_kb.reset();
+#endif
+}
+
 }  // namespace
 
-// CPU clock outside, wall clock inside: the wall interval is the tighter one.
+void install_alloc_counter(const AllocCounter* counter) noexcept {
+  g_alloc_counter = counter;
+}
+
+const AllocCounter* alloc_counter() noexcept {
+  return g_alloc_counter;
+}
+
+// Memory first and clocks last on the way in, the reverse on the way out: the wall interval is
+// the tightest, then the CPU interval, and the allocation window holds only the batch.
 void measure_start(Measure& m) {
+  memory_start(m);
+  if (const AllocCounter* c = g_alloc_counter) {
+    const AllocTotals t = c->totals();
+    m.alloc_bytes_start = t.bytes;
+    m.alloc_count_start = t.count;
+    c->set_counting(true);
+  }
   m.cpu_start = read_clock(CLOCK_PROCESS_CPUTIME_ID);
   m.wall_start = read_clock(CLOCK_MONOTONIC);
 }
@@ -29,6 +143,16 @@ void measure_stop(Measure& m) {
   const std::int64_t cpu = read_clock(CLOCK_PROCESS_CPUTIME_ID);
   m.wall_nanos = elapsed(m.wall_start, wall);
   m.cpu_nanos = elapsed(m.cpu_start, cpu);
+  if (const AllocCounter* c = g_alloc_counter) {
+    c->set_counting(false);
+    const AllocTotals t = c->totals();
+    m.alloc_bytes = t.bytes - m.alloc_bytes_start;
+    m.alloc_count = t.count - m.alloc_count_start;
+  } else {
+    m.alloc_bytes.reset();
+    m.alloc_count.reset();
+  }
+  memory_stop(m);
 }
 
 }  // namespace benchgate::detail

@@ -28,8 +28,8 @@ foreach(t RANGE ${last_test})
   list(APPEND names "${tname}")
   set(index_${tname} ${t})
 endforeach()
-if(NOT names STREQUAL "bench.demo.run;bench.demo.compare")
-  message(FATAL_ERROR "expected bench.demo.run and bench.demo.compare, got: ${names}")
+if(NOT names STREQUAL "bench.demo.run;bench.demo.compare;bench.own_new.run;bench.own_new.compare")
+  message(FATAL_ERROR "expected bench.demo.* and bench.own_new.* tests, got: ${names}")
 endif()
 
 # The test's command and properties, as "NAME=VALUE" (first element of array values).
@@ -85,10 +85,23 @@ expect_props(bench.demo.compare "LABELS=bench" "RUN_SERIAL=ON" "FIXTURES_REQUIRE
   "SKIP_RETURN_CODE=77")
 
 # No baseline yet: the run passes and the compare test is skipped (exit 77).
-file(REMOVE "${BINARY_DIR}/benchgate/demo.jsonl" "${SOURCE_DIR}/baselines/demo.jsonl")
+file(REMOVE "${BINARY_DIR}/benchgate/demo.jsonl" "${BINARY_DIR}/benchgate/own_new.jsonl")
+file(REMOVE_RECURSE "${SOURCE_DIR}/baselines")
 run("${CMAKE_CTEST_COMMAND}" -L bench --output-on-failure WORKING_DIRECTORY "${BINARY_DIR}")
-if(NOT EXISTS "${BINARY_DIR}/benchgate/demo.jsonl")
-  message(FATAL_ERROR "ctest -L bench did not write benchgate/demo.jsonl:\n${out}")
+foreach(bench demo own_new)
+  if(NOT EXISTS "${BINARY_DIR}/benchgate/${bench}.jsonl")
+    message(FATAL_ERROR "ctest -L bench did not write benchgate/${bench}.jsonl:\n${out}")
+  endif()
+  file(READ "${BINARY_DIR}/benchgate/${bench}.jsonl" rows_${bench})
+endforeach()
+# Counting is on by default (a number, 0 for demo's allocation-free identity) and off for the
+# benchmark that replaces operator new itself (null, never 0).
+if(NOT rows_demo MATCHES "\"alloc_count\":[0-9]+" OR rows_demo MATCHES "\"alloc_count\":null")
+  message(FATAL_ERROR "demo's rows should count allocations:\n${rows_demo}")
+endif()
+if(NOT rows_own_new MATCHES "\"alloc_bytes\":null,\"alloc_count\":null" OR
+   rows_own_new MATCHES "\"alloc_count\":[0-9]")
+  message(FATAL_ERROR "own_new's rows should carry null allocations:\n${rows_own_new}")
 endif()
 if(NOT out MATCHES "bench.demo.compare [.]*[*][*][*]Skipped")
   message(FATAL_ERROR "bench.demo.compare was not skipped without a baseline:\n${out}")

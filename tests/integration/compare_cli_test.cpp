@@ -9,7 +9,7 @@
 
 #include "benchgate/core/jsonl.hpp"
 #include "benchgate/core/row_json.hpp"
-#include "spawn.hpp"
+#include "helpers.hpp"
 
 namespace fs = std::filesystem;
 using namespace benchgate;
@@ -17,19 +17,12 @@ using namespace benchgate;
 namespace {
 
 fs::path scratch(const std::string& name) {
-  fs::path dir = fs::path(BENCHGATE_TEST_SCRATCH) / ("compare-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+  return testing::scratch_dir("compare-" + name);
 }
 
 SpawnResult compare(std::vector<std::string> args) {
-  SpawnRequest req;
-  req.argv = {BENCHGATE_COMPARE};
-  req.argv.insert(req.argv.end(), args.begin(), args.end());
-  req.term_after = std::chrono::seconds(60);
-  req.kill_after = std::chrono::seconds(61);
-  return PosixExecutor().run(req);
+  args.insert(args.begin(), BENCHGATE_COMPARE);
+  return testing::run_tool(std::move(args), std::chrono::seconds(60));
 }
 
 Row row(const std::string& function, std::uint64_t param, std::uint64_t trial, double per_call) {
@@ -55,9 +48,7 @@ void write_rows(const fs::path& file, double scale) {
   }
 }
 
-bool has(const std::string& s, const std::string& needle) {
-  return s.find(needle) != std::string::npos;
-}
+using testing::has;
 
 }  // namespace
 

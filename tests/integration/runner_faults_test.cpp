@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "benchgate/core/jsonl.hpp"
-#include "spawn.hpp"
+#include "helpers.hpp"
 
 namespace fs = std::filesystem;
 using namespace benchgate;
@@ -26,10 +26,7 @@ struct RunnerResult {
 };
 
 fs::path scratch(const std::string& name) {
-  fs::path dir = fs::path(BENCHGATE_TEST_SCRATCH) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+  return testing::scratch_dir(name);
 }
 
 RunnerResult run_runner(const std::string& exe, std::vector<std::string> args,

@@ -356,3 +356,19 @@ TEST_CASE("classify: the stderr tail in a message is bounded and keeps the end")
   CHECK(e.size() > bare.size());
   CHECK(e.size() <= bare.size() + 500);
 }
+
+TEST_CASE("classify: the parent's child_maxrss_kb goes on every row, and only the parent's") {
+  const RowRequest req = param_request();
+  Row child = child_row(req);
+  child.child_maxrss_kb = 1;  // a child cannot speak for the parent's measurement
+  SpawnResult ok = exited(0, write_row(child) + "\n");
+  ok.child_maxrss_kb = 70'000;
+  CHECK(classify(req, ok).child_maxrss_kb == std::uint64_t{70'000});
+  ok.child_maxrss_kb.reset();  // not above what the child may have inherited from us: unknown
+  CHECK(classify(req, ok).child_maxrss_kb == std::nullopt);
+  SpawnResult crashed = signalled(SIGSEGV);
+  crashed.child_maxrss_kb = 9'000;
+  const Row r = classify(req, crashed);
+  CHECK(r.status == RowStatus::error);
+  CHECK(r.child_maxrss_kb == std::uint64_t{9'000});
+}

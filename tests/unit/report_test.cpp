@@ -109,3 +109,62 @@ TEST_CASE("report: a fixed block without ok repeats says so") {
   run.rows = {fixed_row(0, 0, RowStatus::error)};
   CHECK(contains(render(run), "no successful repeats"));
 }
+
+TEST_CASE(
+    "report: memory lines give the range of peak RSS, batch growth and allocations per call") {
+  BenchmarkRun run;
+  run.info.name = "f";
+  run.rows = {parametric_row(1, 10), parametric_row(2, 20), parametric_row(4, 0, RowStatus::error)};
+  run.rows[0].peak_rss_kb = 4'096;
+  run.rows[0].rss_baseline_kb = 4'000;
+  run.rows[0].peak_rss_includes_setup = false;
+  run.rows[0].alloc_bytes = 64 * 100;  // 64 inner repeats: 100 B in 2 allocations per call
+  run.rows[0].alloc_count = 64 * 2;
+  run.rows[1].peak_rss_kb = 5'120;
+  run.rows[1].rss_baseline_kb = 4'000;
+  run.rows[1].peak_rss_includes_setup = false;
+  run.rows[1].alloc_bytes = 64 * 250;
+  run.rows[1].alloc_count = 64 * 3;
+  run.rows[2].peak_rss_kb = 99'999;  // not ok: never in the ranges
+  const std::string text = render(run);
+  INFO(text);
+  CHECK(contains(
+      text, "peak RSS: 4_096 kB..5_120 kB, batch growth 96 kB..1_120 kB (across 2 ok row(s))\n"));
+  CHECK(
+      contains(text, "alloc: 100 B..250 B in 2..3 allocation(s) per call (across 2 ok row(s))\n"));
+  CHECK_FALSE(contains(text, "99_999 kB.."));
+  CHECK_FALSE(contains(text, "includes setup"));
+}
+
+TEST_CASE("report: one value is not a range, and fractional per-call allocations keep a decimal") {
+  BenchmarkRun run;
+  run.info.name = "parse_corpus";
+  run.info.kind = RowKind::fixed;
+  run.rows = {fixed_row(0, 5), fixed_row(1, 6)};
+  for (Row& r : run.rows) {
+    r.inner_repeats = 4;
+    r.peak_rss_kb = 3'000;
+    r.alloc_bytes = 10;  // 2.5 B per call
+    r.alloc_count = 4;
+  }
+  const std::string text = render(run);
+  INFO(text);
+  CHECK(contains(text, "peak RSS: 3_000 kB (across 2 ok repeat(s))"));
+  CHECK(contains(text, "alloc: 2.5 B in 1 allocation(s) per call (across 2 ok repeat(s))"));
+}
+
+TEST_CASE("report: unmeasured memory is n/a, and a peak that includes setup says so") {
+  BenchmarkRun run;
+  run.info.name = "f";
+  run.rows = {parametric_row(1, 10)};
+  std::string text = render(run);
+  CHECK(contains(text, "peak RSS: n/a"));
+  CHECK(contains(text, "alloc: n/a"));
+  run.rows[0].peak_rss_kb = 4'096;
+  run.rows[0].peak_rss_includes_setup = true;
+  text = render(run);
+  CHECK(contains(text, "peak RSS: 4_096 kB (across 1 ok row(s)) [includes setup"));
+  // No ok row: no memory lines at all.
+  run.rows = {parametric_row(1, 0, RowStatus::error)};
+  CHECK_FALSE(contains(render(run), "peak RSS:"));
+}

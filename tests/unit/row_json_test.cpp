@@ -46,6 +46,9 @@ void fill_optional(Row& r) {
   r.alloc_bytes = 1'048'576;
   r.alloc_count = 12;
   r.peak_rss_kb = 20'480;
+  r.peak_rss_includes_setup = false;
+  r.rss_baseline_kb = 3'100;
+  r.child_maxrss_kb = 21'000;
   r.cpu_nanos = 123'000'001;
   r.env = full_env();
   r.suite = "sort_bench";
@@ -127,9 +130,10 @@ TEST_CASE("row_json: a parametric row with every optional field null round-trips
   check_round_trip(r);
   const std::string line = write_row(r);
   // Null is written, never omitted and never 0.
-  for (const char* key : {"per_call_nanos", "cache_mode", "result_hash", "error", "alloc_bytes",
-                          "alloc_count", "peak_rss_kb", "cpu_nanos", "env", "suite", "trial_index",
-                          "part_of_verdict", "below_signal_floor"}) {
+  for (const char* key :
+       {"per_call_nanos", "cache_mode", "result_hash", "error", "alloc_bytes", "alloc_count",
+        "peak_rss_kb", "peak_rss_includes_setup", "rss_baseline_kb", "child_maxrss_kb", "cpu_nanos",
+        "env", "suite", "trial_index", "part_of_verdict", "below_signal_floor"}) {
     CHECK_MESSAGE(contains(line, std::string("\"") + key + "\":null"), key);
   }
 }
@@ -320,6 +324,9 @@ TEST_CASE("row_json: the reader rejects a known key of the wrong type, naming th
       {"alloc_bytes", R"(,"alloc_bytes":-1)"},
       {"alloc_count", R"(,"alloc_count":1.5)"},
       {"peak_rss_kb", R"(,"peak_rss_kb":"1024")"},
+      {"peak_rss_includes_setup", R"(,"peak_rss_includes_setup":0)"},
+      {"rss_baseline_kb", R"(,"rss_baseline_kb":-3)"},
+      {"child_maxrss_kb", R"(,"child_maxrss_kb":2.5)"},
       {"cpu_nanos", R"(,"cpu_nanos":true)"},
       {"error", R"(,"error":42)"},
       {"suite", R"(,"suite":["a"])"},

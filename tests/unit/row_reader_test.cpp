@@ -171,6 +171,9 @@ Row any_row(Rng& rng, const std::vector<Env>& envs) {
   r.alloc_bytes = u();
   r.alloc_count = u();
   r.peak_rss_kb = u();
+  r.peak_rss_includes_setup = maybe<bool>(rng, [&] { return coin(rng); });
+  r.rss_baseline_kb = u();
+  r.child_maxrss_kb = u();
   r.cpu_nanos = u();
   if (rng() % 4 != 0) r.env = pick(rng, envs);
   r.suite = maybe<std::string>(rng, [&] { return any_string(rng); });
@@ -243,6 +246,9 @@ const char* const kKeys[] = {"schema_version",
                              "alloc_bytes",
                              "alloc_count",
                              "peak_rss_kb",
+                             "peak_rss_includes_setup",
+                             "rss_baseline_kb",
+                             "child_maxrss_kb",
                              "cpu_nanos",
                              "env",
                              "suite",

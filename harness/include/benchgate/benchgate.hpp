@@ -135,11 +135,19 @@ std::uint64_t hash_value(const T& v) {
 }
 
 // One timed batch, measured by the harness library (wall and CPU clocks, memory probes).
+// Optional fields are null when the platform or the build cannot measure them.
 struct Measure {
   std::uint64_t wall_nanos = 0;
   std::uint64_t cpu_nanos = 0;
   std::int64_t wall_start = 0;
   std::int64_t cpu_start = 0;
+  std::optional<std::uint64_t> rss_baseline_kb;  // resident set as the batch started
+  std::optional<std::uint64_t> peak_rss_kb;      // high-water mark at the end of the batch
+  bool peak_rss_includes_setup = true;           // false once the high-water mark was reset
+  std::optional<std::uint64_t> alloc_bytes;      // counted global operator new calls
+  std::optional<std::uint64_t> alloc_count;
+  std::uint64_t alloc_bytes_start = 0;
+  std::uint64_t alloc_count_start = 0;
 };
 void measure_start(Measure& m);
 void measure_stop(Measure& m);

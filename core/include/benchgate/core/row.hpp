@@ -59,6 +59,12 @@ struct Row {
   std::optional<std::uint64_t> alloc_bytes;
   std::optional<std::uint64_t> alloc_count;
   std::optional<std::uint64_t> peak_rss_kb;
+  // True when the high-water mark could not be reset before the batch, so peak_rss_kb also
+  // covers start-up and setup; null when peak_rss_kb is null.
+  std::optional<bool> peak_rss_includes_setup;
+  std::optional<std::uint64_t> rss_baseline_kb;  // resident set as the timed batch started
+  // The runner's wait4 ru_maxrss: the whole child process's peak, start-up included.
+  std::optional<std::uint64_t> child_maxrss_kb;
   std::optional<std::uint64_t> cpu_nanos;
   std::optional<Env> env;
 

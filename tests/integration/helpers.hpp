@@ -1,0 +1,36 @@
+// What the integration tests share: a fresh scratch directory and running the real tools.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "spawn.hpp"
+
+namespace benchgate::testing {
+
+// An empty directory of its own under the build tree's scratch directory.
+inline std::filesystem::path scratch_dir(const std::string& name) {
+  std::filesystem::path dir = std::filesystem::path(BENCHGATE_TEST_SCRATCH) / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// Runs argv to completion (killed after `limit`), capturing the tails of stdout and stderr.
+inline SpawnResult run_tool(std::vector<std::string> argv,
+                            std::chrono::seconds limit = std::chrono::seconds(120)) {
+  SpawnRequest req;
+  req.argv = std::move(argv);
+  req.term_after = limit;
+  req.kill_after = limit + std::chrono::seconds(5);
+  req.tail_bytes = 64 * 1024;
+  return PosixExecutor().run(req);
+}
+
+inline bool has(const std::string& text, const std::string& needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+}  // namespace benchgate::testing
