@@ -90,6 +90,11 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
   rows. The compare test ``bench.<name>.compare`` requires that fixture, has the label
   ``bench``, ``RUN_SERIAL`` (its confirmation reruns measure) and ``SKIP_RETURN_CODE 77``.
 
+  With the variable ``BENCHGATE_VERIFY_ONLY`` set (the ``asan`` preset sets it), each benchmark
+  gets one test ``bench.<name>.verify`` instead: ``benchgate-runner verify`` runs every benchmark
+  of the executable in children (params 0 and 1; one fixed call) and measures nothing. For
+  sanitizer builds, whose timings mean nothing; no rows, no compare test, no baseline target.
+
   The build target ``benchgate-update-baselines`` copies every benchmark's current rows over
   its baseline file in a stable order (run ``ctest -L bench`` first, then commit the files). The executable is compiled with ``BENCHGATE_BUILD_TYPE`` set to ``$<CONFIG>`` so rows
   record the build type.
@@ -230,6 +235,13 @@ function(benchgate_add_benchmark name)
     endif()
   endforeach()
 
+  if(BENCHGATE_VERIFY_ONLY)
+    # Sanitizer and coverage builds: run every benchmark's code once, measure nothing.
+    add_test(NAME bench.${name}.verify
+      COMMAND $<TARGET_FILE:benchgate::runner> verify $<TARGET_FILE:${name}>)
+    set_tests_properties(bench.${name}.verify PROPERTIES LABELS bench TIMEOUT ${arg_TIMEOUT})
+    return()
+  endif()
   add_test(NAME bench.${name}.run
     COMMAND $<TARGET_FILE:benchgate::runner> run $<TARGET_FILE:${name}>
             --out "${arg_OUTPUT}" ${arg_RUNNER_ARGS})

@@ -17,6 +17,7 @@
 #include "report.hpp"
 #include "run.hpp"
 #include "spawn.hpp"
+#include "verify.hpp"
 
 namespace {
 
@@ -26,7 +27,8 @@ constexpr const char* kProg = "benchgate-runner";
 constexpr const char* kUsage =
     "usage: benchgate-runner list EXE\n"
     "       benchgate-runner run EXE [--out FILE] [--bench NAME]... [--filter TEXT] [overrides]\n"
-    "       benchgate-runner run --help     (all flags)\n";
+    "       benchgate-runner run --help     (all flags)\n"
+    "       benchgate-runner verify EXE [--bench NAME]... [--filter TEXT] [--tag T]...\n";
 
 std::uint64_t parse_count(const std::string& flag, const std::string& text, std::uint64_t min,
                           std::uint64_t max) {
@@ -52,6 +54,21 @@ double parse_seconds(const std::string& flag, const std::string& text) {
   if (text.empty() || !in.eof() || in.fail() || !std::isfinite(v) || v <= 0 || v > 86400) {
     throw UsageError("--" + flag + " '" + text + "': must be a number of seconds in (0, 86400]");
   }
+  return v;
+}
+
+// A finite number within [lo, hi] (or (lo, hi] / [lo, hi) when an end is open); the error
+// names the flag, the value and the range.
+double parse_real(const std::string& flag, const std::string& text, double lo, bool lo_open,
+                  double hi, bool hi_open) {
+  std::ostringstream range;
+  range << (lo_open ? "(" : "[") << lo << ", " << hi << (hi_open ? ")" : "]");
+  std::istringstream in(text);
+  double v = 0;
+  in >> v;
+  const bool ok = !text.empty() && in.eof() && !in.fail() && std::isfinite(v) &&
+                  (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+  if (!ok) throw UsageError("--" + flag + " '" + text + "': must be a number in " + range.str());
   return v;
 }
 
@@ -119,6 +136,61 @@ int cmd_list(const std::vector<std::string>& args) {
   return 0;
 }
 
+std::vector<std::string> unique_names(const cxxopts::ParseResult& parsed, const char* flag) {
+  std::vector<std::string> names;
+  if (parsed.count(flag)) {
+    for (const auto& n : parsed[flag].as<std::vector<std::string>>()) {
+      if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+    }
+  }
+  return names;
+}
+
+// A bare name would be searched on PATH by posix_spawnp; a file here is what was meant.
+std::string exe_path(std::string exe) {
+  if (exe.find('/') == std::string::npos && std::filesystem::exists(exe)) exe = "./" + exe;
+  return exe;
+}
+
+int cmd_verify(int argc, char** argv) {
+  cxxopts::Options options("benchgate-runner verify",
+                           "Smoke-check every benchmark of EXE in children with the declared cap: "
+                           "params 0 and 1 of each parametric benchmark, one call of each fixed "
+                           "one. Exit 0 when all pass, 1 when any fails.");
+  options.add_options()("exe", "benchmark executable", cxxopts::value<std::string>())(
+      "bench", "verify only this benchmark (repeatable)",
+      cxxopts::value<std::vector<std::string>>())("filter",
+                                                  "verify benchmarks whose name contains TEXT",
+                                                  cxxopts::value<std::string>()->default_value(""))(
+      "tag", "verify benchmarks carrying this tag (repeatable)",
+      cxxopts::value<std::vector<std::string>>())("h,help", "show this help");
+  options.parse_positional({"exe"});
+  options.positional_help("EXE");
+  cxxopts::ParseResult parsed;
+  try {
+    parsed = options.parse(argc, argv);
+  } catch (const cxxopts::exceptions::exception& e) {
+    throw UsageError(std::string(e.what()) + "\n" + kUsage);
+  }
+  if (parsed.count("help")) {
+    std::cout << options.help();
+    return 0;
+  }
+  if (!parsed.count("exe"))
+    throw UsageError(std::string("verify needs the benchmark executable\n") + kUsage);
+  if (!parsed.unmatched().empty()) {
+    throw UsageError("unexpected argument '" + parsed.unmatched().front() + "'\n" + kUsage);
+  }
+  const std::string exe = exe_path(parsed["exe"].as<std::string>());
+  PosixExecutor ex;
+  const ListDocument doc = load_list(ex, exe);
+  const auto selected =
+      select_benchmarks(doc, unique_names(parsed, "bench"), parsed["filter"].as<std::string>(),
+                        unique_names(parsed, "tag"));
+  const auto results = verify_benchmarks(ex, exe, selected, write_env(run_env(ex, exe, doc)));
+  return render_verify(results, std::cout) ? 0 : 1;
+}
+
 int cmd_run(int argc, char** argv) {
   cxxopts::Options options("benchgate-runner run",
                            "Measure every benchmark of EXE, one child process per batch.");
@@ -140,10 +212,36 @@ int cmd_run(int argc, char** argv) {
       "cache-mode", "override: warm or cold", cxxopts::value<std::string>())(
       "repeats", "override: measured repeats of fixed benchmarks", cxxopts::value<std::string>())(
       "param-list", "override: run exactly these params, e.g. 64,1024 (a custom schedule)",
-      cxxopts::value<std::string>())("cpu",
-                                     "pin each child to CPU N; 'auto': the last CPU this "
-                                     "runner may use; 'none' (default): no pinning",
-                                     cxxopts::value<std::string>()->default_value("none"))(
+      cxxopts::value<std::string>())("param-schedule",
+                                     "override: auto, doubling or linear (custom: --param-list)",
+                                     cxxopts::value<std::string>())(
+      "linear-samples", "override: stride-1 rungs of the linear sweep",
+      cxxopts::value<std::string>())(
+      "warmup-fraction", "override: leading fraction of ratios the verdict drops, [0, 1)",
+      cxxopts::value<std::string>())("slope-tolerance",
+                                     "override: largest |slope| still consistent, > 0",
+                                     cxxopts::value<std::string>())(
+      "narrow-range-noise-floor", "override: narrow-range verdict bound floor, >= 1",
+      cxxopts::value<std::string>())(
+      "signal-floor-multiplier",
+      "override: batches under this many spawn floors leave the verdict (1 disables)",
+      cxxopts::value<std::string>())("warmup",
+                                     "override (fixed): on or off, the discarded warmup child",
+                                     cxxopts::value<std::string>())(
+      "min-total-seconds", "override (fixed): inner repeats double until a batch lasts this long",
+      cxxopts::value<std::string>())(
+      "expected-hash", "override (fixed): the result_hash every repeat must produce, 0x...",
+      cxxopts::value<std::string>())("ignore-expected-hash",
+                                     "do not check fixed benchmarks' expected_hash")(
+      "tag", "run benchmarks carrying this tag (repeatable; any tag matches)",
+      cxxopts::value<std::vector<std::string>>())(
+      "total-seconds", "budget for the whole run: no rung, trial or benchmark starts after it",
+      cxxopts::value<std::string>())(
+      "auto-fit", "rank the complexity catalog against each parametric benchmark's data")(
+      "cpu",
+      "pin each child to CPU N; 'auto': the last CPU this "
+      "runner may use; 'none' (default): no pinning",
+      cxxopts::value<std::string>()->default_value("none"))(
       "progress", "print one line per batch on stderr (default: when stderr is a terminal)")(
       "quiet", "no per-batch progress lines")("h,help", "show this help");
   options.parse_positional({"exe"});
@@ -163,9 +261,7 @@ int cmd_run(int argc, char** argv) {
   if (!parsed.unmatched().empty()) {
     throw UsageError("unexpected argument '" + parsed.unmatched().front() + "'\n" + kUsage);
   }
-  // A bare name would be searched on PATH by posix_spawnp; a file here is what was meant.
-  std::string exe = parsed["exe"].as<std::string>();
-  if (exe.find('/') == std::string::npos && std::filesystem::exists(exe)) exe = "./" + exe;
+  const std::string exe = exe_path(parsed["exe"].as<std::string>());
 
   Overrides o;
   auto text = [&](const char* flag) { return parsed[flag].as<std::string>(); };
@@ -193,6 +289,43 @@ int cmd_run(int argc, char** argv) {
       throw UsageError("--param-list '': must list at least one param, e.g. 64,1024");
     o.param_list = params;
   }
+  if (parsed.count("param-schedule")) {
+    const auto shape = parse_schedule_shape(text("param-schedule"));
+    if (!shape || *shape == ParamSchedule::Shape::custom) {
+      throw UsageError("--param-schedule '" + text("param-schedule") +
+                       "': must be auto, doubling or linear (a custom list: --param-list)");
+    }
+    o.param_schedule = shape;
+  }
+  if (parsed.count("linear-samples"))
+    o.linear_samples = parse_count("linear-samples", text("linear-samples"), 1, 1'000'000);
+  if (parsed.count("warmup-fraction"))
+    o.verdict_warmup_fraction =
+        parse_real("warmup-fraction", text("warmup-fraction"), 0, false, 1, true);
+  if (parsed.count("slope-tolerance"))
+    o.slope_tolerance = parse_real("slope-tolerance", text("slope-tolerance"), 0, true, 100, false);
+  if (parsed.count("narrow-range-noise-floor"))
+    o.narrow_range_noise_floor = parse_real("narrow-range-noise-floor",
+                                            text("narrow-range-noise-floor"), 1, false, 1e6, false);
+  if (parsed.count("signal-floor-multiplier"))
+    o.signal_floor_multiplier = parse_real("signal-floor-multiplier",
+                                           text("signal-floor-multiplier"), 1, false, 1e6, false);
+  if (parsed.count("warmup")) {
+    const std::string w = text("warmup");
+    if (w != "on" && w != "off") throw UsageError("--warmup '" + w + "': must be on or off");
+    o.warmup = w == "on";
+  }
+  if (parsed.count("min-total-seconds"))
+    o.min_total_seconds =
+        parse_real("min-total-seconds", text("min-total-seconds"), 0, false, 86400, false);
+  if (parsed.count("expected-hash")) {
+    o.expected_hash = parse_hash(text("expected-hash"));
+    if (!o.expected_hash) {
+      throw UsageError("--expected-hash '" + text("expected-hash") +
+                       "': must be 0x followed by 1 to 16 hex digits");
+    }
+  }
+  o.ignore_expected_hash = parsed.count("ignore-expected-hash") > 0;
   if (parsed.count("cache-mode")) {
     o.cache_mode = parse_cache_mode(text("cache-mode"));
     if (!o.cache_mode)
@@ -220,14 +353,11 @@ int cmd_run(int argc, char** argv) {
 
   PosixExecutor ex;
   const ListDocument doc = load_list(ex, exe);
-  std::vector<std::string> names;
-  if (parsed.count("bench")) {
-    for (const auto& n : parsed["bench"].as<std::vector<std::string>>()) {
-      if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
-    }
+  std::vector<BenchmarkInfo> selected = select_benchmarks(
+      doc, unique_names(parsed, "bench"), text("filter"), unique_names(parsed, "tag"));
+  for (auto& b : selected) {
+    for (const auto& note : apply_overrides(b, o)) std::cerr << kProg << ": " << note << "\n";
   }
-  std::vector<BenchmarkInfo> selected = select_benchmarks(doc, names, text("filter"));
-  for (auto& b : selected) apply_overrides(b, o);
 
   std::optional<std::string> out_path;
   if (parsed.count("out")) {
@@ -247,17 +377,41 @@ int cmd_run(int argc, char** argv) {
                 << (warmup ? " (warmup, discarded)" : "") << "\n";
     };
   }
+  RunSettings settings;
+  settings.cpu = cpu;
+  settings.auto_fit = parsed.count("auto-fit") > 0;
+  if (parsed.count("total-seconds")) {
+    std::istringstream in(text("total-seconds"));
+    double total = 0;
+    in >> total;
+    std::optional<std::string> error;
+    if (text("total-seconds").empty() || !in.eof() || in.fail()) {
+      error = "--total-seconds '" + text("total-seconds") +
+              "': must be a number of seconds in [0, " +
+              std::to_string(static_cast<std::uint64_t>(kMaxTotalSeconds)) + "]";
+    } else {
+      error = validate_total_seconds(total);
+    }
+    if (error) throw UsageError(*error);
+    // The budget starts now: listing and env capture are already behind us.
+    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::steady_clock::now().time_since_epoch())
+                         .count();
+    settings.budget = Budget::seconds(total, now);
+  }
   const RunOutput output =
-      run_benchmarks(ex, exe, doc.suite, selected, run_env(ex, exe, doc), observe, cpu);
+      run_benchmarks(ex, exe, doc.suite, selected, run_env(ex, exe, doc), observe, settings);
 
   int broken = 0;
   std::string rows;
   for (const auto& run : output.runs) {
     render_text(run, std::cout);
+    render_ctest_measurements(run, std::cout);
     std::cout << "\n";
     if (!run.usable()) ++broken;
     for (const auto& r : run.rows) rows += write_row(r) + "\n";
   }
+  if (output.budget) std::cout << format_budget_summary(*output.budget) << "\n";
   if (out_path) {
     write_file_atomically(*out_path, rows);
     std::cout << "rows written to " << *out_path << "\n";
@@ -280,6 +434,7 @@ int main(int argc, char** argv) {
     const std::string cmd = argc > 1 ? argv[1] : "";
     if (cmd == "list") return cmd_list(std::vector<std::string>(argv + 2, argv + argc));
     if (cmd == "run") return cmd_run(argc - 1, argv + 1);
+    if (cmd == "verify") return cmd_verify(argc - 1, argv + 1);
     if (cmd == "-h" || cmd == "--help") {
       std::cout << kUsage;
       return 0;
@@ -290,7 +445,7 @@ int main(int argc, char** argv) {
     }
     throw UsageError(
         (cmd.empty() ? std::string("missing command") : "unknown command '" + cmd + "'") +
-        "; valid commands: list, run\n" + kUsage);
+        "; valid commands: list, run, verify\n" + kUsage);
   } catch (const std::exception& e) {  // UsageError, and input errors such as a bad --out
     std::cerr << kProg << ": error: " << e.what() << "\n";
     return 2;

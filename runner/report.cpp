@@ -2,11 +2,15 @@
 #include "report.hpp"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <sstream>
 #include <tuple>
 
 #include "benchgate/core/format.hpp"
+#include "benchgate/core/row_json.hpp"
 #include "benchgate/core/stats.hpp"
+#include "benchgate/core/verdict.hpp"
 
 namespace benchgate {
 namespace {
@@ -87,20 +91,86 @@ void render_memory(const std::vector<const Row*>& ok, const char* noun, std::ost
 
 }  // namespace
 
+namespace {
+
+std::string schedule_text(const BenchmarkRun& run) {
+  std::string text = to_string(run.schedule);
+  if (run.schedule_was_auto) text += " (auto)";
+  return text;
+}
+
+// Markers after the status (§12.7): [probe], [<floor], [trial k/N], † for warmup-dropped params.
+std::string markers(const BenchmarkRun& run, const Row& r, const std::set<std::uint64_t>& dropped) {
+  std::string m;
+  const bool ok = r.status == RowStatus::ok;
+  if (ok && r.part_of_verdict == false) m += " [probe]";
+  if (ok && r.below_signal_floor == true) m += " [<floor]";
+  if (run.info.kind == RowKind::parametric && run.info.config.outer_trials > 1) {
+    m += " [trial " + std::to_string(r.trial_index.value_or(0) + 1) + "/" +
+         std::to_string(run.info.config.outer_trials) + "]";
+  }
+  if (r.param && dropped.count(*r.param)) m += " †";
+  return m;
+}
+
+void render_fixed_summary(const BenchmarkRun& run, const std::vector<double>& ok_per_call,
+                          std::ostream& out) {
+  if (ok_per_call.empty()) {
+    out << "  median: — (no successful repeats)\n";
+  } else {
+    std::vector<double> sorted = ok_per_call;
+    std::sort(sorted.begin(), sorted.end());
+    const double med = median(sorted);
+    out << "  median: " << format_duration(med) << "    min: " << format_duration(sorted.front())
+        << "    max: " << format_duration(sorted.back()) << "\n";
+    if (med < 1000) {
+      out << "  ‼ median per-call time below 1 µs — possibly a constant the compiler folded; make "
+             "the input opaque (benchgate::do_not_optimize) or check the result hash\n";
+    }
+  }
+  if (run.hashes_agree) {
+    out << (*run.hashes_agree
+                ? "  hash: all repeats agree\n"
+                : "  hash: DIVERGED across repeats — likely a non-deterministic benchmark\n");
+  }
+  if (run.observed_hash) out << "  observed hash: " << format_hash(*run.observed_hash) << "\n";
+  if (run.info.fixed_config.expected_hash) {
+    if (run.expected_hash_failure) {
+      out << "  expected hash: FAIL — " << *run.expected_hash_failure << "\n";
+    } else if (run.observed_hash) {
+      out << "  expected hash: matches\n";
+    }
+  }
+}
+
+}  // namespace
+
 void render_text(const BenchmarkRun& run, std::ostream& out) {
   const auto& info = run.info;
+  const bool parametric = info.kind == RowKind::parametric;
   out << info.name;
-  if (info.kind == RowKind::parametric) {
+  if (parametric) {
     out << "    expected complexity: " << info.complexity << "    ["
-        << to_string(info.config.cache_mode) << " cache]";
+        << to_string(info.config.cache_mode) << " cache]    [schedule: " << schedule_text(run)
+        << "]";
   } else {
     out << "    [fixed] repeats=" << info.fixed_config.repeats;
   }
+  if (run.budget_truncated) out << "    [budget truncated]";
   out << "\n";
-  const bool trials = info.kind == RowKind::parametric && info.config.outer_trials > 1;
-  out << "  " << pad_left(info.kind == RowKind::parametric ? "param" : "repeat", 10) << "  "
-      << pad_left("per-call", 12) << "  " << pad_right("repeats", 8) << "  "
-      << pad_left("peak RSS", 12) << "  status\n";
+  // C per param from the verdict's ratios (medians), and the warmup-dropped params.
+  std::map<std::uint64_t, double> c_of;
+  std::set<std::uint64_t> dropped;
+  if (run.verdict) {
+    for (std::size_t i = 0; i < run.verdict->ratios.size(); ++i) {
+      c_of[run.verdict->ratios[i].param] = run.verdict->ratios[i].c;
+      if (i < run.verdict->dropped) dropped.insert(run.verdict->ratios[i].param);
+    }
+  }
+  out << "  " << pad_left(parametric ? "param" : "repeat", 10) << "  " << pad_left("per-call", 12)
+      << "  " << pad_right("repeats", 8) << "  ";
+  if (parametric) out << pad_right("C", 11) << "  ";
+  out << pad_left("peak RSS", 12) << "  status\n";
   std::vector<double> ok_per_call;
   std::vector<const Row*> ok_rows;
   // Rows are in execution order (trials round-robin); show them by param, then trial.
@@ -112,8 +182,7 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
   });
   for (const Row* row : shown) {
     const Row& r = *row;
-    const std::uint64_t which =
-        info.kind == RowKind::parametric ? r.param.value_or(0) : r.repeat_index.value_or(0);
+    const std::uint64_t which = parametric ? r.param.value_or(0) : r.repeat_index.value_or(0);
     const bool ok = r.status == RowStatus::ok;
     if (ok) {
       ok_per_call.push_back(per_call_nanos(r));
@@ -121,25 +190,86 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
     }
     out << "  " << pad_left(format_count(which), 10) << "  "
         << pad_left(ok ? format_duration(per_call_nanos(r)) : "—", 12) << "  "
-        << pad_right(format_repeats(ok ? r.inner_repeats.value_or(1) : 0), 8) << "  "
-        << pad_left(r.peak_rss_kb ? format_count(*r.peak_rss_kb) + " kB" : "n/a", 12) << "  "
-        << status_text(r);
-    if (trials)
-      out << " [trial " << r.trial_index.value_or(0) + 1 << "/" << info.config.outer_trials << "]";
-    out << "\n";
+        << pad_right(format_repeats(ok ? r.inner_repeats.value_or(1) : 0), 8) << "  ";
+    if (parametric) {
+      const auto c = r.param ? c_of.find(*r.param) : c_of.end();
+      out << pad_right(c != c_of.end() ? "C=" + format_ratio(c->second) : "—", 11) << "  ";
+    }
+    out << pad_left(r.peak_rss_kb ? format_count(*r.peak_rss_kb) + " kB" : "n/a", 12) << "  "
+        << status_text(r) << markers(run, r, dropped) << "\n";
   }
-  if (info.kind == RowKind::fixed) {
-    if (ok_per_call.empty()) {
-      out << "  median: — (no successful repeats)\n";
-    } else {
-      std::sort(ok_per_call.begin(), ok_per_call.end());
-      out << "  median: " << format_duration(median(ok_per_call))
-          << "    min: " << format_duration(ok_per_call.front())
-          << "    max: " << format_duration(ok_per_call.back()) << "\n";
+  if (parametric) {
+    if (run.verdict) out << "  " << verdict_line(*run.verdict, info.config) << "\n";
+    out << "  per-spawn floor (harness self-measurement): "
+        << (run.spawn_floor_nanos ? format_duration(static_cast<double>(*run.spawn_floor_nanos))
+                                  : std::string("not measured"))
+        << "\n";
+  } else {
+    render_fixed_summary(run, ok_per_call, out);
+  }
+  render_memory(ok_rows, parametric ? "row" : "repeat", out);
+  if (parametric) {
+    for (const auto& line : trial_summary_lines(run.summaries, info.config)) out << line << "\n";
+    for (const auto& a : run.advisories) out << "  ‼ " << a.text << "\n";
+    if (run.auto_fit) {
+      for (const auto& line : auto_fit_lines(*run.auto_fit)) out << line << "\n";
     }
   }
-  render_memory(ok_rows, info.kind == RowKind::parametric ? "row" : "repeat", out);
+  for (const auto& note : run.notes) out << "  note: " << note << "\n";
   if (run.problem) out << "  ‼ " << *run.problem << "\n";
+}
+
+namespace {
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+void measurement(std::ostream& out, const std::string& name, double value) {
+  std::ostringstream v;
+  v.precision(17);
+  v << value;
+  out << "<CTestMeasurement type=\"numeric/double\" name=\"" << xml_escape(name) << "\">" << v.str()
+      << "</CTestMeasurement>\n";
+}
+
+}  // namespace
+
+void render_ctest_measurements(const BenchmarkRun& run, std::ostream& out) {
+  std::vector<const Row*> rows;
+  if (run.info.kind == RowKind::parametric) {
+    std::optional<std::uint64_t> top;
+    for (const Row& r : run.rows) {
+      if (verdict_eligible(r) && r.param && (!top || *r.param > *top)) top = r.param;
+    }
+    if (!top) return;
+    for (const Row& r : run.rows) {
+      if (verdict_eligible(r) && r.param == top) rows.push_back(&r);
+    }
+    measurement(out, run.info.name + " n", static_cast<double>(*top));
+  } else {
+    for (const Row& r : run.rows) {
+      if (r.status == RowStatus::ok) rows.push_back(&r);
+    }
+    if (rows.empty()) return;
+  }
+  std::vector<double> per_call, rss;
+  for (const Row* r : rows) {
+    per_call.push_back(per_call_nanos(*r));
+    if (r->peak_rss_kb) rss.push_back(static_cast<double>(*r->peak_rss_kb));
+  }
+  measurement(out, run.info.name + " per-call ns", median(per_call));
+  if (!rss.empty()) measurement(out, run.info.name + " peak RSS KiB", median(rss));
 }
 
 std::string progress_line(const BenchmarkInfo& info, const Row& row) {

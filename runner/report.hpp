@@ -7,9 +7,17 @@
 
 namespace benchgate {
 
-// One block per benchmark: header, a table of rows (param or repeat, per-call time with unit,
-// inner repeats, peak RSS, status), and for fixed benchmarks the median/min/max of ok rows.
+// One block per benchmark (reference §12.7 with benchgate's fixes): the header, a table of rows
+// (param or repeat, per-call time, inner repeats, C, peak RSS, status and markers), then for
+// parametric benchmarks the verdict, the spawn floor, memory, trial summaries, advisories and
+// auto-fit; for fixed ones median/min/max, hash agreement, the expected_hash check and memory.
 void render_text(const BenchmarkRun& run, std::ostream& out);
+
+// CTest's measurement tags, so `ctest -T Test` records the headline numbers in Testing/*.xml:
+// "<name> per-call ns": the median per-call time at the largest verdict param (fixed: of all ok
+// repeats), "<name> n": that param, "<name> peak RSS KiB": the median peak RSS of the same rows.
+// Names stay the same from run to run, so dashboards can plot them.
+void render_ctest_measurements(const BenchmarkRun& run, std::ostream& out);
 
 // One line per batch for progress output: "sort.std_sort param=1024 ok 1.234 µs/call".
 std::string progress_line(const BenchmarkInfo& info, const Row& row);

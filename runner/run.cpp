@@ -4,9 +4,12 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <sstream>
 
 #include "benchgate/core/plan.hpp"
 #include "benchgate/core/row_json.hpp"
+#include "benchgate/core/schedule.hpp"
+#include "benchgate/core/stats.hpp"
 #include "classify.hpp"
 
 namespace benchgate {
@@ -35,7 +38,8 @@ std::string join(const std::vector<std::string>& items) {
 
 std::vector<BenchmarkInfo> select_benchmarks(const ListDocument& doc,
                                              const std::vector<std::string>& names,
-                                             const std::string& filter) {
+                                             const std::string& filter,
+                                             const std::vector<std::string>& tags) {
   std::vector<BenchmarkInfo> out;
   std::vector<std::string> all;
   for (const auto& b : doc.benchmarks) all.push_back(b.name);
@@ -50,19 +54,30 @@ std::vector<BenchmarkInfo> select_benchmarks(const ListDocument& doc,
       if (std::find(names.begin(), names.end(), b.name) != names.end()) out.push_back(b);
     }
   } else {
+    auto tagged = [&](const BenchmarkInfo& b) {
+      if (tags.empty()) return true;
+      return std::any_of(b.tags().begin(), b.tags().end(), [&](const std::string& t) {
+        return std::find(tags.begin(), tags.end(), t) != tags.end();
+      });
+    };
     for (const auto& b : doc.benchmarks) {
-      if (b.name.find(filter) != std::string::npos) out.push_back(b);
+      if (b.name.find(filter) != std::string::npos && tagged(b)) out.push_back(b);
     }
     if (out.empty() && !doc.benchmarks.empty()) {
-      throw UsageError("--filter '" + filter + "' matches no benchmark in " + doc.suite +
+      std::string what =
+          tags.empty()
+              ? "--filter '" + filter + "'"
+              : "--tag " + join(tags) + (filter.empty() ? "" : " with --filter '" + filter + "'");
+      throw UsageError(what + " matches no benchmark in " + doc.suite +
                        ". Valid names: " + join(all));
     }
   }
   return out;
 }
 
-void apply_overrides(BenchmarkInfo& info, const Overrides& o) {
+std::vector<std::string> apply_overrides(BenchmarkInfo& info, const Overrides& o) {
   std::vector<std::string> errors;
+  std::vector<std::string> notes;
   if (info.kind == RowKind::parametric) {
     auto& c = info.config;
     if (o.max_seconds_per_call) c.max_seconds_per_call = *o.max_seconds_per_call;
@@ -72,19 +87,37 @@ void apply_overrides(BenchmarkInfo& info, const Overrides& o) {
     if (o.param_ceiling) c.param_ceiling = *o.param_ceiling;
     if (o.outer_trials) c.outer_trials = *o.outer_trials;
     if (o.cache_mode) c.cache_mode = *o.cache_mode;
-    if (o.param_list) c.param_schedule = ParamSchedule::custom(*o.param_list);
-    errors = validate(info.name, c);
-    if (c.param_schedule.shape != ParamSchedule::Shape::doubling &&
-        c.param_schedule.shape != ParamSchedule::Shape::custom) {
-      errors.push_back(info.name + ": BenchmarkConfig.param_schedule '" +
-                       to_string(c.param_schedule.shape) +
-                       "' is not supported by this runner yet; use doubling or custom");
+    if (o.verdict_warmup_fraction) c.verdict_warmup_fraction = *o.verdict_warmup_fraction;
+    if (o.slope_tolerance) c.slope_tolerance = *o.slope_tolerance;
+    if (o.narrow_range_noise_floor) c.narrow_range_noise_floor = *o.narrow_range_noise_floor;
+    if (o.signal_floor_multiplier) c.signal_floor_multiplier = *o.signal_floor_multiplier;
+    if (o.param_list) {
+      c.param_schedule = ParamSchedule::custom(*o.param_list);
+    } else if (o.param_schedule) {
+      // Switching to linear keeps a declared linear sample count (reference §5.4).
+      const bool was_linear = c.param_schedule.shape == ParamSchedule::Shape::linear;
+      c.param_schedule.shape = *o.param_schedule;
+      c.param_schedule.custom_params.clear();
+      if (*o.param_schedule == ParamSchedule::Shape::linear && !was_linear)
+        c.param_schedule.linear_samples = 16;
     }
+    if (o.linear_samples) c.param_schedule.linear_samples = *o.linear_samples;
+    if (c.param_schedule.shape == ParamSchedule::Shape::custom) {
+      if (auto note = custom_schedule_note(info.name, o.param_floor.has_value(),
+                                           o.param_ceiling.has_value())) {
+        notes.push_back(*note);
+      }
+    }
+    errors = validate(info.name, c);
   } else {
     auto& c = info.fixed_config;
     if (o.max_seconds_per_call) c.max_seconds_per_call = *o.max_seconds_per_call;
     if (o.kill_grace_ms) c.kill_grace_ms = *o.kill_grace_ms;
     if (o.repeats) c.repeats = *o.repeats;
+    if (o.warmup) c.warmup = *o.warmup;
+    if (o.min_total_seconds) c.min_total_seconds = *o.min_total_seconds;
+    if (o.expected_hash) c.expected_hash = *o.expected_hash;
+    if (o.ignore_expected_hash) c.expected_hash.reset();
     errors = validate(info.name, c);
   }
   if (!errors.empty()) {
@@ -92,6 +125,7 @@ void apply_overrides(BenchmarkInfo& info, const Overrides& o) {
     for (const auto& e : errors) all += (all.empty() ? "" : "\n") + e;
     throw UsageError(all);
   }
+  return notes;
 }
 
 std::vector<std::string> child_argv(const std::string& exe, const BenchmarkInfo& info,
@@ -112,90 +146,328 @@ std::vector<std::string> child_argv(const std::string& exe, const BenchmarkInfo&
   return argv;
 }
 
+std::map<std::uint64_t, double> query_complexity(Executor& executor, const std::string& exe,
+                                                 const std::string& name,
+                                                 const std::vector<std::uint64_t>& params) {
+  std::map<std::uint64_t, double> out;
+  if (params.empty()) return out;
+  SpawnRequest req;
+  req.argv = {exe, "--benchgate-complexity", "--bench", name};
+  for (std::uint64_t p : params) req.argv.push_back(std::to_string(p));
+  req.term_after = std::chrono::seconds(30);
+  req.kill_after = std::chrono::seconds(31);
+  req.tail_bytes = 1u << 20;
+  const SpawnResult r = executor.run(req);
+  if (!r.started || !r.exited || r.exit_code != 0) return out;
+  std::istringstream lines(r.stdout_tail);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string p_text, c_text;
+    if (!(fields >> p_text >> c_text)) continue;
+    char* end = nullptr;
+    const unsigned long long p = std::strtoull(p_text.c_str(), &end, 10);
+    if (*end != '\0') continue;
+    const double c = std::strtod(c_text.c_str(), &end);  // accepts "inf" and "nan"
+    if (*end != '\0') continue;
+    out[p] = c;
+  }
+  return out;
+}
+
+namespace {
+
+std::int64_t steady_now() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// The parent's wall time of `EXE --benchgate-probe` (start, exit, reap): what every batch pays
+// before and after its timed loop. The median of a few spawns, so one slow start does not set it.
+std::optional<std::uint64_t> measure_spawn_floor(Executor& executor, const std::string& exe,
+                                                 std::uint64_t samples) {
+  std::vector<double> walls;
+  for (std::uint64_t i = 0; i < samples; ++i) {
+    SpawnRequest req;
+    req.argv = {exe, "--benchgate-probe"};
+    req.term_after = std::chrono::seconds(1);
+    req.kill_after = std::chrono::milliseconds(1100);
+    const SpawnResult r = executor.run(req);
+    if (r.started && r.exited && r.exit_code == 0)
+      walls.push_back(static_cast<double>(r.wall_nanos));
+  }
+  if (walls.empty()) return std::nullopt;
+  return static_cast<std::uint64_t>(median(walls));
+}
+
+double median_per_call_at(const std::vector<Row>& rows, std::uint64_t param) {
+  std::vector<double> v;
+  for (const Row& r : rows) {
+    if (r.status == RowStatus::ok && r.param == param) v.push_back(per_call_nanos(r));
+  }
+  return median(v);
+}
+
+// One benchmark's walk, with the budget and the batch function of run_benchmarks.
+class Walk {
+ public:
+  Walk(BenchmarkRun& run, const RunSettings& settings,
+       std::function<Row(std::uint64_t, std::uint64_t, bool)> batch)
+      : run_(run), settings_(settings), batch_(std::move(batch)) {}
+
+  bool out_of_budget() {
+    if (settings_.budget.exhausted(settings_.now())) run_.budget_truncated = true;
+    return run_.budget_truncated;
+  }
+
+  // Walks `rungs` one trial each (a failed trial is retried up to outer_trials times), stopping
+  // after the first rung with no ok trial. Returns the ok rungs.
+  std::vector<std::uint64_t> ladder(const std::vector<std::uint64_t>& rungs,
+                                    std::uint64_t outer_trials) {
+    std::vector<std::uint64_t> ok;
+    for (std::uint64_t p : rungs) {
+      bool rung_ok = false;
+      std::uint64_t t = 0;
+      while (!rung_ok && t < outer_trials) {
+        if (out_of_budget()) return ok;
+        run_.rows.push_back(batch_(p, t++, false));
+        rung_ok = run_.rows.back().status == RowStatus::ok;
+      }
+      trials_run_[p] = t;
+      if (!rung_ok) break;
+      ok.push_back(p);
+    }
+    return ok;
+  }
+
+  // The remaining trials round-robin: trial t of every rung before trial t+1 of any.
+  // Consecutive children share machine state (frequency, neighbours, even recycled physical
+  // pages), so a rung's trials run back to back would agree with each other more than with the
+  // next run, and the gate's U test would mistake that for a change.
+  void top_up(const std::vector<std::uint64_t>& params, std::uint64_t outer_trials) {
+    for (std::uint64_t t = 1; t < outer_trials; ++t) {
+      for (std::uint64_t p : params) {
+        if (t < trials_run_[p]) continue;
+        if (out_of_budget()) return;
+        run_.rows.push_back(batch_(p, t, false));
+      }
+    }
+  }
+
+ private:
+  BenchmarkRun& run_;
+  const RunSettings& settings_;
+  std::function<Row(std::uint64_t, std::uint64_t, bool)> batch_;
+  std::map<std::uint64_t, std::uint64_t> trials_run_;
+};
+
+void run_parametric(BenchmarkRun& run, Walk& walk, Executor& executor, const std::string& exe,
+                    const RunSettings& settings) {
+  const BenchmarkConfig& c = run.info.config;
+  std::uint64_t linear_samples = c.param_schedule.linear_samples;
+  run.schedule = c.param_schedule.shape;
+  if (run.schedule == ParamSchedule::Shape::automatic) {
+    run.schedule_was_auto = true;
+    const std::vector<std::uint64_t> need(kAutoProbeParams.begin(), kAutoProbeParams.end());
+    const auto cv = query_complexity(executor, exe, run.info.name, need);
+    run.complexity.insert(cv.begin(), cv.end());
+    if (cv.size() == need.size()) {
+      run.schedule = resolve_auto(cv.at(8), cv.at(16), cv.at(32), cv.at(64));
+      linear_samples = kAutoLinearSamples;
+    } else {
+      run.schedule = ParamSchedule::Shape::doubling;
+      run.notes.push_back(
+          "could not evaluate the declared complexity; schedule auto fell back "
+          "to doubling");
+    }
+  }
+  const bool custom = run.schedule == ParamSchedule::Shape::custom;
+  const std::vector<std::uint64_t> rungs =
+      custom ? c.param_schedule.custom_params : doubling_ladder(c.param_floor, c.param_ceiling);
+  // The probe of linear (and the whole walk of doubling and custom).
+  std::vector<std::uint64_t> verdict_params = walk.ladder(rungs, c.outer_trials);
+  if (run.schedule == ParamSchedule::Shape::linear && !run.budget_truncated) {
+    const ProbeBracket bracket = probe_bracket(run.rows);
+    if (bracket.last_ok && bracket.first_fail) {
+      const auto need =
+          linear_sweep_candidates(*bracket.last_ok, *bracket.first_fail, linear_samples);
+      const auto cv = query_complexity(executor, exe, run.info.name, need);
+      run.complexity.insert(cv.begin(), cv.end());
+      std::vector<std::uint64_t> sweep;
+      try {
+        sweep = linear_sweep(*bracket.last_ok, *bracket.first_fail,
+                             median_per_call_at(run.rows, *bracket.last_ok), cv,
+                             c.max_seconds_per_call, linear_samples);
+      } catch (const std::invalid_argument&) {
+        run.notes.push_back("could not evaluate the declared complexity; no linear sweep");
+      }
+      if (!sweep.empty()) {
+        for (Row& r : run.rows) r.part_of_verdict = false;  // the probe: shown as [probe]
+        verdict_params = walk.ladder(sweep, c.outer_trials);
+      }
+    }
+  }
+  walk.top_up(verdict_params, c.outer_trials);
+  for (Row& r : run.rows) {
+    if (!r.part_of_verdict.has_value()) r.part_of_verdict = true;
+  }
+  annotate_below_signal_floor(run.rows, run.spawn_floor_nanos, c.signal_floor_multiplier);
+
+  // The verdict needs C at every eligible param >= 2.
+  std::vector<std::uint64_t> need;
+  for (const Row& r : run.rows) {
+    if (verdict_eligible(r) && r.param && *r.param >= 2 && !run.complexity.count(*r.param) &&
+        std::find(need.begin(), need.end(), *r.param) == need.end()) {
+      need.push_back(*r.param);
+    }
+  }
+  const auto cv = query_complexity(executor, exe, run.info.name, need);
+  run.complexity.insert(cv.begin(), cv.end());
+  run.verdict = derive_verdict(ratios(run.rows, run.complexity), c);
+  run.summaries = trial_summaries(run.rows);
+  const auto floor = run.spawn_floor_nanos
+                         ? std::optional<double>(static_cast<double>(*run.spawn_floor_nanos))
+                         : std::nullopt;
+  run.advisories = advisories(run.rows, *run.verdict, c, floor);
+  if (settings.auto_fit) run.auto_fit = auto_fit(run.summaries);
+}
+
+void run_fixed(BenchmarkRun& run, Walk& walk,
+               const std::function<Row(std::uint64_t, std::uint64_t, bool)>& batch) {
+  const FixedBenchmarkConfig& c = run.info.fixed_config;
+  // Discarded: page cache, CPU frequency, lazy binding. Skipped too when the budget is gone.
+  if (c.warmup && !walk.out_of_budget()) (void)batch(0, 0, true);
+  for (std::uint64_t i = 0; i < c.repeats; ++i) {
+    if (walk.out_of_budget()) break;
+    run.rows.push_back(batch(i, 0, false));
+  }
+  std::optional<std::uint64_t> first;
+  bool agree = true;
+  for (const Row& r : run.rows) {
+    if (r.status != RowStatus::ok || !r.result_hash) continue;
+    if (!first) first = r.result_hash;
+    agree = agree && *r.result_hash == *first;
+  }
+  if (first) {
+    run.hashes_agree = agree;
+    run.observed_hash = first;
+  }
+  // expected_hash (reference §16 #57): unset, match, or one of the failures below.
+  if (c.expected_hash && std::any_of(run.rows.begin(), run.rows.end(),
+                                     [](const Row& r) { return r.status == RowStatus::ok; })) {
+    const std::string want = format_hash(*c.expected_hash);
+    if (!run.info.hashable) {
+      run.notes.push_back("expected_hash " + want + " not checked: the result is not hashable");
+    } else if (!first) {
+      run.expected_hash_failure = "expected_hash " + want + " but no ok repeat produced a hash";
+    } else if (!agree) {
+      run.expected_hash_failure =
+          "expected_hash " + want + " but the repeats disagree with each other";
+    } else if (*first != *c.expected_hash) {
+      run.expected_hash_failure =
+          "expected_hash mismatch: declared " + want + ", got " + format_hash(*first);
+    }
+  }
+}
+
+// Why a run produced nothing the gate or the verdict can use, or nullopt.
+std::optional<std::string> problem_of(const BenchmarkRun& run) {
+  if (run.expected_hash_failure) return *run.expected_hash_failure;
+  if (run.budget_truncated) return std::nullopt;  // cut short on purpose, not broken
+  if (run.rows.empty()) return "no batch was run (empty schedule or zero repeats)";
+  const bool any_ok = std::any_of(run.rows.begin(), run.rows.end(),
+                                  [](const Row& r) { return r.status == RowStatus::ok; });
+  if (!any_ok) {
+    const Row& first = run.rows.front();
+    return "no batch succeeded; first failure: " +
+           first.error.value_or(std::string(to_string(first.status)));
+  }
+  if (std::none_of(run.rows.begin(), run.rows.end(), verdict_eligible)) {
+    std::ostringstream msg;
+    msg << "every ok batch was below the signal floor (" << run.info.config.signal_floor_multiplier
+        << " x the spawn floor): nothing to compare; raise target_inner_nanos or the params";
+    return msg.str();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::string& suite,
                          const std::vector<BenchmarkInfo>& benchmarks, const Env& env,
-                         const BatchObserver& observe, std::optional<int> cpu) {
+                         const BatchObserver& observe, RunSettings settings) {
+  if (!settings.now) settings.now = steady_now;
+  const std::int64_t started = settings.now();
   const std::string env_json = write_env(env);
   RunOutput out;
   out.suite = suite;
-  for (const auto& info : benchmarks) {
+  if (settings.spawn_floor_samples > 0 && !benchmarks.empty()) {
+    out.spawn_floor_nanos = measure_spawn_floor(executor, exe, settings.spawn_floor_samples);
+  }
+  std::uint64_t truncated = 0;
+  for (const auto& declared : benchmarks) {
+    if (settings.budget.exhausted(settings.now())) {
+      out.skipped.push_back(BudgetSkip{declared.name, declared.kind});
+      continue;
+    }
     BenchmarkRun run;
-    run.info = info;
-    auto batch = [&](std::uint64_t which, std::uint64_t trial, bool warmup = false) {
+    run.info = declared;
+    run.spawn_floor_nanos = out.spawn_floor_nanos;
+    // Children get a target clamped by the floor so that autotune stays inside the cap; the
+    // report keeps the declared one.
+    BenchmarkInfo child_info = declared;
+    if (declared.kind == RowKind::parametric) {
+      child_info.config.target_inner_nanos = effective_inner_target(
+          declared.config.target_inner_nanos, out.spawn_floor_nanos,
+          declared.config.max_seconds_per_call, declared.config.kill_grace_ms);
+      run.child_target_nanos = child_info.config.target_inner_nanos;
+    }
+    auto batch = [&](std::uint64_t which, std::uint64_t trial, bool warmup) {
       RowRequest req;
-      req.kind = info.kind;
-      req.function = info.name;
+      req.kind = declared.kind;
+      req.function = declared.name;
       double cap;
       std::uint64_t grace;
-      if (info.kind == RowKind::parametric) {
+      if (declared.kind == RowKind::parametric) {
         req.param = which;
-        req.cache_mode = info.config.cache_mode;
-        cap = info.config.max_seconds_per_call;
-        grace = info.config.kill_grace_ms;
+        req.cache_mode = declared.config.cache_mode;
+        cap = declared.config.max_seconds_per_call;
+        grace = declared.config.kill_grace_ms;
       } else {
         req.repeat_index = which;
-        cap = info.fixed_config.max_seconds_per_call;
-        grace = info.fixed_config.kill_grace_ms;
+        cap = declared.fixed_config.max_seconds_per_call;
+        grace = declared.fixed_config.kill_grace_ms;
       }
       req.cap_seconds = cap;
-      SpawnRequest request = request_for(child_argv(exe, info, which, env_json), cap, grace);
-      request.cpu = cpu;
+      SpawnRequest request = request_for(child_argv(exe, child_info, which, env_json), cap, grace);
+      request.cpu = settings.cpu;
       const SpawnResult result = executor.run(request);
       Row row = classify(req, result);
       row.suite = suite;
       row.trial_index = trial;
       if (!row.env) row.env = env;
-      if (observe) observe(info, row, warmup);
+      if (observe) observe(declared, row, warmup);
       return row;
     };
-
-    if (info.kind == RowKind::parametric) {
-      const auto& c = info.config;
-      const std::vector<std::uint64_t> rungs =
-          c.param_schedule.shape == ParamSchedule::Shape::custom
-              ? c.param_schedule.custom_params
-              : doubling_ladder(c.param_floor, c.param_ceiling);
-      // Walk the ladder with one trial per rung; when that trial fails, the rung's other
-      // trials run at once, because a rung is ok if any trial is (one flaky child does not end
-      // the ladder). Stop at the first rung with no ok trial.
-      std::vector<std::uint64_t> ok_params;
-      std::map<std::uint64_t, std::uint64_t> trials_run;
-      for (std::uint64_t p : rungs) {
-        bool rung_ok = false;
-        std::uint64_t t = 0;
-        while (!rung_ok && t < c.outer_trials) {
-          run.rows.push_back(batch(p, t++));
-          rung_ok = run.rows.back().status == RowStatus::ok;
-        }
-        trials_run[p] = t;
-        if (!rung_ok) break;
-        ok_params.push_back(p);
-      }
-      // Top up the remaining trials round-robin: trial t of every ok rung before trial t+1 of
-      // any. Consecutive children share machine state (frequency, neighbours, even recycled
-      // physical pages), so a rung's trials run back to back would agree with each other more
-      // than with the next run, and the gate's U test would mistake that for a change.
-      for (std::uint64_t t = 1; t < c.outer_trials; ++t) {
-        for (std::uint64_t p : ok_params) {
-          if (t >= trials_run[p]) run.rows.push_back(batch(p, t));
-        }
-      }
+    Walk walk(run, settings, batch);
+    if (declared.kind == RowKind::parametric) {
+      run_parametric(run, walk, executor, exe, settings);
     } else {
-      const auto& c = info.fixed_config;
-      if (c.warmup) (void)batch(0, 0, true);  // discarded: page cache, CPU frequency, lazy binding
-      for (std::uint64_t i = 0; i < c.repeats; ++i) run.rows.push_back(batch(i, 0));
+      run_fixed(run, walk, batch);
     }
-
-    const bool any_ok = std::any_of(run.rows.begin(), run.rows.end(),
-                                    [](const Row& r) { return r.status == RowStatus::ok; });
-    if (run.rows.empty()) {
-      run.problem = "no batch was run (empty schedule or zero repeats)";
-    } else if (!any_ok) {
-      const Row& first = run.rows.front();
-      run.problem = "no batch succeeded; first failure: " +
-                    first.error.value_or(std::string(to_string(first.status)));
-    }
+    run.problem = problem_of(run);
+    if (run.budget_truncated) ++truncated;
     out.runs.push_back(std::move(run));
+  }
+  if (settings.budget.limited()) {
+    BudgetSummary summary;
+    summary.total_seconds = settings.budget.total_seconds().value_or(0);
+    summary.elapsed_nanos = settings.now() - started;
+    summary.completed = out.runs.size();
+    summary.truncated = truncated;
+    summary.skips = out.skipped;
+    out.budget = summary;
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -10,6 +11,8 @@
 
 #include "benchgate/core/list_doc.hpp"
 #include "benchgate/core/row.hpp"
+#include "benchgate/core/schedule.hpp"
+#include "benchgate/core/verdict.hpp"
 #include "spawn.hpp"
 
 namespace benchgate {
@@ -28,27 +31,55 @@ struct Overrides {
   std::optional<std::uint64_t> param_ceiling;
   std::optional<std::uint64_t> outer_trials;
   std::optional<CacheMode> cache_mode;
-  std::optional<std::uint64_t> repeats;                  // fixed only
+  std::optional<double> verdict_warmup_fraction;
+  std::optional<double> slope_tolerance;
+  std::optional<double> narrow_range_noise_floor;
+  std::optional<double> signal_floor_multiplier;
+  std::optional<ParamSchedule::Shape> param_schedule;    // not custom: that is param_list
+  std::optional<std::uint64_t> linear_samples;           // implies nothing about the shape
   std::optional<std::vector<std::uint64_t>> param_list;  // parametric: a custom schedule
+  std::optional<std::uint64_t> repeats;                  // fixed only
+  std::optional<bool> warmup;                            // fixed only
+  std::optional<double> min_total_seconds;               // fixed only
+  std::optional<std::uint64_t> expected_hash;            // fixed only
+  bool ignore_expected_hash = false;                     // fixed only
 };
 
 // Benchmarks in declaration order: those named (every name must exist, else UsageError naming
-// it and the valid names), else all whose name contains `filter`.
+// it and the valid names), else all whose name contains `filter` and, when `tags` is not empty,
+// that carry at least one of them. A filter or tag that matches nothing is a UsageError.
 std::vector<BenchmarkInfo> select_benchmarks(const ListDocument& doc,
                                              const std::vector<std::string>& names,
-                                             const std::string& filter);
+                                             const std::string& filter,
+                                             const std::vector<std::string>& tags = {});
 
 // Applies overrides and re-validates; throws UsageError with every validation message.
-void apply_overrides(BenchmarkInfo& info, const Overrides& overrides);
+// Returns notes for people (e.g. --param-floor/--param-ceiling ignored by a custom schedule).
+std::vector<std::string> apply_overrides(BenchmarkInfo& info, const Overrides& overrides);
 
 // The argv of one child batch per the wire protocol.
 std::vector<std::string> child_argv(const std::string& exe, const BenchmarkInfo& info,
                                     std::uint64_t param_or_repeat, const std::string& env_json);
 
 struct BenchmarkRun {
-  BenchmarkInfo info;
+  BenchmarkInfo info;  // the effective configuration (overrides applied)
+  // The schedule walked: `automatic` resolved to doubling or linear; custom as declared.
+  ParamSchedule::Shape schedule = ParamSchedule::Shape::doubling;
+  bool schedule_was_auto = false;
   std::vector<Row> rows;  // measured rows in execution order (the fixed warmup is not kept)
   std::optional<std::string> problem;  // why the benchmark produced no usable data
+  bool budget_truncated = false;       // the budget ran out between its rungs or repeats
+  std::optional<std::uint64_t> spawn_floor_nanos;
+  std::uint64_t child_target_nanos = 0;              // effective_inner_target() of the children
+  std::map<std::uint64_t, double> complexity;        // C(param) as the executable declared it
+  std::optional<VerdictResult> verdict;              // parametric
+  std::vector<Advisory> advisories;                  // parametric
+  std::vector<TrialSummary> summaries;               // parametric
+  std::optional<AutoFit> auto_fit;                   // parametric, with RunSettings::auto_fit
+  std::optional<bool> hashes_agree;                  // fixed: ok repeats' hashes all equal
+  std::optional<std::uint64_t> observed_hash;        // fixed: the first ok repeat's hash
+  std::optional<std::string> expected_hash_failure;  // fixed: expected_hash not met
+  std::vector<std::string> notes;                    // for people: why something was decided
 
   bool usable() const { return !problem.has_value(); }
 };
@@ -56,20 +87,44 @@ struct BenchmarkRun {
 struct RunOutput {
   std::string suite;
   std::vector<BenchmarkRun> runs;
+  std::vector<BudgetSkip> skipped;      // benchmarks the budget did not let start
+  std::optional<BudgetSummary> budget;  // with a limited budget
+  std::optional<std::uint64_t> spawn_floor_nanos;
 };
 
 // Called after each batch: (benchmark, row just measured, whether it was the discarded fixed
 // warmup). For progress lines.
 using BatchObserver = std::function<void(const BenchmarkInfo&, const Row&, bool warmup)>;
 
-// Runs every benchmark: parametric ones up the doubling (or custom) ladder, one child per rung
-// (all outer_trials of a rung when its first fails), stopping at the first rung where no trial
-// is ok, then the remaining trials of the ok rungs round-robin; fixed ones with an optional
-// discarded warmup child and then `repeats` children. Rows are in execution order; every row
-// carries env, suite and trial_index.
-// `cpu`, when set, pins every child to that CPU.
+struct RunSettings {
+  std::optional<int> cpu;               // pin every child to this CPU
+  Budget budget = Budget::unlimited();  // checked before each benchmark, rung and trial
+  std::function<std::int64_t()> now;    // monotonic nanoseconds; default steady_clock
+  bool auto_fit = false;
+  std::uint64_t spawn_floor_samples = 3;  // --benchgate-probe spawns; 0: no floor
+};
+
+// Runs every benchmark in the order given (reference §7, §9, with the decisions in docs/cli.md):
+// - first the spawn floor: the median wall time of a few `EXE --benchgate-probe` spawns;
+// - parametric: resolve `automatic` (C(8), C(16), C(32), C(64) asked of the executable), walk
+//   the doubling ladder or the custom list one trial per rung (a failed trial is retried up to
+//   outer_trials times: a rung is ok if any trial is), stop at the first rung with no ok trial;
+//   linear: sweep stride 1 above the last ok rung (bracket tightened by C and the cap) and mark
+//   the probe rows part_of_verdict=false; then the remaining trials of the verdict rungs
+//   round-robin; annotate rows below signal_floor_multiplier x the floor; derive the verdict;
+// - fixed: an optional discarded warmup child, then `repeats` children; hash agreement and the
+//   expected_hash check.
+// The budget is checked before each benchmark (a skipped one is listed in `skipped`), each rung
+// and each trial; a started child is never interrupted. Every row carries env, suite and
+// trial_index.
 RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::string& suite,
                          const std::vector<BenchmarkInfo>& benchmarks, const Env& env,
-                         const BatchObserver& observe = {}, std::optional<int> cpu = std::nullopt);
+                         const BatchObserver& observe = {}, RunSettings settings = {});
+
+// C(param) for each param, asked of `EXE --benchgate-complexity`; params it could not give are
+// missing from the map (the caller decides what that means).
+std::map<std::uint64_t, double> query_complexity(Executor& executor, const std::string& exe,
+                                                 const std::string& name,
+                                                 const std::vector<std::uint64_t>& params);
 
 }  // namespace benchgate

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -30,6 +31,8 @@ constexpr const char* kUsage =
     "Protocol modes (used by benchgate-runner):\n"
     "  --benchgate-list       print the registered benchmarks as JSON\n"
     "  --benchgate-probe      start and exit 0 (the runner's spawn floor)\n"
+    "  --benchgate-complexity --bench NAME P...\n"
+    "                         print 'P C(P)' per param: the declared complexity\n"
     "  --benchgate-child --bench NAME [--param N | --fixed --repeat-index I]\n"
     "      --cache-mode warm|cold --target-nanos T --result-fd FD [--env-json J]\n";
 
@@ -231,6 +234,31 @@ int child_main(const std::vector<std::string>& args) {
   return code;
 }
 
+// The declared complexity evaluated where the runner needs it (schedule choice, linear sweep,
+// verdict): the function is C++ and lives only here. One line per param, "P C", C printed with
+// 17 significant digits ("inf" where it overflows a double, "nan" where undefined).
+int complexity_main(const std::vector<std::string>& args) {
+  if (args.size() < 4 || args[2] != "--bench") {
+    throw UsageError{"complexity mode needs --bench NAME followed by params"};
+  }
+  const auto& reg = registry();
+  auto it = std::find_if(reg.parametric.begin(), reg.parametric.end(),
+                         [&](const auto& e) { return e.name == args[3]; });
+  if (it == reg.parametric.end()) {
+    throw UsageError{"--bench '" + args[3] + "' is not a registered parametric benchmark"};
+  }
+  std::string out;
+  for (std::size_t i = 4; i < args.size(); ++i) {
+    const std::uint64_t p = parse_u64("param", args[i]);
+    char line[64];
+    std::snprintf(line, sizeof line, "%llu %.17g\n", static_cast<unsigned long long>(p),
+                  it->complexity(static_cast<double>(p)));
+    out += line;
+  }
+  std::cout << out << std::flush;
+  return 0;
+}
+
 benchgate::ListDocument list_document(const std::string& exe) {
   benchgate::ListDocument doc;
   doc.suite = benchgate::base_name(exe);
@@ -298,6 +326,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (mode == "--benchgate-child") return child_main(args);
+    if (mode == "--benchgate-complexity") return complexity_main(args);
     if (mode == "--help" || mode == "-h") {
       std::cout << kUsage;
       return 0;

@@ -53,7 +53,7 @@ TEST_CASE("config: the defaults are the reference's") {
   CHECK(c.param_ceiling == (std::uint64_t{1} << 30));
   CHECK(c.param_floor == 0u);
   CHECK(c.outer_trials == 1u);
-  CHECK(c.param_schedule.shape == ParamSchedule::Shape::doubling);
+  CHECK(c.param_schedule.shape == ParamSchedule::Shape::automatic);
   CHECK(c.cache_mode == CacheMode::warm);
   const FixedBenchmarkConfig f;
   CHECK(f.repeats == 5u);

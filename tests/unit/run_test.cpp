@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <string>
@@ -41,6 +43,27 @@ class ScriptedExecutor final : public Executor {
   explicit ScriptedExecutor(Script script) : script_(std::move(script)) {}
 
   SpawnResult run(const SpawnRequest& request) override {
+    // The runner's own questions: the spawn floor and the declared complexity.
+    if (request.argv.size() > 1 && request.argv[1] == "--benchgate-probe") {
+      others.push_back(request);
+      SpawnResult o;
+      o.started = o.exited = true;
+      o.wall_nanos = probe_wall_nanos;
+      return o;
+    }
+    if (request.argv.size() > 1 && request.argv[1] == "--benchgate-complexity") {
+      others.push_back(request);
+      SpawnResult o;
+      o.started = o.exited = true;
+      for (std::size_t i = 4; i < request.argv.size(); ++i) {
+        const std::uint64_t n = std::stoull(request.argv[i]);
+        char line[64];
+        std::snprintf(line, sizeof line, "%llu %.17g\n", static_cast<unsigned long long>(n),
+                      complexity(static_cast<double>(n)));
+        o.stdout_tail += line;
+      }
+      return o;
+    }
     requests.push_back(request);
     ChildArgs a = parse(request.argv);
     a.attempt = attempts_[{a.bench, a.which}]++;
@@ -51,8 +74,9 @@ class ScriptedExecutor final : public Executor {
     Row r;
     r.kind = a.fixed ? RowKind::fixed : RowKind::parametric;
     r.function = a.bench;
-    r.total_nanos = 1000 * (a.which + 1);
+    r.total_nanos = total_nanos(a);
     r.inner_repeats = 8;
+    r.result_hash = hash(a);
     if (a.fixed) {
       r.repeat_index = a.which;
     } else {
@@ -91,7 +115,16 @@ class ScriptedExecutor final : public Executor {
     return out;
   }
 
-  std::vector<SpawnRequest> requests;
+  std::vector<SpawnRequest> requests;  // children only
+  std::vector<SpawnRequest> others;    // probes and complexity questions
+  std::uint64_t probe_wall_nanos = 0;  // 0: no signal floor
+  std::function<double(double)> complexity = [](double n) { return n; };
+  std::function<std::uint64_t(const ChildArgs&)> total_nanos = [](const ChildArgs& a) {
+    return 1000 * (a.which + 1);
+  };
+  std::function<std::optional<std::uint64_t>(const ChildArgs&)> hash = [](const ChildArgs&) {
+    return std::optional<std::uint64_t>();
+  };
 
  private:
   static ChildArgs parse(const Argv& argv) {
@@ -563,10 +596,188 @@ TEST_CASE("run: apply_overrides throws UsageError with the validation message") 
   }
 }
 
-TEST_CASE("run: apply_overrides rejects a schedule this runner cannot walk") {
+TEST_CASE("run: apply_overrides switches the schedule shape, keeping a declared linear count") {
   BenchmarkInfo b = parametric("f", 0, 16);
   b.config.param_schedule = ParamSchedule::linear(8);
-  const std::string what = usage_error([&] { apply_overrides(b, Overrides{}); });
-  CHECK(contains(what, "linear"));
-  CHECK(contains(what, "param_schedule"));
+  Overrides o;
+  o.param_schedule = ParamSchedule::Shape::linear;
+  (void)apply_overrides(b, o);
+  CHECK(b.config.param_schedule.linear_samples == 8u);
+  b.config.param_schedule = ParamSchedule::doubling();
+  (void)apply_overrides(b, o);
+  CHECK(b.config.param_schedule.shape == ParamSchedule::Shape::linear);
+  CHECK(b.config.param_schedule.linear_samples == 16u);
+  o.linear_samples = 4;
+  (void)apply_overrides(b, o);
+  CHECK(b.config.param_schedule.linear_samples == 4u);
+}
+
+TEST_CASE("run: --param-floor or --param-ceiling on a custom schedule gives the inert-flag note") {
+  BenchmarkInfo b = parametric("f", 0, 16);
+  b.config.param_schedule = ParamSchedule::custom({4, 64});
+  Overrides o;
+  CHECK(apply_overrides(b, o).empty());
+  o.param_ceiling = 1024;
+  const auto notes = apply_overrides(b, o);
+  REQUIRE(notes.size() == 1);
+  CHECK(contains(notes[0], "--param-ceiling"));
+  CHECK(contains(notes[0], "custom"));
+  // Switching the shape away from custom makes the flags count: no note.
+  o.param_schedule = ParamSchedule::Shape::doubling;
+  b.config.param_schedule = ParamSchedule::custom({4, 64});
+  CHECK(apply_overrides(b, o).empty());
+}
+
+TEST_CASE("run: the spawn floor is measured first and clamps the children's inner target") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  ex.probe_wall_nanos = 2'000'000;
+  BenchmarkInfo b = parametric("f", 0, 2);
+  b.config.target_inner_nanos = 500'000'000;
+  b.config.max_seconds_per_call = 1.0;
+  b.config.kill_grace_ms = 100;
+  b.config.signal_floor_multiplier = 1.0;
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {b}, run_env());
+  REQUIRE_FALSE(ex.others.empty());
+  CHECK(ex.others.front().argv == Argv{"./bench", "--benchgate-probe"});
+  CHECK(out.spawn_floor_nanos == std::uint64_t{2'000'000});
+  const std::uint64_t want = effective_inner_target(500'000'000, 2'000'000, 1.0, 100);
+  CHECK(want < 500'000'000u);
+  for (const auto& argv : ex.argvs()) {
+    auto at = std::find(argv.begin(), argv.end(), "--target-nanos");
+    REQUIRE(at != argv.end());
+    CHECK(*(at + 1) == std::to_string(want));
+  }
+  // The report keeps the declared target.
+  CHECK(out.runs[0].info.config.target_inner_nanos == 500'000'000u);
+}
+
+TEST_CASE("run: auto resolves to doubling for a polynomial and to linear for an exponential") {
+  {
+    ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+    BenchmarkInfo b = parametric("f", 0, 8);
+    b.config.param_schedule = ParamSchedule{};  // automatic
+    const RunOutput out = run_benchmarks(ex, "./bench", "s", {b}, run_env());
+    CHECK(out.runs[0].schedule == ParamSchedule::Shape::doubling);
+    CHECK(out.runs[0].schedule_was_auto);
+  }
+  // 2^n, failing from 32 on: the doubling probe brackets [16, 32), then stride 1 from 17 until
+  // the first failing rung (24); the probe rows leave the verdict.
+  ScriptedExecutor ex([](const ChildArgs& a) { return a.which >= 24 ? Act::hang : Act::ok; });
+  ex.complexity = [](double n) { return std::exp2(n); };
+  BenchmarkInfo b = parametric("f", 0, 64);
+  b.config.param_schedule = ParamSchedule{};
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {b}, run_env());
+  const BenchmarkRun& run = out.runs[0];
+  CHECK(run.schedule == ParamSchedule::Shape::linear);
+  CHECK(params_of(run.rows) == U{0, 1, 2, 4, 8, 16, 32, 17, 18, 19, 20, 21, 22, 23, 24});
+  for (const Row& r : run.rows) {
+    CAPTURE(*r.param);
+    const bool probe = *r.param <= 16 || *r.param == 32;
+    CHECK(r.part_of_verdict == !probe);
+  }
+}
+
+TEST_CASE("run: a linear schedule sweeps the declared number of stride-1 rungs") {
+  ScriptedExecutor ex([](const ChildArgs& a) { return a.which >= 64 ? Act::crash : Act::ok; });
+  BenchmarkInfo b = parametric("f", 0, 1024);
+  b.config.param_schedule = ParamSchedule::linear(3);
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {b}, run_env());
+  CHECK(params_of(out.runs[0].rows) == U{0, 1, 2, 4, 8, 16, 32, 64, 33, 34, 35});
+}
+
+TEST_CASE("run: a verdict is derived from the rows and the complexity the executable declares") {
+  // total = 1000 (n + 1) per 8 calls: per-call ~ 125 n, linear.
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  BenchmarkInfo b = parametric("f", 0, 1024);
+  b.config.param_schedule = ParamSchedule::doubling();
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {b}, run_env());
+  const BenchmarkRun& run = out.runs[0];
+  REQUIRE(run.verdict);
+  CHECK(run.verdict->verdict == ComplexityVerdict::consistent);
+  CHECK(run.complexity.at(1024) == 1024.0);
+  // Declared n^2 on the same data: the measured slope is -1, "faster than declared".
+  ScriptedExecutor ex2([](const ChildArgs&) { return Act::ok; });
+  ex2.complexity = [](double n) { return n * n; };
+  const RunOutput out2 = run_benchmarks(ex2, "./bench", "s", {b}, run_env());
+  REQUIRE(out2.runs[0].verdict);
+  CHECK(out2.runs[0].verdict->verdict == ComplexityVerdict::inconclusive);
+  CHECK(contains(verdict_line(*out2.runs[0].verdict, b.config), "faster than declared"));
+}
+
+TEST_CASE("run: batches below the signal floor leave the verdict; all below is no usable data") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  ex.probe_wall_nanos = 10'000;  // every scripted batch (1000 (n + 1) ns) is below 10 floors
+  BenchmarkInfo b = parametric("f", 0, 8);
+  b.config.signal_floor_multiplier = 10;
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {b}, run_env());
+  const BenchmarkRun& run = out.runs[0];
+  for (const Row& r : run.rows) CHECK(r.below_signal_floor == true);
+  REQUIRE(run.problem);
+  CHECK(contains(*run.problem, "below the signal floor"));
+  REQUIRE_FALSE(run.advisories.empty());
+  CHECK(run.advisories.front().kind == AdvisoryKind::below_signal_floor);
+}
+
+TEST_CASE("run: the budget skips whole benchmarks and truncates between rungs") {
+  // A clock that advances one second per reading: the budget of 4.5 s lasts a few readings.
+  std::int64_t t = 0;
+  RunSettings settings;
+  settings.now = [&] { return t += 1'000'000'000; };
+  settings.budget = Budget::seconds(4.5, 0);
+  settings.spawn_floor_samples = 0;
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  BenchmarkInfo f = parametric("f", 0, 1024);
+  f.config.param_schedule = ParamSchedule::doubling();
+  const RunOutput out =
+      run_benchmarks(ex, "./bench", "s", {f, parametric("g", 0, 8)}, run_env(), {}, settings);
+  REQUIRE(out.runs.size() == 1);
+  CHECK(out.runs[0].budget_truncated);
+  CHECK_FALSE(out.runs[0].problem.has_value());  // cut on purpose, not broken
+  CHECK(out.runs[0].rows.size() < 12);           // the ladder had 12 rungs
+  REQUIRE(out.skipped.size() == 1);
+  CHECK(out.skipped[0].name == "g");
+  REQUIRE(out.budget);
+  CHECK(out.budget->truncated == 1u);
+  CHECK(out.budget->completed == 1u);
+  // Zero seconds: nothing starts.
+  settings.budget = Budget::seconds(0, 0);
+  ScriptedExecutor none([](const ChildArgs&) { return Act::ok; });
+  const RunOutput empty = run_benchmarks(none, "./bench", "s", {f}, run_env(), {}, settings);
+  CHECK(empty.runs.empty());
+  CHECK(none.requests.empty());
+}
+
+TEST_CASE("run: fixed repeats report hash agreement and check expected_hash") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  ex.hash = [](const ChildArgs&) { return std::optional<std::uint64_t>(0xabc); };
+  BenchmarkInfo g = fixed("g", 3, false);
+  g.hashable = true;
+  g.fixed_config.expected_hash = 0xabc;
+  RunOutput out = run_benchmarks(ex, "./bench", "s", {g}, run_env());
+  CHECK(out.runs[0].hashes_agree == true);
+  CHECK(out.runs[0].observed_hash == std::uint64_t{0xabc});
+  CHECK_FALSE(out.runs[0].problem.has_value());
+  g.fixed_config.expected_hash = 0xdef;
+  out = run_benchmarks(ex, "./bench", "s", {g}, run_env());
+  REQUIRE(out.runs[0].problem);
+  CHECK(contains(*out.runs[0].problem, "expected_hash mismatch: declared 0xdef, got 0xabc"));
+  // Repeats that disagree fail the check too, whatever they match.
+  ScriptedExecutor flaky([](const ChildArgs&) { return Act::ok; });
+  flaky.hash = [](const ChildArgs& a) { return std::optional<std::uint64_t>(a.which); };
+  out = run_benchmarks(flaky, "./bench", "s", {g}, run_env());
+  CHECK(out.runs[0].hashes_agree == false);
+  REQUIRE(out.runs[0].problem);
+  CHECK(contains(*out.runs[0].problem, "disagree"));
+}
+
+TEST_CASE("run: select_benchmarks keeps benchmarks carrying any of the tags") {
+  ListDocument doc = three_benchmarks();
+  doc.benchmarks[0].config.tags = {"fast"};
+  doc.benchmarks[1].fixed_config.tags = {"io", "fast"};
+  CHECK(names_of(select_benchmarks(doc, {}, "", {"fast"})) ==
+        std::vector<std::string>{"sort.std_sort", "parse_corpus"});
+  CHECK(names_of(select_benchmarks(doc, {}, "sort", {"fast"})) ==
+        std::vector<std::string>{"sort.std_sort"});
+  const std::string what = usage_error([&] { select_benchmarks(doc, {}, "", {"slow"}); });
+  CHECK(contains(what, "--tag slow"));
 }

@@ -11,8 +11,8 @@ namespace benchgate {
 
 enum class CacheMode { warm, cold };
 
-// How the runner walks the parameter axis. issue #2 implements `doubling`; the others are
-// declared so configurations can name them, and the runner rejects what it cannot run yet.
+// How the runner walks the parameter axis (reference §7): `automatic` picks linear for
+// exponential complexities and doubling otherwise; see docs/cli.md "Schedules".
 struct ParamSchedule {
   enum class Shape { automatic, doubling, linear, custom };
   Shape shape = Shape::automatic;
@@ -36,7 +36,7 @@ struct BenchmarkConfig {
   double verdict_warmup_fraction = 0.2;
   double slope_tolerance = 0.15;
   double narrow_range_noise_floor = 1.5;
-  ParamSchedule param_schedule = ParamSchedule::doubling();
+  ParamSchedule param_schedule;  // automatic
   CacheMode cache_mode = CacheMode::warm;
   double signal_floor_multiplier = 10.0;
   std::uint64_t outer_trials = 1;
