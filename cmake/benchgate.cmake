@@ -90,10 +90,11 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
   rows. The compare test ``bench.<name>.compare`` requires that fixture, has the label
   ``bench``, ``RUN_SERIAL`` (its confirmation reruns measure) and ``SKIP_RETURN_CODE 77``.
 
-  With the variable ``BENCHGATE_VERIFY_ONLY`` set (the ``asan`` preset sets it), each benchmark
+  With the option ``BENCHGATE_VERIFY_ONLY`` ON (the ``asan`` preset turns it on), each benchmark
   gets one test ``bench.<name>.verify`` instead: ``benchgate-runner verify`` runs every benchmark
   of the executable in children (params 0 and 1; one fixed call) and measures nothing. For
-  sanitizer builds, whose timings mean nothing; no rows, no compare test, no baseline target.
+  sanitizer builds, whose timings mean nothing: no rows, no compare test, no baseline target,
+  and ``RUNNER_ARGS`` are not used.
 
   The build target ``benchgate-update-baselines`` copies every benchmark's current rows over
   its baseline file in a stable order (run ``ctest -L bench`` first, then commit the files). The executable is compiled with ``BENCHGATE_BUILD_TYPE`` set to ``$<CONFIG>`` so rows

@@ -36,7 +36,7 @@ BENCHGATE_REGISTER(hashmap_build) =
       benchgate::BenchmarkConfig c;
       c.param_floor = 64;
       c.param_ceiling = 1 << 16;
-      c.target_inner_nanos = 40'000'000;
+      c.target_inner_nanos = 100'000'000;  // ~50-110 ms batches, above 10 spawn floors
       c.outer_trials =
           7;  // independent children per rung: the U test needs >= 5, the minimum likes more
       c.tags = {"example"};

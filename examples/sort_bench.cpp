@@ -20,7 +20,8 @@ benchgate::BenchmarkConfig config() {
   benchgate::BenchmarkConfig c;
   c.param_floor = 64;
   c.param_ceiling = 1 << 16;
-  c.target_inner_nanos = 40'000'000;  // ~20-44 ms batches: stable on a busy 2-core machine
+  // ~50-110 ms batches: well above 10 spawn floors (~2 ms here), stable on a busy machine
+  c.target_inner_nanos = 100'000'000;
   c.outer_trials =
       7;  // independent children per rung: the U test needs >= 5, the minimum likes more
   c.tags = {"example", "sort"};

@@ -393,7 +393,8 @@ int cmd_run(int argc, char** argv) {
       error = validate_total_seconds(total);
     }
     if (error) throw UsageError(*error);
-    // The budget starts now: listing and env capture are already behind us.
+    // The budget starts here: everything after listing the executable counts against it (env
+    // capture, the spawn floor, the complexity questions and every batch).
     const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                          std::chrono::steady_clock::now().time_since_epoch())
                          .count();

@@ -202,8 +202,14 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
     if (run.verdict) out << "  " << verdict_line(*run.verdict, info.config) << "\n";
     out << "  per-spawn floor (harness self-measurement): "
         << (run.spawn_floor_nanos ? format_duration(static_cast<double>(*run.spawn_floor_nanos))
-                                  : std::string("not measured"))
-        << "\n";
+                                  : std::string("not measured"));
+    if (run.child_target_nanos != 0 && run.child_target_nanos != info.config.target_inner_nanos) {
+      out << "; children's inner target "
+          << format_duration(static_cast<double>(run.child_target_nanos)) << " (declared "
+          << format_duration(static_cast<double>(info.config.target_inner_nanos))
+          << ", clamped to stay inside the cap)";
+    }
+    out << "\n";
   } else {
     render_fixed_summary(run, ok_per_call, out);
   }

@@ -186,13 +186,14 @@ std::int64_t steady_now() {
 // The parent's wall time of `EXE --benchgate-probe` (start, exit, reap): what every batch pays
 // before and after its timed loop. The median of a few spawns, so one slow start does not set it.
 std::optional<std::uint64_t> measure_spawn_floor(Executor& executor, const std::string& exe,
-                                                 std::uint64_t samples) {
+                                                 std::uint64_t samples, std::optional<int> cpu) {
   std::vector<double> walls;
   for (std::uint64_t i = 0; i < samples; ++i) {
     SpawnRequest req;
     req.argv = {exe, "--benchgate-probe"};
     req.term_after = std::chrono::seconds(1);
     req.kill_after = std::chrono::milliseconds(1100);
+    req.cpu = cpu;  // where the measured children run
     const SpawnResult r = executor.run(req);
     if (r.started && r.exited && r.exit_code == 0)
       walls.push_back(static_cast<double>(r.wall_nanos));
@@ -265,7 +266,9 @@ class Walk {
 void run_parametric(BenchmarkRun& run, Walk& walk, Executor& executor, const std::string& exe,
                     const RunSettings& settings) {
   const BenchmarkConfig& c = run.info.config;
-  std::uint64_t linear_samples = c.param_schedule.linear_samples;
+  // auto's linear uses the configured count, which defaults to the reference's 16, so that
+  // --linear-samples works with auto too.
+  const std::uint64_t linear_samples = c.param_schedule.linear_samples;
   run.schedule = c.param_schedule.shape;
   if (run.schedule == ParamSchedule::Shape::automatic) {
     run.schedule_was_auto = true;
@@ -274,7 +277,6 @@ void run_parametric(BenchmarkRun& run, Walk& walk, Executor& executor, const std
     run.complexity.insert(cv.begin(), cv.end());
     if (cv.size() == need.size()) {
       run.schedule = resolve_auto(cv.at(8), cv.at(16), cv.at(32), cv.at(64));
-      linear_samples = kAutoLinearSamples;
     } else {
       run.schedule = ParamSchedule::Shape::doubling;
       run.notes.push_back(
@@ -303,8 +305,18 @@ void run_parametric(BenchmarkRun& run, Walk& walk, Executor& executor, const std
         run.notes.push_back("could not evaluate the declared complexity; no linear sweep");
       }
       if (!sweep.empty()) {
+        const std::size_t probe_rows = run.rows.size();
         for (Row& r : run.rows) r.part_of_verdict = false;  // the probe: shown as [probe]
-        verdict_params = walk.ladder(sweep, c.outer_trials);
+        std::vector<std::uint64_t> swept = walk.ladder(sweep, c.outer_trials);
+        if (!swept.empty()) {
+          verdict_params = std::move(swept);
+        } else {
+          // The sweep's first rung failed: the probe is all the data there is; keep it.
+          for (std::size_t i = 0; i < probe_rows; ++i) run.rows[i].part_of_verdict.reset();
+          run.notes.push_back(
+              "the linear sweep failed at its first rung; the verdict uses the "
+              "doubling probe");
+        }
       }
     }
   }
@@ -324,8 +336,14 @@ void run_parametric(BenchmarkRun& run, Walk& walk, Executor& executor, const std
   }
   const auto cv = query_complexity(executor, exe, run.info.name, need);
   run.complexity.insert(cv.begin(), cv.end());
-  run.verdict = derive_verdict(ratios(run.rows, run.complexity), c);
+  // By param, not first occurrence: trials run round-robin and a rung's first eligible row may
+  // come late (its first trial below the floor), but the warmup trim must drop the smallest.
+  auto by_param = [](const auto& a, const auto& b) { return a.param < b.param; };
+  std::vector<Ratio> r = ratios(run.rows, run.complexity);
+  std::stable_sort(r.begin(), r.end(), by_param);
+  run.verdict = derive_verdict(r, c);
   run.summaries = trial_summaries(run.rows);
+  std::stable_sort(run.summaries.begin(), run.summaries.end(), by_param);
   const auto floor = run.spawn_floor_nanos
                          ? std::optional<double>(static_cast<double>(*run.spawn_floor_nanos))
                          : std::nullopt;
@@ -402,8 +420,14 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
   const std::string env_json = write_env(env);
   RunOutput out;
   out.suite = suite;
-  if (settings.spawn_floor_samples > 0 && !benchmarks.empty()) {
-    out.spawn_floor_nanos = measure_spawn_floor(executor, exe, settings.spawn_floor_samples);
+  // Only parametric benchmarks use the floor (signal floor, clamped inner target).
+  const bool any_parametric =
+      std::any_of(benchmarks.begin(), benchmarks.end(),
+                  [](const BenchmarkInfo& b) { return b.kind == RowKind::parametric; });
+  if (settings.spawn_floor_samples > 0 && any_parametric &&
+      !settings.budget.exhausted(settings.now())) {
+    out.spawn_floor_nanos =
+        measure_spawn_floor(executor, exe, settings.spawn_floor_samples, settings.cpu);
   }
   std::uint64_t truncated = 0;
   for (const auto& declared : benchmarks) {
@@ -463,7 +487,11 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
   if (settings.budget.limited()) {
     BudgetSummary summary;
     summary.total_seconds = settings.budget.total_seconds().value_or(0);
-    summary.elapsed_nanos = settings.now() - started;
+    // From the budget's own start, which the caller set before anything it counts.
+    const std::int64_t budget_start =
+        *settings.budget.deadline() -
+        static_cast<std::int64_t>(settings.budget.total_seconds().value_or(0) * 1e9);
+    summary.elapsed_nanos = settings.now() - std::min(started, budget_start);
     summary.completed = out.runs.size();
     summary.truncated = truncated;
     summary.skips = out.skipped;

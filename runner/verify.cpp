@@ -1,6 +1,7 @@
 // Smoke checks through real children: the same argv, cap and classification as a measured run.
 #include "verify.hpp"
 
+#include <cmath>
 #include <sstream>
 
 #include "benchgate/core/row_json.hpp"
@@ -45,7 +46,7 @@ std::string check_one(Executor& executor, const std::string& exe, BenchmarkInfo 
   req.cap_seconds = cap;
   SpawnRequest spawn;
   spawn.argv = child_argv(exe, info, which, env_json);
-  spawn.term_after = std::chrono::nanoseconds(static_cast<std::int64_t>(cap * 1e9));
+  spawn.term_after = std::chrono::nanoseconds(std::llround(cap * 1e9));  // as run rounds it
   spawn.kill_after = spawn.term_after + std::chrono::milliseconds(grace);
   const Row row = classify(req, executor.run(spawn));
   const std::string at = where(info, which);

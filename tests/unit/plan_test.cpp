@@ -281,3 +281,36 @@ TEST_CASE("plan: fixed autotune stops at an exact hit and caps the count at 2^62
   CHECK(b.count == k2to62);
   CHECK(calls == 63);
 }
+
+TEST_CASE("plan: warm autotune jumps again when a slow probe made the jump land short") {
+  // The probe batches run 4x slower than the rest (a slow spell): the first jump lands at a
+  // quarter of its aim, below the goal, so autotune jumps again from that batch.
+  std::vector<std::uint64_t> counts;
+  auto timer = [&](std::uint64_t count) -> std::uint64_t {
+    counts.push_back(count);
+    const std::uint64_t per_call = counts.size() <= 9 ? 4000 : 1000;  // the probe: 1..256
+    return count * per_call;
+  };
+  const Batch b = autotune_warm(512'000'000, timer);  // half 256 ms, probe floor 1 ms
+  // Probe at 4 µs per call: 256 calls = 1.02 ms >= the 1 ms probe floor: stops at 256.
+  // Jump: scale ceil(1.1 * 256e6 / 1.024e6) = 275 -> 512: 131072 calls = 131 ms < 256 ms.
+  // Again: ceil(1.1 * 256e6 / 131.072e6) = 3 -> 4: 524288 calls = 524 ms.
+  REQUIRE(counts.size() >= 2);
+  CHECK(counts[counts.size() - 2] == 131'072);
+  CHECK(counts.back() == 524'288);
+  CHECK(b.count == 524'288);
+  CHECK(b.nanos >= 256'000'000);
+}
+
+TEST_CASE(
+    "plan: warm autotune stops jumping after the extra jumps even if never reaching the goal") {
+  // Every batch takes 1 ns whatever the count... until the counts saturate: a pathological timer.
+  std::uint64_t calls = 0;
+  auto timer = [&](std::uint64_t) -> std::uint64_t {
+    ++calls;
+    return 1;
+  };
+  (void)autotune_warm(1'000'000'000, timer);
+  // Probe to the 2^62 cap or the extra jumps: bounded either way.
+  CHECK(calls <= 64 + 1 + benchgate::kAutotuneExtraJumps);
+}

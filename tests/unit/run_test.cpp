@@ -781,3 +781,58 @@ TEST_CASE("run: select_benchmarks keeps benchmarks carrying any of the tags") {
   const std::string what = usage_error([&] { select_benchmarks(doc, {}, "", {"slow"}); });
   CHECK(contains(what, "--tag slow"));
 }
+
+TEST_CASE(
+    "run: ratios and trial summaries are by param even when a rung's first trial was below the "
+    "floor") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  ex.probe_wall_nanos = 100;  // x10: batches under 1000 ns are below the floor
+  ex.total_nanos = [](const ChildArgs& a) -> std::uint64_t {
+    return a.which == 2 && a.attempt == 0 ? 500 : 1000 * (a.which + 1);
+  };
+  BenchmarkInfo b = parametric("f", 2, 64);
+  b.config.param_schedule = ParamSchedule::doubling();
+  b.config.outer_trials = 2;
+  b.config.signal_floor_multiplier = 10;
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {b}, run_env());
+  const BenchmarkRun& run = out.runs[0];
+  REQUIRE(run.verdict);
+  U ratio_params, summary_params;
+  for (const auto& r : run.verdict->ratios) ratio_params.push_back(r.param);
+  for (const auto& t : run.summaries) summary_params.push_back(t.param);
+  CHECK(ratio_params == U{2, 4, 8, 16, 32, 64});
+  CHECK(summary_params == U{2, 4, 8, 16, 32, 64});
+}
+
+TEST_CASE("run: a linear sweep that fails at its first rung keeps the probe as verdict data") {
+  // n: linear, failing from 17 on: the probe brackets [16, 32), the sweep's first rung (17) fails.
+  ScriptedExecutor ex([](const ChildArgs& a) { return a.which >= 17 ? Act::crash : Act::ok; });
+  BenchmarkInfo b = parametric("f", 0, 64);
+  b.config.param_schedule = ParamSchedule::linear(4);
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {b}, run_env());
+  const BenchmarkRun& run = out.runs[0];
+  CHECK(params_of(run.rows) == U{0, 1, 2, 4, 8, 16, 32, 17});
+  for (const Row& r : run.rows) {
+    if (r.status == RowStatus::ok) CHECK(r.part_of_verdict == true);
+  }
+  CHECK_FALSE(run.problem.has_value());
+  REQUIRE(run.verdict);
+  CHECK(run.verdict->ratios.size() == 4);  // 2, 4, 8, 16
+}
+
+TEST_CASE("run: --linear-samples applies to auto's linear schedule too") {
+  ScriptedExecutor ex([](const ChildArgs& a) { return a.which >= 32 ? Act::hang : Act::ok; });
+  ex.complexity = [](double n) { return std::exp2(n); };
+  BenchmarkInfo b = parametric("f", 0, 64);
+  b.config.param_schedule = ParamSchedule{};
+  b.config.param_schedule.linear_samples = 2;
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {b}, run_env());
+  CHECK(params_of(out.runs[0].rows) == U{0, 1, 2, 4, 8, 16, 32, 17, 18});
+}
+
+TEST_CASE("run: only parametric benchmarks pay for the spawn floor") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {fixed("g", 1, false)}, run_env());
+  CHECK(ex.others.empty());
+  CHECK_FALSE(out.spawn_floor_nanos.has_value());
+}

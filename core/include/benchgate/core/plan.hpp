@@ -27,25 +27,33 @@ struct Batch {
 // just past the goal so one jump almost always lands on it (reference §6.5).
 std::uint64_t autotune_scale(std::uint64_t half, std::uint64_t nanos);
 
+// How many more jumps autotune_warm makes when a jump lands short of the goal.
+inline constexpr int kAutotuneExtraJumps = 3;
+
 // Warm-mode autotune (reference §6.5). Goal half = target / 2; probe floor = max(1, half / 256).
 // Probe: time count = 1 and keep doubling while the batch is below both the probe floor and
-// the goal. If the probe reached the goal, that batch is the result; otherwise one final batch
-// of count * autotune_scale(...) is the result. Each batch is timed from scratch.
-// `time_batch(count)` runs `count` calls and returns the elapsed nanoseconds.
+// the goal. If the probe reached the goal, that batch is the result; otherwise a batch of
+// count * autotune_scale(...). Departure from the reference, which stops there: when that batch
+// still lands below the goal (the probe ran during a slow spell of the machine, so the scale was
+// too small), jump again from it, at most kAutotuneExtraJumps times. The last batch is the
+// result. Each batch is timed from scratch. `time_batch(count)` runs `count` calls and returns
+// the elapsed nanoseconds.
 template <class TimeBatch>
 Batch autotune_warm(std::uint64_t target_nanos, TimeBatch&& time_batch) {
+  constexpr std::uint64_t kMaxCount = std::uint64_t{1} << 62;
   const std::uint64_t half = target_nanos / 2;
   const std::uint64_t probe_floor = half / 256 > 0 ? half / 256 : 1;
   Batch b{1, time_batch(std::uint64_t{1})};
-  while (b.nanos < probe_floor && b.nanos < half && b.count < (std::uint64_t{1} << 62)) {
+  while (b.nanos < probe_floor && b.nanos < half && b.count < kMaxCount) {
     b.count *= 2;
     b.nanos = time_batch(b.count);
   }
-  if (b.nanos >= half) return b;
-  const std::uint64_t scale = autotune_scale(half, b.nanos);
-  const std::uint64_t count =
-      b.count > (std::uint64_t{1} << 62) / scale ? (std::uint64_t{1} << 62) : b.count * scale;
-  return Batch{count, time_batch(count)};
+  for (int jump = 0; jump <= kAutotuneExtraJumps && b.nanos < half && b.count < kMaxCount; ++jump) {
+    const std::uint64_t scale = autotune_scale(half, b.nanos);
+    b.count = b.count > kMaxCount / scale ? kMaxCount : b.count * scale;
+    b.nanos = time_batch(b.count);
+  }
+  return b;
 }
 
 // Fixed-benchmark inner repeats (reference §16, #58): count = 1, doubling until one batch lasts

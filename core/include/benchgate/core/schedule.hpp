@@ -108,8 +108,8 @@ inline constexpr double kMaxTotalSeconds = 365.0 * 24 * 3600;
 // 600 (0 skips every benchmark)".
 std::optional<std::string> validate_total_seconds(double seconds);
 
-// A suite's time budget. Checked before each benchmark, rung and top-up trial; a started rung is
-// never interrupted, so a run overruns by at most one rung.
+// A suite's time budget. Checked before each benchmark, rung and trial; a started child is
+// never interrupted, so a run overruns by at most one batch (its cap plus kill grace).
 class Budget {
  public:
   // No --total-seconds: never exhausted.
