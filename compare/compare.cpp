@@ -424,9 +424,9 @@ void apply_confirmation(Report& report, const Reduction& baseline, const Reducti
       ++r.confirm_reproduced;
       r.confirm_note = "confirmed: " + s.str();
     } else {
+      // The report prints confirm_note next to the time note; it is not added to it as well.
       r.confirm_note = "not confirmed: " + s.str();
       r.time.verdict = Verdict::unchanged;
-      r.time.note += "; " + r.confirm_note;
       r.verdict = key_verdict(r);
       settle(r, o);
     }

@@ -107,3 +107,36 @@ TEST_CASE("engine: verify runs every benchmark in capped children and names each
   CHECK(fine.exit_code == 0);
   CHECK(has(fine.stdout_tail, "all 1 benchmark(s) passed"));
 }
+
+TEST_CASE("engine: every override flag is validated, naming the flag, the value and the range") {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases{
+      {{"--warmup-fraction", "1"}, "--warmup-fraction '1': must be a number in [0, 1)"},
+      {{"--slope-tolerance", "0"}, "--slope-tolerance '0': must be a number in (0, 100]"},
+      {{"--narrow-range-noise-floor", "0.5"},
+       "--narrow-range-noise-floor '0.5': must be a number in [1, 1e+06]"},
+      {{"--signal-floor-multiplier", "abc"},
+       "--signal-floor-multiplier 'abc': must be a number in [1, 1e+06]"},
+      {{"--param-schedule", "custom"},
+       "--param-schedule 'custom': must be auto, doubling or linear"},
+      {{"--linear-samples", "0"}, "--linear-samples '0': must be an integer in [1, 1000000]"},
+      {{"--warmup", "maybe"}, "--warmup 'maybe': must be on or off"},
+      {{"--min-total-seconds", "-1"}, "--min-total-seconds '-1': must be a number in [0, 86400]"},
+      {{"--expected-hash", "0xZZ"}, "--expected-hash '0xZZ': must be 0x followed by 1 to 16 hex"},
+      {{"--total-seconds", "-5"}, "--total-seconds '-5'"},
+      {{"--total-seconds", "soon"}, "--total-seconds 'soon': must be a number of seconds in [0, "},
+      {{"--tag", "no-such-tag"}, "--tag no-such-tag matches no benchmark"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> argv{BENCHGATE_RUNNER, "run", BENCHGATE_ENGINE_BENCH};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    const auto r = run_tool(argv, std::chrono::seconds(60));
+    CAPTURE(c.args.front());
+    INFO(r.stderr_tail);
+    CHECK(r.exit_code == 2);
+    CHECK(has(r.stderr_tail, c.message));
+  }
+}

@@ -278,3 +278,19 @@ TEST_CASE("render: json results carry key fields and the failing flag") {
   // Results keep the report's order: failing keys first.
   CHECK(doc["results"][0]["failing"].GetBool());
 }
+
+TEST_CASE("render: a refuted time regression shows its confirmation note once") {
+  Reduction b, c, rerun;
+  b[key("f")] = side({100, 101, 102, 103, 104});
+  c[key("f")] = side({150, 151, 152, 153, 154});
+  rerun[key("f")] = side({100, 101, 102, 103, 104});
+  Report report = compare(b, c, {});
+  apply_confirmation(report, b, rerun);
+  std::ostringstream out;
+  render_text(report, out);
+  const std::string text = out.str();
+  INFO(text);
+  const auto first = text.find("not confirmed");
+  REQUIRE(first != std::string::npos);
+  CHECK(text.find("not confirmed", first + 1) == std::string::npos);
+}
