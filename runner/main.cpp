@@ -152,6 +152,29 @@ std::string exe_path(std::string exe) {
   return exe;
 }
 
+// Parses a command's flags (EXE positional); nullopt when --help was asked for and printed.
+std::optional<cxxopts::ParseResult> parse_command(cxxopts::Options& options, int argc, char** argv,
+                                                  const std::string& command) {
+  options.parse_positional({"exe"});
+  options.positional_help("EXE");
+  cxxopts::ParseResult parsed;
+  try {
+    parsed = options.parse(argc, argv);
+  } catch (const cxxopts::exceptions::exception& e) {
+    throw UsageError(std::string(e.what()) + "\n" + kUsage);
+  }
+  if (parsed.count("help")) {
+    std::cout << options.help();
+    return std::nullopt;
+  }
+  if (!parsed.count("exe"))
+    throw UsageError(command + " needs the benchmark executable\n" + kUsage);
+  if (!parsed.unmatched().empty()) {
+    throw UsageError("unexpected argument '" + parsed.unmatched().front() + "'\n" + kUsage);
+  }
+  return parsed;
+}
+
 int cmd_verify(int argc, char** argv) {
   cxxopts::Options options("benchgate-runner verify",
                            "Smoke-check every benchmark of EXE in children with the declared cap: "
@@ -164,23 +187,9 @@ int cmd_verify(int argc, char** argv) {
                                                   cxxopts::value<std::string>()->default_value(""))(
       "tag", "verify benchmarks carrying this tag (repeatable)",
       cxxopts::value<std::vector<std::string>>())("h,help", "show this help");
-  options.parse_positional({"exe"});
-  options.positional_help("EXE");
-  cxxopts::ParseResult parsed;
-  try {
-    parsed = options.parse(argc, argv);
-  } catch (const cxxopts::exceptions::exception& e) {
-    throw UsageError(std::string(e.what()) + "\n" + kUsage);
-  }
-  if (parsed.count("help")) {
-    std::cout << options.help();
-    return 0;
-  }
-  if (!parsed.count("exe"))
-    throw UsageError(std::string("verify needs the benchmark executable\n") + kUsage);
-  if (!parsed.unmatched().empty()) {
-    throw UsageError("unexpected argument '" + parsed.unmatched().front() + "'\n" + kUsage);
-  }
+  const auto maybe_parsed = parse_command(options, argc, argv, "verify");
+  if (!maybe_parsed) return 0;  // --help
+  const cxxopts::ParseResult& parsed = *maybe_parsed;
   const std::string exe = exe_path(parsed["exe"].as<std::string>());
   PosixExecutor ex;
   const ListDocument doc = load_list(ex, exe);
@@ -244,23 +253,9 @@ int cmd_run(int argc, char** argv) {
       cxxopts::value<std::string>()->default_value("none"))(
       "progress", "print one line per batch on stderr (default: when stderr is a terminal)")(
       "quiet", "no per-batch progress lines")("h,help", "show this help");
-  options.parse_positional({"exe"});
-  options.positional_help("EXE");
-  cxxopts::ParseResult parsed;
-  try {
-    parsed = options.parse(argc, argv);
-  } catch (const cxxopts::exceptions::exception& e) {
-    throw UsageError(std::string(e.what()) + "\n" + kUsage);
-  }
-  if (parsed.count("help")) {
-    std::cout << options.help();
-    return 0;
-  }
-  if (!parsed.count("exe"))
-    throw UsageError(std::string("run needs the benchmark executable\n") + kUsage);
-  if (!parsed.unmatched().empty()) {
-    throw UsageError("unexpected argument '" + parsed.unmatched().front() + "'\n" + kUsage);
-  }
+  const auto maybe_parsed = parse_command(options, argc, argv, "run");
+  if (!maybe_parsed) return 0;  // --help
+  const cxxopts::ParseResult& parsed = *maybe_parsed;
   const std::string exe = exe_path(parsed["exe"].as<std::string>());
 
   Overrides o;
