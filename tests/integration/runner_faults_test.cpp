@@ -212,7 +212,7 @@ TEST_CASE("runner: a missing executable and an unknown benchmark name are usage 
 }
 
 TEST_CASE(
-    "runner: a result type with no hash runs with result_hash null; a supplied hash is used") {
+    "runner: a result type with no hash runs with result_hash null, a supplied hash is used") {
   const auto dir = scratch("hash");
   const auto r = run_runner(BENCHGATE_FAULT_BENCH, {"--filter", "hash."}, dir / "rows.jsonl");
   REQUIRE(r.process.exited);
@@ -225,7 +225,7 @@ TEST_CASE(
   CHECK(r.rows[1].result_hash == std::uint64_t{42 + 0xabc000});
 }
 
-TEST_CASE("runner: cold mode runs one call per child; warm mode auto-tunes powers of two") {
+TEST_CASE("runner: cold mode runs one call per child, warm mode auto-tunes powers of two") {
   const auto dir = scratch("cold");
   const auto cold =
       run_runner(BENCHGATE_FAULT_BENCH,
