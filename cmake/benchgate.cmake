@@ -86,7 +86,9 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
     ``--alloc-threshold 1%``, ``--fail-on-hash-change``; see docs/cli.md).
 
   The run test ``bench.<name>.run`` has the label ``bench`` and ``RUN_SERIAL`` (measurements
-  should not compete for the CPU), and the fixture ``bench.<name>`` for tests that read its
+  should not compete for the CPU; set the variable ``BENCHGATE_RUN_SERIAL`` to ``OFF`` to let
+  ``ctest -j`` run benchmarks side by side: each writes its own ``OUTPUT`` atomically, so the
+  rows stay correct, only noisier), and the fixture ``bench.<name>`` for tests that read its
   rows. The compare test ``bench.<name>.compare`` requires that fixture, has the label
   ``bench``, ``RUN_SERIAL`` (its confirmation reruns measure) and ``SKIP_RETURN_CODE 77``.
 
@@ -246,9 +248,17 @@ function(benchgate_add_benchmark name)
   add_test(NAME bench.${name}.run
     COMMAND $<TARGET_FILE:benchgate::runner> run $<TARGET_FILE:${name}>
             --out "${arg_OUTPUT}" ${arg_RUNNER_ARGS})
+  # Measurements should not compete for the CPU. Correctness does not depend on it (each
+  # benchmark writes its own OUTPUT atomically): BENCHGATE_RUN_SERIAL OFF lets ctest -j run them
+  # side by side, e.g. for smoke runs or counted (not timed) metrics.
+  if(DEFINED BENCHGATE_RUN_SERIAL AND NOT BENCHGATE_RUN_SERIAL)
+    set(serial FALSE)
+  else()
+    set(serial TRUE)
+  endif()
   set_tests_properties(bench.${name}.run PROPERTIES
     LABELS bench
-    RUN_SERIAL TRUE
+    RUN_SERIAL ${serial}
     TIMEOUT ${arg_TIMEOUT}
     FIXTURES_SETUP bench.${name})
 
@@ -263,7 +273,7 @@ function(benchgate_add_benchmark name)
             --exe $<TARGET_FILE:${name}> ${rerun_args} ${arg_COMPARE_ARGS})
   set_tests_properties(bench.${name}.compare PROPERTIES
     LABELS bench
-    RUN_SERIAL TRUE
+    RUN_SERIAL ${serial}
     TIMEOUT ${arg_TIMEOUT}
     FIXTURES_REQUIRED bench.${name}
     SKIP_RETURN_CODE 77)
