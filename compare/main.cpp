@@ -94,6 +94,13 @@ int write_baseline(const std::string& baseline, const std::string& current) {
   return 0;
 }
 
+std::string create_baseline_hint(const std::string& baseline, const std::string& current) {
+  return std::string(
+             "Create it from the current rows with "
+             "`cmake --build <build dir> --target benchgate-update-baselines` or `") +
+         kProg + " --write-baseline " + baseline + " " + current + "`, then commit it";
+}
+
 // Reduces the baseline and the current rows at the same time, on two threads: they are independent,
 // and reading is most of the work. The errors are those of reading them one after the other:
 // the baseline's first, and no baseline rows (exit 77) before anything about the current rows.
@@ -115,7 +122,11 @@ std::pair<CompactReduction, CompactReduction> reduce_both(const std::string& bas
   }
   reader.join();
   if (base_error) std::rethrow_exception(base_error);
-  if (base.empty()) throw NoBaseline("the baseline '" + baseline + "' holds no rows");
+  // An empty baseline file is a baseline not written yet, as a missing one is: both only skip.
+  if (base.empty()) {
+    throw NoBaseline("the baseline '" + baseline + "' holds no rows yet. " +
+                     create_baseline_hint(baseline, current));
+  }
   if (cur_error) std::rethrow_exception(cur_error);
   if (cur.empty()) {
     throw InputError("'" + current +
@@ -258,10 +269,23 @@ int run(int argc, char** argv) {
   }
 
   if (!fs::exists(baseline)) {
-    throw NoBaseline("no baseline yet at '" + baseline +
-                     "'. Create it from the current rows with "
-                     "`cmake --build <build dir> --target benchgate-update-baselines` or `" +
-                     kProg + " --write-baseline " + baseline + " " + current + "`, then commit it");
+    throw NoBaseline("no baseline yet at '" + baseline + "'. " +
+                     create_baseline_hint(baseline, current));
+  }
+  if (fs::is_directory(baseline) && jsonl_files(baseline).empty()) {
+    throw NoBaseline("no baseline yet: the directory '" + baseline + "' holds no .jsonl file. " +
+                     create_baseline_hint(baseline, current));
+  }
+  // One file on both sides (or a link to it) compares every key with itself: a gate that can
+  // never fail. Only a misconfiguration does it (add_benchmark's BASELINE pointing at OUTPUT,
+  // BENCHGATE_BASELINE_DIR at the build tree), and CTest hides what a passing test prints.
+  std::error_code same_error;
+  if (fs::exists(current) && fs::equivalent(baseline, current, same_error)) {
+    throw UsageError(std::string("BASELINE and CURRENT are the same ") +
+                     (fs::is_directory(current) ? "directory" : "file") + " '" + current +
+                     "': the rows would be compared with themselves and the gate could never "
+                     "fail. Point BASELINE at the committed baseline and CURRENT at the rows of "
+                     "this run");
   }
   auto [base, cur] = reduce_both(baseline, current);
   // What --confirm needs of the baseline: the sides of the keys whose time regressed.

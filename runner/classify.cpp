@@ -1,6 +1,7 @@
 // Outcome classification.
 #include "classify.hpp"
 
+#include <csignal>
 #include <sstream>
 
 #include "benchgate/core/row_json.hpp"
@@ -10,12 +11,65 @@ namespace {
 
 constexpr std::size_t kStderrInMessage = 400;  // enough for an assertion or a sanitizer headline
 
+// The length of the well-formed UTF-8 sequence at s[i], or 0 if there is none (overlong forms,
+// surrogates and code points above U+10FFFF included).
+std::size_t utf8_sequence(const std::string& s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b = byte(i);
+  if (b < 0x80) return 1;
+  std::size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+  if (b >= 0xC2 && b <= 0xDF) {
+    len = 2;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    len = 3;
+    if (b == 0xE0) lo = 0xA0;
+    if (b == 0xED) hi = 0x9F;
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    len = 4;
+    if (b == 0xF0) lo = 0x90;
+    if (b == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < len; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return len;
+}
+
+// Rows are UTF-8 JSON, but a child's stderr is whatever bytes it wrote, and a tail cut at a
+// byte count can split a character: each invalid byte becomes U+FFFD.
+std::string valid_utf8(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t len = utf8_sequence(s, i);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s, i, len);
+      i += len;
+    }
+  }
+  return out;
+}
+
 std::string with_stderr(std::string message, const std::string& tail) {
   std::string t = tail;
   while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
   if (t.empty()) return message;
   if (t.size() > kStderrInMessage) t = "..." + t.substr(t.size() - kStderrInMessage);
-  return message + "; stderr: " + t;
+  return message + "; stderr: " + valid_utf8(t);
+}
+
+// A child that printed its row instead of writing it to the result fd: say where rows go.
+std::string stdout_row_hint(const SpawnResult& o) {
+  if (o.stdout_tail.find("\"schema_version\"") == std::string::npos) return "";
+  return "; its stdout has what looks like a row, but rows go to the result fd: stdout is the "
+         "benchmark's own";
 }
 
 Row synthesized(const RowRequest& req, RowStatus status, std::string error) {
@@ -31,7 +85,7 @@ Row synthesized(const RowRequest& req, RowStatus status, std::string error) {
   } else {
     r.repeat_index = req.repeat_index.value_or(0);
   }
-  r.error = std::move(error);
+  r.error = valid_utf8(error);
   return r;
 }
 
@@ -77,6 +131,10 @@ Row classify_outcome(const RowRequest& req, const SpawnResult& o) {
     std::ostringstream msg;
     msg << "killed at the cap: still running after max_seconds_per_call = " << req.cap_seconds
         << " s";
+    if (o.stopped_at_cap) msg << "; it was stopped (SIGSTOP or SIGTSTP) at the time";
+    if (!o.exited && o.term_signal == SIGKILL) {
+      msg << "; it did not end on SIGTERM and was killed with SIGKILL after kill_grace_ms";
+    }
     return synthesized(req, RowStatus::killed_at_cap, msg.str());
   }
   if (!o.exited) {
@@ -86,11 +144,12 @@ Row classify_outcome(const RowRequest& req, const SpawnResult& o) {
                                    o.stderr_tail));
   }
   if (o.result_overflow) {
-    return synthesized(req, RowStatus::error,
-                       with_stderr("child " + exit_text(o) +
-                                       " after writing a row longer than the runner accepts; "
-                                       "rows are one line of a few kB",
-                                   o.stderr_tail));
+    return synthesized(
+        req, RowStatus::error,
+        with_stderr("child " + exit_text(o) + " after writing " + std::to_string(o.result_bytes) +
+                        " bytes to the result fd, more than the runner accepts "
+                        "for a row (rows are one line of a few kB)",
+                    o.stderr_tail));
   }
   std::string text = o.result;
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
@@ -98,7 +157,8 @@ Row classify_outcome(const RowRequest& req, const SpawnResult& o) {
     return synthesized(req, RowStatus::error,
                        with_stderr("child " + exit_text(o) +
                                        " without writing a row (no row was "
-                                       "produced on the result fd)",
+                                       "produced on the result fd" +
+                                       stdout_row_hint(o) + ")",
                                    o.stderr_tail));
   }
   if (text.find('\n') != std::string::npos) {
@@ -124,6 +184,7 @@ Row classify_outcome(const RowRequest& req, const SpawnResult& o) {
                            ", not for the requested " +
                            describe_target(req.kind, req.function, req.param, req.repeat_index));
   }
+  if (row.error) row.error = valid_utf8(*row.error);  // what() of a user exception: any bytes
   if (o.exit_code == 0) return row;
   if (row.status != RowStatus::ok) {
     row.error = with_stderr(row.error.value_or("no message") + " (child " + exit_text(o) + ")",

@@ -21,16 +21,20 @@ struct RowRequest {
 
 // Outcome rules, in order:
 //  1. not started                      -> error "could not start the benchmark: <reason>"
-//  2. killed at the cap                -> killed_at_cap (whatever it wrote or how it died)
+//  2. killed at the cap                -> killed_at_cap (whatever it wrote or how it died); the
+//                                         message says if it was stopped then, or needed SIGKILL
 //  3. died by a signal                 -> error naming the signal ("child killed by SIGSEGV")
-//  4. row longer than the runner accepts -> error
-//  5. exited without a row             -> error "exited with code N without writing a row"
+//  4. row longer than the runner accepts -> error with the byte count
+//  5. exited without a row             -> error "exited with code N without writing a row" (and a
+//                                         hint when its stdout holds something row-like)
 //  6. more than one line on the result fd, or a row that does not parse -> error quoting why
 //  7. a row for another benchmark, param or repeat -> error naming both
 //  8. exit 0 with a row                -> that row as written (ok or the child's own error)
 //  9. exit != 0 with an error row      -> the child's row, its message kept, exit code added
 // 10. exit != 0 with an ok row         -> error "exited with code N after writing an ok row"
-// Messages of rules 3-6 and 9-10 end with the last part of the child's stderr, if any.
+// Messages of rules 3-6 and 9-10 end with the last part of the child's stderr, if any. Messages
+// the runner writes, and the error of a row the child wrote, are valid UTF-8 (invalid bytes
+// become U+FFFD).
 Row classify(const RowRequest& request, const SpawnResult& outcome);
 
 }  // namespace benchgate

@@ -1,6 +1,7 @@
 // benchgate-runner: list and run the benchmarks of one executable.
 // Thin main: parse -> validate -> run -> write; exit codes are mapped in one place below:
-// 0 ran and rows written, 1 a benchmark broke (no usable data), 2 usage or input error.
+// 0 ran and rows written, 1 a benchmark broke (no usable data), 2 usage or input error,
+// 128 + the signal (130, 143) when SIGINT or SIGTERM interrupted it.
 #include <unistd.h>
 
 #include <algorithm>
@@ -409,8 +410,18 @@ int cmd_run(int argc, char** argv) {
   }
   if (output.budget) std::cout << format_budget_summary(*output.budget) << "\n";
   if (out_path) {
-    write_file_atomically(*out_path, rows);
+    throw_if_interrupted();  // an interrupted run leaves the previous file as it was
+    {
+      // Held while the temporary file exists, so an interrupt cannot leave it behind.
+      InterruptsHeld held;
+      write_file_atomically(*out_path, rows);
+    }
     std::cout << "rows written to " << *out_path << "\n";
+    if (const int sig = interrupt_signal()) {  // arrived while the file was being written
+      std::cerr << kProg << ": interrupted by " << signal_name(sig)
+                << " after the rows were written to " << *out_path << "\n";
+      return Interrupted{sig}.exit_code();
+    }
   }
   if (broken > 0) {
     std::cerr << kProg << ": " << broken << " benchmark(s) produced no usable data:";
@@ -426,6 +437,10 @@ int cmd_run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // SIGINT/SIGTERM end the running child's group and unwind (Interrupted) instead of killing
+  // us and leaving the child behind; descendants that leave its group still die with it.
+  install_interrupt_handlers();
+  become_child_subreaper();
   try {
     const std::string cmd = argc > 1 ? argv[1] : "";
     if (cmd == "list") return cmd_list(std::vector<std::string>(argv + 2, argv + argc));
@@ -442,6 +457,11 @@ int main(int argc, char** argv) {
     throw UsageError(
         (cmd.empty() ? std::string("missing command") : "unknown command '" + cmd + "'") +
         "; valid commands: list, run, verify\n" + kUsage);
+  } catch (const Interrupted& e) {
+    std::cerr << kProg << ": interrupted by " << signal_name(e.signal)
+              << ": stopped the running benchmark and wrote no rows (an existing --out file is "
+                 "left as it was)\n";
+    return e.exit_code();
   } catch (const std::exception& e) {  // UsageError, and input errors such as a bad --out
     std::cerr << kProg << ": error: " << e.what() << "\n";
     return 2;

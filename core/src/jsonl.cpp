@@ -24,11 +24,19 @@ std::string snippet(std::string_view line, std::size_t column) {
   return s;
 }
 
+// The longest line the reader takes. A row is about 1 KiB; the runner discards a child's row over
+// 1 MiB, and what it adds (env, suite, a 4 KiB stderr tail) stays far below this. A longer line
+// is not a row, and reading it whole would hold it in memory (and its JSON tree: about 25 bytes
+// per byte for nested brackets): the reader stops after this many bytes of one line.
+constexpr std::size_t kMaxLineBytes = std::size_t{4} << 20;
+
 // A file's lines (without their '\n'), split as std::getline splits them: a last line without a
 // newline is a line, the empty piece after a final newline is not. The file is read in large blocks
-// into one buffer that grows only for a longer line.
+// into one buffer that grows only for a longer line, up to kMaxLineBytes.
 class LineReader {
  public:
+  enum class Next { line, end, too_long, read_error };
+
   explicit LineReader(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
   ~LineReader() {
     if (fd_ >= 0) ::close(fd_);
@@ -37,34 +45,48 @@ class LineReader {
   LineReader& operator=(const LineReader&) = delete;
 
   bool is_open() const { return fd_ >= 0; }
+  // After Next::line: whether the line ended at the end of the file without a newline.
+  bool unterminated() const { return unterminated_; }
+  // After Next::read_error: errno of the failed read.
+  int error() const { return error_; }
 
-  // The view stays valid until the next call.
-  bool next(std::string_view& line) {
+  // The view stays valid until the next call. After too_long, `line` holds the line's first
+  // kMaxLineBytes bytes; after read_error, nothing.
+  Next next(std::string_view& line) {
     std::size_t scanned = begin_;
     for (;;) {
       const char* data = buffer_.get();
       const void* nl = end_ > scanned ? std::memchr(data + scanned, '\n', end_ - scanned) : nullptr;
       if (nl) {
         const auto at = static_cast<std::size_t>(static_cast<const char*>(nl) - data);
+        if (at - begin_ > kMaxLineBytes) return too_long(line);
         line = std::string_view(data + begin_, at - begin_);
         begin_ = at + 1;
-        return true;
+        return Next::line;
       }
+      if (end_ - begin_ > kMaxLineBytes) return too_long(line);
       if (eof_) {
-        if (begin_ == end_) return false;
+        if (begin_ == end_) return Next::end;
         line = std::string_view(data + begin_, end_ - begin_);
         begin_ = end_;
-        return true;
+        unterminated_ = true;
+        return Next::line;
       }
       scanned = end_ - begin_;  // the moved partial line holds no newline
-      refill();
+      if (!refill()) return Next::read_error;
     }
   }
 
  private:
   static constexpr std::size_t kBlock = std::size_t{1} << 20;
 
-  void refill() {
+  Next too_long(std::string_view& line) {
+    line = std::string_view(buffer_.get() + begin_, kMaxLineBytes);
+    return Next::too_long;
+  }
+
+  // False on a read error (the end of the file sets eof_).
+  bool refill() {
     // Keep the partial line, at the front; double the buffer if it fills it.
     if (begin_ > 0) {
       std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
@@ -82,11 +104,15 @@ class LineReader {
     do {
       n = ::read(fd_, buffer_.get() + end_, capacity_ - end_);
     } while (n < 0 && errno == EINTR);
-    // A read error ends the file, as it ended std::getline's loop before.
-    if (n <= 0)
+    if (n < 0) {
+      error_ = errno;
+      return false;
+    }
+    if (n == 0)
       eof_ = true;
     else
       end_ += static_cast<std::size_t>(n);
+    return true;
   }
 
   int fd_;
@@ -95,7 +121,13 @@ class LineReader {
   std::size_t begin_ = 0;  // the next line starts here
   std::size_t end_ = 0;    // bytes read so far
   bool eof_ = false;
+  bool unterminated_ = false;
+  int error_ = 0;
 };
+
+std::string where(const std::string& path, std::size_t line, std::size_t column) {
+  return path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
+}
 
 }  // namespace
 
@@ -110,13 +142,34 @@ void visit_rows(const std::string& path, const RowVisitor& visit) {
   std::shared_ptr<const Env> env;
   std::string_view line;
   std::size_t number = 0;
-  while (in.next(line)) {
+  for (;;) {
+    const LineReader::Next got = in.next(line);
+    if (got == LineReader::Next::end) break;
     ++number;
+    if (got == LineReader::Next::read_error) {
+      throw InputError(where(path, number, 1) + "cannot read: " + std::strerror(in.error()) +
+                       ". Check the file and the disk.");
+    }
+    if (got == LineReader::Next::too_long) {
+      throw InputError(where(path, number, kMaxLineBytes + 1) + "line longer than " +
+                       std::to_string(kMaxLineBytes >> 20) +
+                       " MiB; a row is one JSON object of about 1 KiB per line. Is this a "
+                       "benchgate rows file? (starts '" +
+                       snippet(line, 1) + "')");
+    }
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // CRLF reads like LF
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
     if (auto err = reader.read(line, row, env)) {
-      throw InputError(path + ":" + std::to_string(number) + ":" + std::to_string(err->column) +
-                       ": " + err->message + " (near '" + snippet(line, err->column) + "')");
+      std::string near = snippet(line, err->column);
+      // A row cut off by the end of the file: an interrupted run or copy, not a typo.
+      if (in.unterminated() && err->column > line.size()) {
+        near +=
+            "'; the file ends inside this row: was it cut short? Rerun the benchmarks or "
+            "restore the file";
+      } else {
+        near += "'";
+      }
+      throw InputError(where(path, number, err->column) + err->message + " (near '" + near + ")");
     }
     visit(row, env);
   }

@@ -1,5 +1,6 @@
 // Integration: the benchgate-compare executable's contract with CTest — exit codes 0, 1, 2 and
-// 77, messages that name the file, line and column or the flag and value, and --write-baseline.
+// 77, messages that name the file, line and column or the flag and value, --write-baseline, and
+// every bad input of docs/compare.md "Bad input", each through the real executable.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -40,12 +41,44 @@ Row row(const std::string& function, std::uint64_t param, std::uint64_t trial, d
   return r;
 }
 
-// Five trials per key; `scale` multiplies every time.
-void write_rows(const fs::path& file, double scale) {
-  std::ofstream out(file);
+// Five trials of key s/f n=64 (or `suite`/f n=64), one line each; `scale` multiplies every time.
+std::vector<std::string> lines(double scale, const std::string& suite = "s") {
+  std::vector<std::string> out;
   for (std::uint64_t t = 0; t < 5; ++t) {
-    out << write_row(row("f", 64, t, scale * (1000 + static_cast<double>(t)))) << "\n";
+    Row r = row("f", 64, t, scale * (1000 + static_cast<double>(t)));
+    r.suite = suite;
+    out.push_back(write_row(r));
   }
+  return out;
+}
+
+// Lines joined by `eol`, each ended by it.
+std::string text_of(const std::vector<std::string>& ls, const std::string& eol = "\n") {
+  std::string text;
+  for (const auto& l : ls) text += l + eol;
+  return text;
+}
+
+// Writes bytes exactly as given.
+void write_text(const fs::path& file, const std::string& bytes) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << bytes;
+  REQUIRE(out.good());
+}
+
+void write_rows(const fs::path& file, double scale) {
+  write_text(file, text_of(lines(scale)));
+}
+
+// The first row with `key`'s value replaced by `value` (the key must be in write_row's text).
+std::string with_value(const std::string& key, const std::string& value) {
+  std::string line = lines(1.0).front();
+  const std::string k = "\"" + key + "\":";
+  const auto at = line.find(k);
+  REQUIRE(at != std::string::npos);
+  const auto end = line.find_first_of(",}", at + k.size());
+  line.replace(at + k.size(), end - at - k.size(), value);
+  return line;
 }
 
 using testing::has;
@@ -53,9 +86,10 @@ using testing::has;
 }  // namespace
 
 TEST_CASE("compare cli: identical rows pass with exit 0") {
-  const auto dir = scratch("same");
+  const auto dir = scratch("identical");
   write_rows(dir / "a.jsonl", 1.0);
-  const auto r = compare({(dir / "a.jsonl").string(), (dir / "a.jsonl").string()});
+  write_rows(dir / "b.jsonl", 1.0);
+  const auto r = compare({(dir / "a.jsonl").string(), (dir / "b.jsonl").string()});
   REQUIRE(r.exited);
   CHECK(r.exit_code == 0);
   CHECK(has(r.stdout_tail, "PASS"));
@@ -142,4 +176,250 @@ TEST_CASE("compare cli: write-baseline copies the rows sorted by key and trial")
     CHECK(rows[i].param == want[i].first);
     CHECK(rows[i].trial_index == want[i].second);
   }
+}
+
+// ---- bad input (issue 6 item 4; docs/compare.md "Bad input") --------------------------------
+
+TEST_CASE("compare cli: an empty current file exits 2 saying it holds no rows") {
+  const auto dir = scratch("empty-current");
+  write_rows(dir / "base.jsonl", 1.0);
+  for (const char* text : {"", "\n\n  \n", "\r\n"}) {
+    write_text(dir / "cur.jsonl", text);
+    const auto r = compare({(dir / "base.jsonl").string(), (dir / "cur.jsonl").string()});
+    REQUIRE(r.exited);
+    CHECK(r.exit_code == 2);
+    CHECK(has(r.stderr_tail, "cur.jsonl' holds no rows"));
+  }
+}
+
+TEST_CASE("compare cli: an empty baseline file exits 77 like a missing one") {
+  const auto dir = scratch("empty-baseline");
+  write_text(dir / "base.jsonl", "");
+  write_rows(dir / "cur.jsonl", 1.0);
+  const auto r = compare({(dir / "base.jsonl").string(), (dir / "cur.jsonl").string()});
+  REQUIRE(r.exited);
+  CHECK(r.exit_code == 77);
+  CHECK(has(r.stderr_tail, "holds no rows yet"));
+  CHECK(has(r.stderr_tail, "--write-baseline"));
+}
+
+TEST_CASE("compare cli: a directory without a jsonl file exits 77 as the baseline, 2 as current") {
+  const auto dir = scratch("no-jsonl");
+  fs::create_directories(dir / "empty");
+  write_text(dir / "empty" / "rows.json", text_of(lines(1.0)));  // not *.jsonl: not read
+  write_rows(dir / "rows.jsonl", 1.0);
+  SUBCASE("baseline") {
+    const auto r = compare({(dir / "empty").string(), (dir / "rows.jsonl").string()});
+    REQUIRE(r.exited);
+    CHECK(r.exit_code == 77);
+    CHECK(has(r.stderr_tail, "holds no .jsonl file"));
+  }
+  SUBCASE("current") {
+    const auto r = compare({(dir / "rows.jsonl").string(), (dir / "empty").string()});
+    REQUIRE(r.exited);
+    CHECK(r.exit_code == 2);
+    CHECK(has(r.stderr_tail, "holds no .jsonl file"));
+  }
+}
+
+TEST_CASE("compare cli: baseline and current the same file exits 2, however it is spelt") {
+  const auto dir = scratch("same");
+  write_rows(dir / "a.jsonl", 1.0);
+  fs::create_symlink(dir / "a.jsonl", dir / "link.jsonl");
+  const std::string a = (dir / "a.jsonl").string();
+  for (const std::string& other : std::vector<std::string>{a, (dir / "." / "a.jsonl").string(),
+                                                           (dir / "link.jsonl").string()}) {
+    CAPTURE(other);
+    const auto r = compare({a, other});
+    REQUIRE(r.exited);
+    CHECK(r.exit_code == 2);
+    CHECK(has(r.stderr_tail, "the same file"));
+    CHECK(has(r.stderr_tail, "could never fail"));
+  }
+  // A directory compared with itself likewise.
+  const auto r = compare({dir.string(), dir.string()});
+  REQUIRE(r.exited);
+  CHECK(r.exit_code == 2);
+  CHECK(has(r.stderr_tail, "the same directory"));
+}
+
+TEST_CASE("compare cli: a UTF-8 byte order mark at the start of a file is skipped") {
+  const auto dir = scratch("bom");
+  write_text(dir / "base.jsonl", "\xEF\xBB\xBF" + text_of(lines(1.0)));
+  write_text(dir / "cur.jsonl", "\xEF\xBB\xBF" + text_of(lines(1.3)));
+  const auto r =
+      compare({(dir / "base.jsonl").string(), (dir / "cur.jsonl").string(), "--format", "json"});
+  REQUIRE(r.exited);
+  CHECK(r.exit_code == 1);  // the rows were read, the first one too
+  CHECK(has(r.stdout_tail, "\"n_baseline\": 5"));
+  CHECK(has(r.stdout_tail, "\"n_current\": 5"));
+}
+
+TEST_CASE("compare cli: CRLF line endings read like LF") {
+  const auto dir = scratch("crlf");
+  write_text(dir / "base.jsonl", text_of(lines(1.0), "\r\n"));
+  write_text(dir / "cur.jsonl", text_of(lines(1.3), "\r\n") + "\r\n");
+  const auto r =
+      compare({(dir / "base.jsonl").string(), (dir / "cur.jsonl").string(), "--format", "json"});
+  REQUIRE(r.exited);
+  CHECK(r.exit_code == 1);
+  CHECK(has(r.stdout_tail, "\"n_baseline\": 5"));
+  CHECK(has(r.stdout_tail, "\"n_current\": 5"));
+}
+
+TEST_CASE("compare cli: a last line without a newline is read, one cut short exits 2 at its end") {
+  const auto dir = scratch("truncated");
+  write_rows(dir / "base.jsonl", 1.0);
+  const auto cur = lines(1.0);
+  std::string text = text_of(cur);
+  text.pop_back();  // the last newline
+  write_text(dir / "cur.jsonl", text);
+  auto r =
+      compare({(dir / "base.jsonl").string(), (dir / "cur.jsonl").string(), "--format", "json"});
+  REQUIRE(r.exited);
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.stdout_tail, "\"n_current\": 5"));
+
+  const std::string cut = cur.back().substr(0, cur.back().size() / 2);
+  text = text_of({cur[0], cur[1], cur[2], cur[3]}) + cut;
+  write_text(dir / "cur.jsonl", text);
+  r = compare({(dir / "base.jsonl").string(), (dir / "cur.jsonl").string()});
+  REQUIRE(r.exited);
+  CHECK(r.exit_code == 2);
+  CHECK(has(r.stderr_tail, "cur.jsonl:5:" + std::to_string(cut.size() + 1) + ":"));
+  CHECK(has(r.stderr_tail, "the file ends inside this row"));
+}
+
+TEST_CASE(
+    "compare cli: NaN, Infinity, negative or too big numbers and strings for numbers exit 2") {
+  struct Case {
+    std::string key, value, says;
+  };
+  const std::vector<Case> cases{
+      {"per_call_nanos", "NaN", "no NaN or Infinity"},
+      {"per_call_nanos", "Infinity", "no NaN or Infinity"},
+      {"per_call_nanos", "-Infinity", "no NaN or Infinity"},
+      {"per_call_nanos", "1e400", "Number too big"},
+      {"per_call_nanos", "-5", "must be a finite non-negative number"},
+      {"peak_rss_kb", "-4000", "must be a non-negative integer; got -4000"},
+      {"total_nanos", "1e400", "Number too big"},
+      {"peak_rss_kb", "\"4000\"", "must be a non-negative integer; got \"4000\""},
+      {"param", "\"64\"", "must be a non-negative integer; got \"64\""},
+  };
+  const auto dir = scratch("numbers");
+  write_rows(dir / "base.jsonl", 1.0);
+  for (const auto& c : cases) {
+    const std::string line = with_value(c.key, c.value);
+    CAPTURE(line);
+    write_text(dir / "cur.jsonl", lines(1.0)[1] + "\n" + line + "\n");
+    const auto r = compare({(dir / "base.jsonl").string(), (dir / "cur.jsonl").string()});
+    REQUIRE(r.exited);
+    CHECK(r.exit_code == 2);
+    CHECK(has(r.stderr_tail, "'" + c.key + "'"));
+    CHECK(has(r.stderr_tail, c.says));
+    // Located at the key, or at the value the parser could not read.
+    const auto key_at = line.find("\"" + c.key + "\"") + 1;
+    const auto value_at = line.find(c.value, key_at) + 1;
+    CHECK((has(r.stderr_tail, "cur.jsonl:2:" + std::to_string(key_at) + ":") ||
+           has(r.stderr_tail, "cur.jsonl:2:" + std::to_string(value_at) + ":")));
+  }
+}
+
+TEST_CASE("compare cli: a key named twice exits 2 naming it") {
+  const auto dir = scratch("duplicate");
+  write_rows(dir / "base.jsonl", 1.0);
+  // A row that reads as unchanged by its first per_call_nanos and as 10x slower by its second.
+  std::string line = lines(1.0).front();
+  line.insert(line.size() - 1, ",\"per_call_nanos\":10000");
+  write_text(dir / "cur.jsonl", line + "\n");
+  const auto r = compare({(dir / "base.jsonl").string(), (dir / "cur.jsonl").string()});
+  REQUIRE(r.exited);
+  CHECK(r.exit_code == 2);
+  CHECK(has(r.stderr_tail,
+            "cur.jsonl:1:" + std::to_string(line.rfind("\"per_call_nanos\"") + 1) + ":"));
+  CHECK(has(r.stderr_tail, "'per_call_nanos' appears twice"));
+}
+
+TEST_CASE("compare cli: a line nested 100000 deep exits 2 without a crash") {
+  const auto dir = scratch("deep");
+  write_rows(dir / "base.jsonl", 1.0);
+  const std::size_t depth = 100'000;
+  SUBCASE("instead of a row") {
+    write_text(dir / "cur.jsonl", std::string(depth, '[') + std::string(depth, ']') + "\n");
+  }
+  SUBCASE("inside a row, under a key benchgate does not know") {
+    std::string line = lines(1.0).front();
+    line.insert(line.size() - 1,
+                ",\"future\":" + std::string(depth, '[') + std::string(depth, ']'));
+    write_text(dir / "cur.jsonl", line + "\n");
+  }
+  const auto r = compare({(dir / "base.jsonl").string(), (dir / "cur.jsonl").string()});
+  INFO(r.stderr_tail);
+  REQUIRE(r.exited);  // not killed by a signal (a stack overflow is SIGSEGV)
+  CHECK(r.exit_code == 2);
+  CHECK(has(r.stderr_tail, "cur.jsonl:1:"));
+  CHECK(has(r.stderr_tail, "nested more than 64 levels"));
+}
+
+TEST_CASE("compare cli: a 100 MB single line exits 2 with bounded memory") {
+  const auto dir = scratch("huge-line");
+  write_rows(dir / "base.jsonl", 1.0);
+  {
+    // Written in pieces: the test itself never holds it.
+    std::ofstream out(dir / "cur.jsonl", std::ios::binary);
+    out << lines(1.0).front() << "\n{\"schema_version\":1,\"function\":\"";
+    const std::string block(1 << 20, 'a');
+    for (int i = 0; i < 100; ++i) out << block;
+    out << "\"}\n";
+    REQUIRE(out.good());
+  }
+  const auto r = compare({(dir / "base.jsonl").string(), (dir / "cur.jsonl").string()});
+  fs::remove(dir / "cur.jsonl");
+  REQUIRE(r.exited);
+  CHECK(r.exit_code == 2);
+  CHECK(has(r.stderr_tail, "cur.jsonl:2:"));
+  CHECK(has(r.stderr_tail, "line longer than 4 MiB"));
+  // Reading the line whole took 340 MB; the reader stops after 4 MiB of it.
+  if (r.child_maxrss_kb) CHECK(*r.child_maxrss_kb < 64 * 1024);
+}
+
+TEST_CASE("compare cli: NUL bytes in a file exit 2 as a damaged file") {
+  const auto dir = scratch("nul");
+  write_rows(dir / "base.jsonl", 1.0);
+  // What a crash can leave: a whole row, then a block of zeros where the next one should be.
+  const std::string first = lines(1.0).front();
+  write_text(dir / "cur.jsonl", first + std::string(4096, '\0'));
+  const auto r = compare({(dir / "base.jsonl").string(), (dir / "cur.jsonl").string()});
+  REQUIRE(r.exited);
+  CHECK(r.exit_code == 2);
+  CHECK(has(r.stderr_tail, "cur.jsonl:1:" + std::to_string(first.size() + 1) + ":"));
+  CHECK(has(r.stderr_tail, "NUL byte"));
+}
+
+TEST_CASE("compare cli: rows of two suites with the same function and param are kept apart") {
+  const auto dir = scratch("suites");
+  // One file each side, the suites interleaved; only suite b got slower.
+  auto base_a = lines(1.0, "a"), base_b = lines(1.0, "b");
+  auto cur_a = lines(1.0, "a"), cur_b = lines(1.3, "b");
+  std::vector<std::string> base, cur;
+  for (std::size_t i = 0; i < 5; ++i) {
+    base.insert(base.end(), {base_a[i], base_b[i]});
+    cur.insert(cur.end(), {cur_b[i], cur_a[i]});
+  }
+  write_text(dir / "base.jsonl", text_of(base));
+  write_text(dir / "cur.jsonl", text_of(cur));
+  const auto r = compare({(dir / "base.jsonl").string(), (dir / "cur.jsonl").string()});
+  REQUIRE(r.exited);
+  CHECK(r.exit_code == 1);
+  const std::string& out = r.stdout_tail;
+  CHECK(has(out, "2 key(s): 1 regressed"));
+  // Each key on its own line: b regressed, a unchanged.
+  auto line_of = [&](const std::string& key) {
+    const auto at = out.find(key);
+    REQUIRE(at != std::string::npos);
+    const auto start = out.rfind('\n', at) + 1;
+    return out.substr(start, out.find('\n', at) - start);
+  };
+  CHECK(has(line_of("b/f n=64"), "REGRESSED"));
+  CHECK(has(line_of("a/f n=64"), "unchanged"));
 }

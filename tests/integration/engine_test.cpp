@@ -100,7 +100,7 @@ TEST_CASE("engine: verify runs every benchmark in capped children and names each
   CHECK(has(faults.stdout_tail, "killed at the max_seconds_per_call cap (1 s) at param=0"));
   CHECK(has(faults.stdout_tail, "[FAIL] fault.throws  [fixed]"));
   CHECK(has(faults.stdout_tail, "benchmark threw: fixture failure"));
-  CHECK(has(faults.stdout_tail, "of 8 benchmark(s) failed verification"));
+  CHECK(has(faults.stdout_tail, "benchmark(s) failed verification"));
   const auto fine =
       run_tool({BENCHGATE_RUNNER, "verify", BENCHGATE_ENGINE_BENCH, "--bench", "engine.custom"});
   INFO(fine.stdout_tail << fine.stderr_tail);

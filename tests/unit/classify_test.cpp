@@ -372,3 +372,73 @@ TEST_CASE("classify: the parent's child_maxrss_kb goes on every row, and only th
   CHECK(r.status == RowStatus::error);
   CHECK(r.child_maxrss_kb == std::uint64_t{9'000});
 }
+
+TEST_CASE("classify: killed_at_cap says when the child was stopped or needed SIGKILL") {
+  const RowRequest req = param_request();
+  SpawnResult stopped = signalled(SIGTERM);
+  stopped.killed_at_cap = true;
+  stopped.stopped_at_cap = true;
+  const std::string s = error_of(classify(req, stopped));
+  CHECK(contains(s, "stopped"));
+  CHECK_FALSE(contains(s, "SIGKILL"));
+  SpawnResult stubborn = signalled(SIGKILL);
+  stubborn.killed_at_cap = true;
+  const std::string k = error_of(classify(req, stubborn));
+  CHECK(contains(k, "did not end on SIGTERM"));
+  CHECK(contains(k, "SIGKILL"));
+  CHECK_FALSE(contains(k, "stopped"));
+}
+
+TEST_CASE("classify: a row longer than the runner accepts names the bytes written") {
+  const RowRequest req = fixed_request();
+  SpawnResult o = exited(0, "");
+  o.result_overflow = true;
+  o.result_bytes = 5'242'880;
+  const std::string e = error_of(classify(req, o));
+  CHECK(contains(e, "5242880 bytes"));
+  CHECK(contains(e, "more than the runner accepts"));
+}
+
+TEST_CASE("classify: no row but a row-like stdout says rows go to the result fd") {
+  const RowRequest req = fixed_request();
+  SpawnResult o = exited(0, "");
+  o.stdout_tail = write_row(child_row(req)) + "\n";
+  const std::string e = error_of(classify(req, o));
+  CHECK(contains(e, "without writing a row"));
+  CHECK(contains(e, "its stdout has what looks like a row"));
+  SpawnResult plain = exited(0, "");
+  plain.stdout_tail = "progress: 50%\n";
+  CHECK_FALSE(contains(error_of(classify(req, plain)), "stdout"));
+}
+
+TEST_CASE("classify: invalid UTF-8 from the child becomes U+FFFD, valid text is kept") {
+  const RowRequest req = param_request();
+  const std::string replacement = "\xEF\xBF\xBD";
+  SUBCASE("stray bytes") {
+    const std::string e =
+        error_of(classify(req, signalled(SIGSEGV, "", "bad \xff\xfe bytes, caf\xC3\xA9 ok")));
+    CHECK(contains(e, "bad " + replacement + replacement + " bytes"));
+    CHECK(contains(e, "caf\xC3\xA9 ok"));
+  }
+  SUBCASE("a character split by the tail's cut") {
+    // 'é' is C3 A9: cutting the tail to its last 400 bytes leaves the A9 alone at the front.
+    const std::string tail = "\xC3\xA9" + std::string(399, 'x');
+    const std::string e = error_of(classify(req, signalled(SIGSEGV, "", tail)));
+    CHECK(contains(e, "..." + replacement + "xxx"));
+  }
+  SUBCASE("overlong forms and surrogates") {
+    const std::string e =
+        error_of(classify(req, signalled(SIGSEGV, "", "a\xC0\xAF b\xED\xA0\x80 c")));
+    CHECK_FALSE(contains(e, "\xC0"));
+    CHECK_FALSE(contains(e, "\xED\xA0"));
+    CHECK(contains(e, "a" + replacement + replacement + " b"));
+  }
+  SUBCASE("the child's own message, with exit code 0 or 1") {
+    Row written = child_row(req, RowStatus::error);
+    written.error = "bad \xff";
+    for (int code : {0, 1}) {
+      const std::string e = error_of(classify(req, exited(code, write_row(written) + "\n")));
+      CHECK(contains(e, "bad " + replacement));
+    }
+  }
+}

@@ -146,6 +146,85 @@ TEST_CASE("jsonl: a missing file is an InputError naming the path") {
   CHECK(contains(what, path));
 }
 
+TEST_CASE("jsonl: a UTF-8 byte order mark at the start of a line is skipped") {
+  TempDir dir;
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::string path = dir.file("bom.jsonl");
+  // At the start of the file (Notepad, PowerShell), and of a file concatenated after it.
+  write_bytes(path, bom + write_row(row(1)) + "\n" + bom + write_row(row(2)) + "\n");
+  CHECK(read_rows(path) == std::vector<Row>{row(1), row(2)});
+  // Columns count the mark's three bytes, so the text near them is right.
+  const std::string bad = R"({"schema_version": 1, oops})";
+  write_bytes(path, bom + bad + "\n");
+  const std::string what = read_error(path);
+  INFO(what);
+  CHECK(starts_with(what, path + ":1:" + std::to_string(bom.size() + bad.find("oops") + 1) + ":"));
+  CHECK(contains(what, "near 'oops}'"));
+}
+
+TEST_CASE("jsonl: a last line cut short says the file ends inside the row") {
+  TempDir dir;
+  const std::string path = dir.file("cut.jsonl");
+  const std::string whole = write_row(row(2));
+  const std::string cut = whole.substr(0, whole.size() / 2);
+  write_bytes(path, write_row(row(1)) + "\n" + cut);
+  const std::string what = read_error(path);
+  INFO(what);
+  CHECK(starts_with(what, path + ":2:" + std::to_string(cut.size() + 1) + ":"));
+  CHECK(contains(what, "the file ends inside this row"));
+  CHECK(what.back() == ')');
+  // The same text with its newline is a bad line, not a cut file.
+  write_bytes(path, write_row(row(1)) + "\n" + cut + "\n");
+  CHECK_FALSE(contains(read_error(path), "the file ends inside"));
+}
+
+TEST_CASE("jsonl: a last row cut at any byte is located past its end, as a cut file") {
+  TempDir dir;
+  const std::string path = dir.file("cut.jsonl");
+  Row r = row(2);
+  r.per_call_nanos = 1.5;
+  r.status = RowStatus::error;
+  r.error = "boom";
+  r.env = Env{};
+  r.env->os = "linux";
+  r.env->cpu_cores = 2;
+  const std::string whole = write_row(r);
+  for (std::size_t n = 1; n < whole.size(); ++n) {
+    const std::string cut = whole.substr(0, n);
+    write_bytes(path, cut);
+    const std::string what = read_error(path);
+    INFO(what);
+    CHECK(starts_with(what, path + ":1:" + std::to_string(n + 1) + ":"));
+    CHECK(contains(what, "the file ends inside this row"));
+  }
+}
+
+TEST_CASE("jsonl: a line longer than 4 MiB is refused without reading it whole") {
+  TempDir dir;
+  const std::string path = dir.file("long.jsonl");
+  const std::size_t limit = std::size_t{4} << 20;
+  // Just at the limit, a line is read (and this one is not a row); one byte more is refused.
+  write_bytes(path, write_row(row(1)) + "\n" + std::string(limit, '[') + "\n");
+  std::string what = read_error(path);
+  CHECK(contains(what, path + ":2:65: nested more than 64 levels"));
+  write_bytes(path, write_row(row(1)) + "\n" + std::string(limit + 1, '[') + "\n");
+  what = read_error(path);
+  INFO(what);
+  CHECK(starts_with(what, path + ":2:" + std::to_string(limit + 1) + ": line longer than 4 MiB"));
+  CHECK(contains(what, "starts '[[["));
+  // Without a newline anywhere: the reader stops at the limit, it does not look for the end.
+  write_bytes(path, std::string(3 * limit, 'x'));
+  CHECK(starts_with(read_error(path), path + ":1:" + std::to_string(limit + 1) + ": line longer"));
+}
+
+TEST_CASE("jsonl: a read error is an InputError, not the end of the file") {
+  TempDir dir;
+  // open(2) opens a directory for reading; read(2) then fails with EISDIR.
+  const std::string what = read_error(dir.path().string());
+  INFO(what);
+  CHECK(starts_with(what, dir.path().string() + ":1:1: cannot read"));
+}
+
 TEST_CASE("jsonl: write_file_atomically writes the content") {
   TempDir dir;
   const std::string path = dir.file("out.jsonl");

@@ -461,6 +461,163 @@ TEST_CASE("row_json: a line nested 100000 deep is an error, not a crash") {
   }
 }
 
+// ---- bad input (issue 6): every case is rejected at its column, naming the key ---------------
+
+// The 1-based column of the first occurrence of `needle` in line.
+std::size_t column_of(const std::string& line, const std::string& needle) {
+  const auto at = line.find(needle);
+  REQUIRE(at != std::string::npos);
+  return at + 1;
+}
+
+TEST_CASE("row_json: NaN and Infinity are not JSON: rejected at the value, naming the key") {
+  for (const char* literal : {"NaN", "Infinity", "-Infinity", "nan", "inf"}) {
+    const std::string line = line_with(std::string(R"(,"per_call_nanos":)") + literal);
+    CAPTURE(line);
+    const JsonError e = parse_error(line);
+    CHECK(e.column == line.rfind(literal) + 1);
+    CHECK(contains(e.message, "'per_call_nanos'"));
+    CHECK(contains(e.message, "no NaN or Infinity"));
+  }
+}
+
+TEST_CASE("row_json: a number too big for a double is rejected at the value, naming the key") {
+  for (const char* number : {"1e400", "-1e400", "1e309"}) {
+    const std::string line = line_with(std::string(R"(,"per_call_nanos":)") + number);
+    CAPTURE(line);
+    const JsonError e = parse_error(line);
+    CHECK(e.column == line.rfind(number) + 1);
+    CHECK(contains(e.message, "'per_call_nanos'"));
+  }
+  // A count too big for 64 bits is a double to JSON: the key says it wants an integer.
+  const std::string line = line_with(R"(,"alloc_bytes":18446744073709551616)");
+  const JsonError e = parse_error(line);
+  CHECK(e.column == column_of(line, "\"alloc_bytes\""));
+  CHECK(contains(e.message, "'alloc_bytes' must be a non-negative integer"));
+}
+
+TEST_CASE("row_json: a negative number where a count belongs is rejected at its key") {
+  for (const char* key : {"alloc_bytes", "alloc_count", "peak_rss_kb", "cpu_nanos", "trial_index",
+                          "per_call_nanos"}) {
+    const std::string line = line_with(std::string(",\"") + key + "\":-1");
+    CAPTURE(line);
+    const JsonError e = parse_error(line);
+    CHECK(e.column == column_of(line, std::string("\"") + key + "\":-1"));
+    CHECK(contains(e.message, std::string("'") + key + "'"));
+    CHECK(contains(e.message, "non-negative"));
+  }
+  std::string line = line_with("");
+  line.replace(line.find("\"total_nanos\":100"), 17, "\"total_nanos\":-100");
+  const JsonError e = parse_error(line);
+  CHECK(e.column == column_of(line, "\"total_nanos\""));
+  CHECK(contains(e.message, "'total_nanos' must be a non-negative integer; got -100"));
+}
+
+TEST_CASE("row_json: a string where a number belongs is rejected at its key, quoting it") {
+  const std::string line = line_with(R"(,"peak_rss_kb":"4000")");
+  const JsonError e = parse_error(line);
+  CHECK(e.column == column_of(line, "\"peak_rss_kb\""));
+  CHECK(contains(e.message, "'peak_rss_kb' must be a non-negative integer; got \"4000\""));
+  const std::string in_env = line_with(R"(,"env":{"os":"linux","cpu_cores":"4"})");
+  const JsonError env_error = parse_error(in_env);
+  CHECK(env_error.column == column_of(in_env, "\"cpu_cores\""));
+  CHECK(contains(env_error.message, "'env.cpu_cores'"));
+}
+
+TEST_CASE("row_json: a key named twice is rejected at its second occurrence") {
+  SUBCASE("a known key") {
+    const std::string line = line_with(R"(,"peak_rss_kb":4000,"peak_rss_kb":1)");
+    const JsonError e = parse_error(line);
+    CHECK(e.column == column_of(line, "\"peak_rss_kb\":1"));
+    CHECK(contains(e.message, "'peak_rss_kb' appears twice"));
+  }
+  SUBCASE("a required key, even with the same value") {
+    const std::string line = line_with(R"(,"total_nanos":100)");
+    const JsonError e = parse_error(line);
+    CHECK(e.column == line.rfind("\"total_nanos\"") + 1);
+    CHECK(contains(e.message, "'total_nanos'"));
+  }
+  SUBCASE("a key spelt with an escape is the same key") {
+    const std::string line = line_with(R"(,"st\u0061tus":"error")");
+    CHECK(contains(parse_error(line).message, "'status' appears twice"));
+  }
+  SUBCASE("an unknown key") {
+    const std::string line = line_with(R"(,"note":"a","note":"b")");
+    CHECK(contains(parse_error(line).message, "'note' appears twice"));
+  }
+  SUBCASE("a key inside env") {
+    const std::string line = line_with(R"(,"env":{"os":"linux","os":"darwin"})");
+    const JsonError e = parse_error(line);
+    CHECK(e.column == column_of(line, "\"os\":\"darwin\""));
+    CHECK(contains(e.message, "'env.os' appears twice"));
+  }
+  SUBCASE("the env itself") {
+    CHECK(contains(parse_error(line_with(R"(,"env":null,"env":{"os":"linux"})")).message,
+                   "'env' appears twice"));
+  }
+  SUBCASE("objects inside unknown keys are not rows: their keys are not checked") {
+    parse_ok(line_with(R"(,"future":{"a":1,"a":2})"));
+  }
+}
+
+TEST_CASE("row_json: nesting deeper than 64 levels is refused at the bracket that goes too deep") {
+  SUBCASE("a document of brackets") {
+    const std::string line = std::string(100'000, '[');
+    const JsonError e = parse_error(line);
+    CHECK(e.column == 65);
+    CHECK(contains(e.message, "nested more than 64 levels"));
+  }
+  SUBCASE("inside an unknown key") {
+    const std::string prefix = line_with("").substr(0, line_with("").size() - 1) + R"(,"x":)";
+    const std::string line = prefix + std::string(100'000, '[') + std::string(100'000, ']') + "}";
+    const JsonError e = parse_error(line);
+    CHECK(e.column == prefix.size() + 64);  // the row is level 1
+    CHECK(contains(e.message, "nested more than 64 levels"));
+  }
+  SUBCASE("64 levels are read") {
+    parse_ok(line_with(R"(,"x":)" + std::string(63, '[') + std::string(63, ']')));
+  }
+}
+
+TEST_CASE("row_json: a UTF-8 byte order mark before the row is skipped, and counted in columns") {
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::string line = write_row(parametric_row());
+  CHECK(parse_ok(bom + line) == parametric_row());
+  const std::string bad = bom + R"({"schema_version": 1, oops})";
+  CHECK(parse_error(bad).column == column_of(bad, "oops"));
+  // Only the whole mark: a stray byte of it is not skipped.
+  parse_error("\xBF" + line);
+  // Nor a mark anywhere else.
+  parse_error(" " + bom + line);
+}
+
+TEST_CASE("row_json: a NUL byte is rejected at its column, even after a complete row") {
+  const std::string line = write_row(parametric_row());
+  const std::string after = line + std::string("\0\0garbage", 9);
+  const JsonError e = parse_error(after);
+  CHECK(e.column == line.size() + 1);
+  CHECK(contains(e.message, "NUL byte"));
+  std::string inside = line;
+  inside.insert(line.find("sort.std_sort") + 4, 1, '\0');
+  CHECK(contains(parse_error(inside).message, "NUL byte"));
+  // A syntax error before the NUL is reported first.
+  const std::string early = std::string("{oops\0", 6);
+  CHECK(parse_error(early).column == 2);
+}
+
+TEST_CASE("row_json: an error about a key is located at the key") {
+  std::string line = write_row(parametric_row());
+  line.replace(line.find("\"schema_version\":1"), 18, "\"schema_version\":2");
+  CHECK(parse_error(line).column == 2);
+  const std::string kind = line_with("");
+  std::string other = kind;
+  other.replace(other.find("\"parametric\""), 12, "\"other\"");
+  CHECK(parse_error(other).column == column_of(other, "\"kind\""));
+  const std::string missing =
+      R"({"schema_version":1,"kind":"parametric","param":1,"inner_repeats":1,"total_nanos":1,"status":"ok"})";
+  CHECK(parse_error(missing).column == 1);  // a missing key has no place: the row's start
+}
+
 TEST_CASE("row_json: format_hash writes 0x and lowercase hex without padding") {
   CHECK(format_hash(0) == "0x0");
   CHECK(format_hash(1) == "0x1");

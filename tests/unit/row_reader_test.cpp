@@ -350,6 +350,14 @@ std::vector<std::string> variants(const std::string& line) {
                           "{\"os\":\"linux\",\"os\":7}"}) {
     v.push_back(with_value(line, "env", env));
   }
+  // Bad input of issue 6: a byte order mark, NUL bytes, a key twice, deep nesting.
+  v.push_back("\xEF\xBB\xBF" + line);
+  v.push_back("\xEF\xBB" + line);
+  v.push_back(line + std::string(1, '\0'));
+  v.push_back(replaced(line, "\"status\"", std::string("\"st\0tus\"", 8)));
+  v.push_back(line.substr(0, line.size() - 1) + ",\"param\":1}");
+  v.push_back(line.substr(0, line.size() - 1) + ",\"x\":" + std::string(70, '[') +
+              std::string(70, ']') + "}");
   return v;
 }
 
@@ -558,4 +566,47 @@ TEST_CASE("row_reader: rows that share an env object share one Env") {
   REQUIRE(third.get() != nullptr);
   CHECK(*third == other);
   CHECK(*first == e);  // an Env already handed out never changes
+}
+
+TEST_CASE(
+    "row_reader: bad input around a fast-path row is read as strictly as parse_row reads it") {
+  Row r;
+  r.function = "f";
+  r.param = 1;
+  r.inner_repeats = 1;
+  Env e;
+  e.os = "linux";
+  r.env = e;
+  const std::string line = write_row(r);
+  RowReader reader;
+  Row row;
+  std::shared_ptr<const Env> env;
+  REQUIRE_FALSE(reader.read(line, row, env));  // the env is now known to the fast path
+
+  // A byte order mark: the same row.
+  REQUIRE_FALSE(reader.read("\xEF\xBB\xBF" + line, row, env));
+  REQUIRE(env.get() != nullptr);
+  CHECK(*env == e);
+  CHECK(row.function == "f");
+
+  // Rows the fast path would read up to a point that is not the end, all errors.
+  const std::vector<std::pair<std::string, std::string>> bad{
+      {line + std::string(1, '\0'), "NUL byte"},
+      {line.substr(0, line.size() - 1) + ",\"param\":2}", "'param' appears twice"},
+      {replaced(line, "\"os\":\"linux\"", "\"os\":\"linux\",\"os\":\"darwin\""),
+       "'env.os' appears twice"},
+      {line.substr(0, line.size() - 1) + ",\"x\":" + std::string(100'000, '[') +
+           std::string(100'000, ']') + "}",
+       "nested more than 64 levels"},
+      {replaced(line, "\"per_call_nanos\":null", "\"per_call_nanos\":NaN"), "no NaN"},
+  };
+  for (const auto& [text, message] : bad) {
+    CAPTURE(message);
+    const auto error = reader.read(text, row, env);
+    REQUIRE(error.has_value());
+    CHECK(error->message.find(message) != std::string::npos);
+    const auto strict = detail::parse_row_strict(text);
+    REQUIRE(std::holds_alternative<JsonError>(strict));
+    CHECK(std::get<JsonError>(strict).column == error->column);
+  }
 }

@@ -704,7 +704,8 @@ TEST_CASE("run: a verdict is derived from the rows and the complexity the execut
   CHECK(contains(verdict_line(*out2.runs[0].verdict, b.config), "faster than declared"));
 }
 
-TEST_CASE("run: batches below the signal floor leave the verdict, and all below is no usable data") {
+TEST_CASE(
+    "run: batches below the signal floor leave the verdict, and all below is no usable data") {
   ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
   ex.probe_wall_nanos = 10'000;  // every scripted batch (1000 (n + 1) ns) is below 10 floors
   BenchmarkInfo b = parametric("f", 0, 8);

@@ -1,7 +1,11 @@
 // Tests runner/spawn.hpp: signal names, and PosixExecutor on programs whose outcome is certain
-// (/bin/true, /bin/false, a missing path). No shell; the fault cases are integration tests.
+// (/bin/true, /bin/false, a missing path, dd, sleep, setsid). No shell; the fault cases of the
+// benchmark fixtures are integration tests.
 #include <doctest/doctest.h>
+#include <sys/wait.h>
 
+#include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <string>
 #include <utility>
@@ -10,6 +14,7 @@
 #include "printers.hpp"
 #include "spawn.hpp"
 
+using benchgate::become_child_subreaper;
 using benchgate::PosixExecutor;
 using benchgate::signal_name;
 using benchgate::SpawnRequest;
@@ -72,4 +77,63 @@ TEST_CASE("spawn: PosixExecutor refuses an empty command line") {
   const SpawnResult r = run_argv({});
   CHECK_FALSE(r.started);
   CHECK_FALSE(r.start_error.empty());
+}
+
+TEST_CASE("spawn: a result longer than max_result_bytes is dropped, counted, and never kept") {
+  SpawnRequest req;
+  // 5 MiB to the result descriptor (dd reopens it through /dev/fd).
+  req.argv = {"dd", "if=/dev/zero", "of=/dev/fd/3", "bs=65536", "count=80", "status=none"};
+  req.max_result_bytes = 1 << 20;
+  const SpawnResult r = PosixExecutor().run(req);
+  REQUIRE(r.started);
+  CHECK(r.exited);
+  CHECK(r.exit_code == 0);
+  CHECK(r.result_overflow);
+  CHECK(r.result.empty());
+  CHECK(r.result_bytes == 5u << 20);
+}
+
+TEST_CASE("spawn: a result up to max_result_bytes is kept whole") {
+  SpawnRequest req;
+  req.argv = {"dd", "if=/dev/zero", "of=/dev/fd/3", "bs=65536", "count=16", "status=none"};
+  req.max_result_bytes = 1 << 20;
+  const SpawnResult r = PosixExecutor().run(req);
+  REQUIRE(r.started);
+  CHECK_FALSE(r.result_overflow);
+  CHECK(r.result.size() == 1u << 20);
+  CHECK(r.result_bytes == 1u << 20);
+}
+
+TEST_CASE("spawn: a child still running at term_after is killed_at_cap by SIGTERM") {
+  SpawnRequest req;
+  req.argv = {"sleep", "30"};
+  req.term_after = std::chrono::milliseconds(50);
+  req.kill_after = std::chrono::seconds(5);
+  const SpawnResult r = PosixExecutor().run(req);
+  REQUIRE(r.started);
+  CHECK(r.killed_at_cap);
+  CHECK_FALSE(r.stopped_at_cap);
+  CHECK_FALSE(r.exited);
+  CHECK(r.term_signal == SIGTERM);
+}
+
+TEST_CASE(
+    "spawn: as a subreaper, a descendant that left the group with setsid is killed and reaped") {
+  REQUIRE(become_child_subreaper());
+  SpawnRequest req;
+  // setsid(1) forks (its child leads a group already), and the fork runs sleep in a new
+  // session: out of reach of the group kill, holding stdout and stderr open.
+  req.argv = {"setsid", "sleep", "60"};
+  const SpawnResult r = PosixExecutor().run(req);
+  if (!r.started) {
+    MESSAGE("setsid(1) is not installed: " << r.start_error);
+    return;
+  }
+  CHECK(r.exited);
+  CHECK(r.exit_code == 0);
+  // Nothing of ours is left, alive or zombie: the adopted sleep was killed and reaped.
+  siginfo_t info{};
+  const int rc = waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT);
+  CHECK(rc == -1);
+  CHECK(errno == ECHILD);
 }

@@ -18,7 +18,10 @@ class InputError : public std::runtime_error {
 };
 
 // Calls on_row for each row in order, without holding the file in memory. Blank lines are
-// skipped. Throws InputError on a missing file or a line that is not a valid row.
+// skipped; a trailing '\r' is dropped; each line reads as parse_row reads it (a UTF-8 byte order
+// mark before it is skipped). Throws InputError on a missing or unreadable file, a line that is
+// not a valid row (a last line cut short says so), or a line longer than 4 MiB, which is not read
+// whole: memory stays bounded whatever the file holds.
 void for_each_row(const std::string& path, const std::function<void(Row&&)>& on_row);
 std::vector<Row> read_rows(const std::string& path);
 

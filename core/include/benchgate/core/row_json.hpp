@@ -26,7 +26,10 @@ std::string write_env(const Env& env);
 
 // Parses exactly one JSON document; trailing non-whitespace is an error. Unknown keys are
 // ignored, absent optional keys read as null, an unsupported schema_version is an error that
-// names it, and a known key with the wrong type is an error that names the key.
+// names it, and a known key with the wrong type is an error that names the key and is located
+// at it. Also errors: a key named twice in the row or its env, nesting deeper than 64 levels, a
+// NUL byte, NaN or Infinity (not JSON). A UTF-8 byte order mark before the document is skipped;
+// columns count the bytes of `line`, the mark's included.
 std::variant<Row, JsonError> parse_row(std::string_view line);
 std::variant<Env, JsonError> parse_env(std::string_view text);
 
