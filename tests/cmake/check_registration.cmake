@@ -69,7 +69,7 @@ function(expect_props name)
 endfunction()
 
 describe_test(bench.demo.run command props)
-if(NOT command MATCHES "benchgate-runner;run;[^;]*/demo;--out;[^;]*/benchgate/demo.jsonl;--param-ceiling;8$")
+if(NOT command MATCHES "benchgate-runner;run;[^;]*/demo;--out;[^;]*/benchgate/demo.jsonl;--param-ceiling;8;--max-seconds-per-call;10$")
   message(FATAL_ERROR "unexpected run command: ${command}")
 endif()
 expect_props(bench.demo.run "LABELS=bench" "RUN_SERIAL=ON" "FIXTURES_SETUP=bench.demo")
@@ -78,7 +78,7 @@ if(NOT "${props}" MATCHES "TIMEOUT=60")
 endif()
 
 describe_test(bench.demo.compare command props)
-if(NOT command MATCHES "benchgate-compare;[^;]*/baselines/demo.jsonl;[^;]*/benchgate/demo.jsonl;--time-threshold;300%;--rss-threshold;0.5;--confirm;1;--runner;[^;]*benchgate-runner;--exe;[^;]*/demo;--runner-arg=--param-ceiling;--runner-arg=8$")
+if(NOT command MATCHES "benchgate-compare;[^;]*/baselines/demo.jsonl;[^;]*/benchgate/demo.jsonl;--time-threshold;300%;--rss-threshold;0.5;--confirm;1;--runner;[^;]*benchgate-runner;--exe;[^;]*/demo;--runner-arg=--param-ceiling;--runner-arg=8;--runner-arg=--max-seconds-per-call;--runner-arg=10$")
   message(FATAL_ERROR "unexpected compare command: ${command}")
 endif()
 expect_props(bench.demo.compare "LABELS=bench" "RUN_SERIAL=ON" "FIXTURES_REQUIRED=bench.demo"
