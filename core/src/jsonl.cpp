@@ -19,7 +19,7 @@ std::string snippet(std::string_view line, std::size_t column) {
   const std::size_t start = column > 1 ? column - 1 : 0;
   std::string s = start < line.size() ? std::string(line.substr(start, 30)) : "<end of line>";
   for (char& c : s) {
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
   }
   return s;
 }

@@ -1,8 +1,9 @@
 // JSON form of the `--benchgate-list` document.
 #include "benchgate/core/list_doc.hpp"
 
+#include "json_text.hpp"
+
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -205,11 +206,11 @@ std::string write_list_doc(const ListDocument& doc) {
 }
 
 std::variant<ListDocument, JsonError> parse_list_doc(std::string_view text) {
-  rapidjson::Document d;
-  d.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
-  if (d.HasParseError()) {
-    return JsonError{d.GetErrorOffset() + 1, rapidjson::GetParseError_En(d.GetParseError())};
-  }
+  // The row reader's strict parse: no NUL, bounded nesting, correctly rounded doubles, so that
+  // the config the runner reads is the one the executable declared, to the last bit.
+  auto parsed = detail::parse_json_text(text);
+  if (auto* error = std::get_if<JsonError>(&parsed)) return std::move(*error);
+  const rapidjson::Value& d = std::get<std::unique_ptr<detail::JsonText>>(parsed)->doc;
   try {
     if (!d.IsObject()) throw Bad{"the list document must be a JSON object"};
     const auto& version = member(d, "benchgate_list_version");

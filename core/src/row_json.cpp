@@ -1,8 +1,9 @@
 // Row and env (de)serialisation with RapidJSON: checked writes, strict single-document reads.
 #include "benchgate/core/row_json.hpp"
 
+#include "json_text.hpp"
+
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -87,22 +88,11 @@ struct FieldError {
   std::size_t offset = 0;
 };
 
-// A key as messages quote it: at most 40 bytes, control characters shown as '?'.
-std::string printable_key(std::string_view k) {
-  std::string s(k.substr(0, 40));
-  for (char& c : s) {
-    if (static_cast<unsigned char>(c) < 0x20) c = '?';
-  }
-  return k.size() > 40 ? s + "..." : s;
-}
-
 std::string describe(const rapidjson::Value& v) {
   if (v.IsNull()) return "null";
   if (v.IsBool()) return v.GetBool() ? "true" : "false";
   if (v.IsString()) {
-    std::string s(v.GetString(), v.GetStringLength());
-    if (s.size() > 40) s = s.substr(0, 40) + "...";
-    return "\"" + s + "\"";
+    return "\"" + detail::printable({v.GetString(), v.GetStringLength()}) + "\"";
   }
   if (v.IsNumber()) {
     rapidjson::StringBuffer b;
@@ -211,7 +201,8 @@ class Fields {
     }
     if (repeat == n) return;
     const auto& name = (obj_.MemberBegin() + static_cast<std::ptrdiff_t>(repeat))->name;
-    throw FieldError{"key '" + prefix_ + printable_key({name.GetString(), name.GetStringLength()}) +
+    throw FieldError{"key '" + prefix_ +
+                         detail::printable({name.GetString(), name.GetStringLength()}) +
                          "' appears twice in one object; which value counts would be a guess. "
                          "Keep one",
                      offset_of(name)};
@@ -257,7 +248,8 @@ Row read_row(const rapidjson::Value& v, const char* base) {
   const std::string kind = f.need_str("kind");
   auto parsed_kind = parse_row_kind(kind);
   if (!parsed_kind) {
-    throw f.at("kind", "key 'kind' must be \"parametric\" or \"fixed\"; got \"" + kind + "\"");
+    throw f.at("kind", "key 'kind' must be \"parametric\" or \"fixed\"; got \"" +
+                           detail::printable(kind) + "\"");
   }
   r.kind = *parsed_kind;
   r.function = f.need_str("function");
@@ -283,16 +275,16 @@ Row read_row(const rapidjson::Value& v, const char* base) {
   if (auto mode = f.str("cache_mode")) {
     r.cache_mode = parse_cache_mode(*mode);
     if (!r.cache_mode) {
-      throw f.at("cache_mode",
-                 "key 'cache_mode' must be \"warm\" or \"cold\"; got \"" + *mode + "\"");
+      throw f.at("cache_mode", "key 'cache_mode' must be \"warm\" or \"cold\"; got \"" +
+                                   detail::printable(*mode) + "\"");
     }
   }
   if (auto hash = f.str("result_hash")) {
     r.result_hash = parse_hash(*hash);
     if (!r.result_hash) {
-      throw f.at(
-          "result_hash",
-          "key 'result_hash' must be \"0x\" followed by 1-16 hex digits; got \"" + *hash + "\"");
+      throw f.at("result_hash",
+                 "key 'result_hash' must be \"0x\" followed by 1-16 hex digits; got \"" +
+                     detail::printable(*hash) + "\"");
     }
   }
   r.alloc_bytes = f.u64("alloc_bytes");
@@ -313,156 +305,17 @@ Row read_row(const rapidjson::Value& v, const char* base) {
   return r;
 }
 
-// How deep a document may nest. A row nests two levels (the row, its env); the rest is room for
-// unknown keys of later schema versions. Deeper is refused before it costs memory: RapidJSON's
-// iterative reader never recurses, but its DOM of a line of n brackets takes about 25n bytes.
-constexpr int kMaxDepth = 64;
-
-// The document's own SAX handler, behind a depth check.
-class DepthLimited {
- public:
-  using Ch = char;
-  explicit DepthLimited(rapidjson::Document& doc) : doc_(doc) {}
-
-  bool Null() { return doc_.Null(); }
-  bool Bool(bool b) { return doc_.Bool(b); }
-  bool Int(int i) { return doc_.Int(i); }
-  bool Uint(unsigned i) { return doc_.Uint(i); }
-  bool Int64(std::int64_t i) { return doc_.Int64(i); }
-  bool Uint64(std::uint64_t i) { return doc_.Uint64(i); }
-  bool Double(double d) { return doc_.Double(d); }
-  bool RawNumber(const Ch* s, rapidjson::SizeType n, bool copy) {
-    return doc_.RawNumber(s, n, copy);
-  }
-  bool String(const Ch* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
-  bool Key(const Ch* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
-  bool StartObject() { return enter() && doc_.StartObject(); }
-  bool EndObject(rapidjson::SizeType n) { return leave() && doc_.EndObject(n); }
-  bool StartArray() { return enter() && doc_.StartArray(); }
-  bool EndArray(rapidjson::SizeType n) { return leave() && doc_.EndArray(n); }
-
-  bool too_deep() const { return depth_ > kMaxDepth; }
-
- private:
-  bool enter() { return ++depth_ <= kMaxDepth; }
-  bool leave() {
-    --depth_;
-    return true;
-  }
-  rapidjson::Document& doc_;
-  int depth_ = 0;
-};
-
-// The key whose value begins at `offset`, when the text before it reads `"key":` with a plain key
-// (letters, digits, '_'): lets a syntax error in a value (NaN, 1e400) name its key.
-std::string key_before(std::string_view text, std::size_t offset) {
-  std::size_t i = std::min(offset, text.size());
-  auto skip_space = [&] {
-    while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\r')) --i;
-  };
-  skip_space();
-  if (i == 0 || text[i - 1] != ':') return {};
-  --i;
-  skip_space();
-  if (i == 0 || text[i - 1] != '"') return {};
-  const std::size_t end = --i;
-  auto plain = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  };
-  while (i > 0 && end - i < 64 && plain(text[i - 1])) --i;
-  if (i == 0 || i == end || text[i - 1] != '"') return {};
-  return std::string(text.substr(i, end - i));
-}
-
-// RapidJSON's message for a syntax error at `offset` of text, with the key it is in when the text
-// says, and what to do about the values people most often write by mistake.
-std::string syntax_message(rapidjson::ParseErrorCode code, std::string_view text,
-                           std::size_t offset) {
-  std::string what = rapidjson::GetParseError_En(code);
-  if (!what.empty() && what.back() == '.') what.pop_back();
-  const std::string key = key_before(text, offset);
-  if (!key.empty()) what += " (key '" + key + "')";
-  const std::string_view at = text.substr(std::min(offset, text.size()), 4);
-  auto starts = [&](std::string_view word) {
-    if (at.size() < word.size()) return false;
-    for (std::size_t i = 0; i < word.size(); ++i) {
-      if ((at[i] | 0x20) != word[i]) return false;
-    }
-    return true;
-  };
-  if (starts("nan") || starts("inf") || starts("-inf")) {
-    what += ": JSON has no NaN or Infinity; a value that was not measured is null";
-  } else if (code == rapidjson::kParseErrorNumberTooBig) {
-    what += ": the largest number a row can hold is about 1.8e308";
-  }
-  return what;
-}
-
-// The UTF-8 byte order mark. RFC 8259 lets a parser ignore one at the start of a JSON text, and
-// every line is one; editors (Windows Notepad, PowerShell 5's Out-File) put one at the start of
-// a file.
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
-
-// Parses one JSON document (a byte order mark before it is skipped) and reads it with
-// read(value, base). Columns count the bytes of `text`.
+// Parses one JSON document (parse_json_text) and reads it with read(value, base), base being the
+// text its strings point into.
 template <class T, class Read>
 std::variant<T, JsonError> parse_document(std::string_view text, Read read) {
-  std::size_t skipped = 0;
-  if (text.substr(0, kByteOrderMark.size()) == kByteOrderMark) skipped = kByteOrderMark.size();
-  // RapidJSON takes a NUL byte for the end of the text; JSON allows none (not even in a string,
-  // where it must be escaped), so one is an error unless the text is already wrong before it.
-  const std::size_t nul = text.find('\0', skipped);
-  const std::string_view json =
-      text.substr(skipped, nul == std::string_view::npos ? nul : nul - skipped);
-  // Parsed in place, from a copy: key strings then point into it and errors can name columns.
-  std::string buffer(json);
-  rapidjson::Document doc;
-  rapidjson::ParseResult result;
-  bool too_deep = false;
-  auto generate = [&](rapidjson::Document& d) {
-    DepthLimited handler(d);
-    rapidjson::InsituStringStream in(buffer.data());
-    rapidjson::Reader reader;
-    result = reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag |
-                          rapidjson::kParseFullPrecisionFlag>(in, handler);
-    too_deep = handler.too_deep();
-    return !result.IsError();
-  };
-  doc.Populate(generate);
-  if (result.IsError() && (nul == std::string_view::npos || skipped + result.Offset() < nul)) {
-    if (too_deep) {
-      // The reader stopped at the bracket that went too deep.
-      return JsonError{skipped + result.Offset() + 1,
-                       "nested more than " + std::to_string(kMaxDepth) +
-                           " levels deep; a row is an object with one object inside (env). Is "
-                           "this a benchgate rows file?"};
-    }
-    std::size_t offset = result.Offset();
-    const auto code = result.Code();
-    // RapidJSON stops inside a bad value ("nan" after its 'n', "-Infinity" after its '-'): point
-    // at the value's first character. Not at the end of the text: a value cut off there is a cut
-    // line, located past its end.
-    if ((code == rapidjson::kParseErrorValueInvalid || code == rapidjson::kParseErrorNumberTooBig ||
-         code == rapidjson::kParseErrorNumberMissFraction ||
-         code == rapidjson::kParseErrorNumberMissExponent) &&
-        offset < json.size()) {
-      auto in_value = [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '-' || c == '+' || c == '.';
-      };
-      while (offset > 0 && in_value(json[offset - 1])) --offset;
-    }
-    return JsonError{skipped + offset + 1, syntax_message(code, json, offset)};
-  }
-  if (nul != std::string_view::npos) {
-    return JsonError{nul + 1,
-                     "a NUL byte (0x00), which JSON never contains: the file is damaged (a crash "
-                     "or a full disk can leave blocks of NUL bytes) or is not a rows file"};
-  }
+  auto parsed = detail::parse_json_text(text);
+  if (auto* error = std::get_if<JsonError>(&parsed)) return std::move(*error);
+  const auto& json = *std::get<std::unique_ptr<detail::JsonText>>(parsed);
   try {
-    return read(static_cast<const rapidjson::Value&>(doc), static_cast<const char*>(buffer.data()));
+    return read(static_cast<const rapidjson::Value&>(json.doc), json.buffer.data());
   } catch (const FieldError& e) {
-    return JsonError{skipped + e.offset + 1, e.message};
+    return JsonError{json.skipped + e.offset + 1, e.message};
   }
 }
 

@@ -7,8 +7,6 @@
 //    (every field compared) and re-writes to the same text.
 //  - Any document the harness could write (built from the bytes: arbitrary strings, integers and
 //    finite doubles) reads back equal: what the runner reads is what the benchmark declared.
-// While tests/fuzz/known-bugs lists them, nul-ends-json and list-doc-rounding are looked past
-// (the first checked to be exactly "the text ends at the NUL", the second to be within 3 ulps).
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cmath>
@@ -21,7 +19,6 @@
 
 #include "benchgate/core/list_doc.hpp"
 #include "fuzz_check.hpp"
-#include "known_bugs.hpp"
 
 namespace {
 
@@ -32,21 +29,10 @@ using benchgate::parse_list_doc;
 using benchgate::RowKind;
 using benchgate::fuzz::printable;
 
-// Known bug "list-doc-rounding": parse_list_doc reads numbers without RapidJSON's full-precision
-// flag, so a double can come back a few units in the last place off. How many RapidJSON's fast
-// reading may be off is the tolerance while that bug is looked past.
-constexpr std::uint64_t kKnownRoundingUlps = 3;
-
-// Doubles compare by value (0.0 == -0.0), or within kKnownRoundingUlps while the bug is known.
+// Doubles compare by value (0.0 == -0.0): what the runner reads is what the benchmark declared,
+// to the last bit.
 bool same_double(double a, double b) {
-  if (a == b) return true;
-  if (!benchgate::fuzz::known_bug("list-doc-rounding") || std::signbit(a) != std::signbit(b)) {
-    return false;
-  }
-  std::uint64_t ia, ib;
-  std::memcpy(&ia, &a, sizeof a);
-  std::memcpy(&ib, &b, sizeof b);
-  return (ia > ib ? ia - ib : ib - ia) <= kKnownRoundingUlps;
+  return a == b;
 }
 
 bool same_config(const benchgate::BenchmarkConfig& a, const benchgate::BenchmarkConfig& b) {
@@ -113,30 +99,17 @@ void check_round_trip(const ListDocument& doc, std::string_view origin) {
       std::holds_alternative<ListDocument>(back) && same_doc(std::get<ListDocument>(back), doc),
       "write_list_doc's text does not read back equal\n  from:    " + printable(origin) +
           "\n  written: " + printable(written) + "\n  read:    " + show(back));
-  // With the rounding bug the re-written text can differ in a digit; the values were checked.
-  if (!benchgate::fuzz::known_bug("list-doc-rounding")) {
-    FUZZ_CHECK(benchgate::write_list_doc(std::get<ListDocument>(back)) == written,
-               "re-writing is not idempotent: " + printable(written));
-  }
+  FUZZ_CHECK(benchgate::write_list_doc(std::get<ListDocument>(back)) == written,
+             "re-writing is not idempotent: " + printable(written));
 }
 
 void check_text(std::string_view text) {
-  // If parse_list_doc asks RapidJSON 1.1.0 for full precision (the fix of list-doc-rounding
-  // that comes to mind), it inherits the row reader's known bug.
-  if (benchgate::fuzz::known_bug("rapidjson-strtod") &&
-      benchgate::fuzz::rapidjson_may_misread_number(text)) {
-    return;
-  }
   const auto parsed = benchgate::parse_list_doc(text);
   const auto* doc = std::get_if<ListDocument>(&parsed);
   if (!doc) return;
-  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
-    FUZZ_CHECK(benchgate::fuzz::known_bug("nul-ends-json"),
-               "a document with a raw NUL byte was accepted: " + printable(text));
-    // The known bug exactly: RapidJSON takes a NUL for the end of the text and ignores the rest.
-    FUZZ_CHECK(std::holds_alternative<ListDocument>(parse_list_doc(text.substr(0, nul))),
-               "a document with a NUL reads unlike its text before the NUL: " + printable(text));
-  }
+  // JSON text holds no raw NUL: inside a string it must be escaped, outside it is not whitespace.
+  FUZZ_CHECK(text.find('\0') == std::string_view::npos,
+             "a document with a raw NUL byte was accepted: " + printable(text));
   check_round_trip(*doc, text);
 }
 

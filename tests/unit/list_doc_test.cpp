@@ -2,6 +2,8 @@
 // write_list_doc and parse_list_doc field by field, and a document of another version is refused.
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <cstdint>
 #include <string>
 #include <variant>
 
@@ -204,4 +206,37 @@ TEST_CASE("list_doc: malformed documents are rejected with a message") {
       R"({"benchgate_list_version":1,"suite":"s","benchmarks":[{"name":"b","kind":"odd",)"
       R"("hashable":true,"tags":[],"config":{}}]})");
   CHECK(bad_kind.message.find("'b'") != std::string::npos);
+}
+
+TEST_CASE("list_doc: a raw NUL byte is rejected, not read as the end of the text") {
+  // tests/fuzz/regressions/list_doc/nul-ends-json: RapidJSON took the NUL for the end.
+  const std::string doc = R"({"benchgate_list_version":1,"suite":"s","benchmarks":[]})";
+  const JsonError e = parse_error(doc + std::string("\0 trailing junk", 15));
+  CHECK(e.column == doc.size() + 1);
+  CHECK(e.message.find("NUL") != std::string::npos);
+}
+
+TEST_CASE("list_doc: every double of a config reads back to the last bit") {
+  // tests/fuzz/regressions/list_doc/list-doc-rounding: read without full precision,
+  // 0.30000000000000004 came back as 0.3000000000000001, so the runner's config differed from the
+  // one the executable declared.
+  BenchmarkInfo b = fixed_info();
+  b.fixed_config.max_seconds_per_call = 0.1 + 0.2;
+  b.fixed_config.min_total_seconds = 0.9999999999999999;
+  check_same(round_trip(ListDocument{"s", {b}}).benchmarks.at(0), b);
+  std::uint64_t state = 12345;
+  for (int i = 0; i < 2000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    BenchmarkInfo p = parametric_info();
+    // Positive finite doubles from 2^-1022 up: every exponent the bits can give.
+    p.config.slope_tolerance =
+        std::ldexp(1.0 + static_cast<double>(state >> 12) / 4503599627370496.0,
+                   static_cast<int>(state % 2046) - 1022);
+    const ListDocument back = round_trip(ListDocument{"s", {p}});
+    REQUIRE(back.benchmarks.size() == 1);
+    if (back.benchmarks[0].config.slope_tolerance != p.config.slope_tolerance) {
+      FAIL_CHECK(p.config.slope_tolerance << " read back as "
+                                          << back.benchmarks[0].config.slope_tolerance);
+    }
+  }
 }

@@ -2,7 +2,12 @@
 // parse_row reads back equal), the reader's strictness and messages, and result_hash text.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -494,6 +499,86 @@ TEST_CASE("row_json: a number too big for a double is rejected at the value, nam
   const JsonError e = parse_error(line);
   CHECK(e.column == column_of(line, "\"alloc_bytes\""));
   CHECK(contains(e.message, "'alloc_bytes' must be a non-negative integer"));
+}
+
+TEST_CASE("row_json: doubles are read correctly rounded where RapidJSON 1.1.0 misreads them") {
+  // The three lines the fuzzer found (tests/fuzz/regressions/row_reader): RapidJSON 1.1.0's
+  // full-precision path read the first as 3.67e-40, the second as garbage (clz of 0, undefined
+  // behaviour) and the third out of bounds (SIGSEGV). Each line also takes the strict reader: the
+  // keys are not in write_row's order, so the fast path declines it.
+  struct Case {
+    const char* text;
+    double value;
+  };
+  for (const Case c : {
+           Case{"0.184467440737095516159", 0.184467440737095516159},
+           Case{"0e100", 0.0},
+           // 1.29e-334: below the smallest subnormal, so zero.
+           Case{"128.74836467836484838364836483643636483648e-336", 0.0},
+           Case{"0.30000000000000004", 0.30000000000000004},
+           Case{"123456789012345678901234567890", 123456789012345678901234567890.0},
+           Case{"1.7976931348623157e308", 1.7976931348623157e308},
+           Case{"4.9406564584124654e-324", 4.9406564584124654e-324},
+           Case{"1e-400", 0.0},  // below the smallest subnormal: rounds to zero
+           Case{"0.000e-99999", 0.0},
+       }) {
+    const std::string line = line_with(std::string(R"(,"per_call_nanos":)") + c.text);
+    CAPTURE(line);
+    const auto strict = detail::parse_row_strict(line);
+    REQUIRE(std::holds_alternative<Row>(strict));
+    CHECK(std::get<Row>(strict).per_call_nanos == c.value);
+    CHECK(parse_ok(line).per_call_nanos == c.value);
+  }
+  // Rounds to infinity: too big, like 1e400.
+  const std::string line = line_with(R"(,"per_call_nanos":1.7976931348623159e308)");
+  CHECK(contains(parse_error(line).message, "largest number"));
+}
+
+TEST_CASE("row_json: 20,000 doubles of 17 and 25 significant digits read as strtod reads them") {
+  // glibc's strtod is correctly rounded: the reference. Bit patterns from a fixed LCG cover
+  // subnormals and every exponent.
+  std::uint64_t state = 0x9e3779b97f4a7c15ULL;
+  int checked = 0;
+  for (int i = 0; i < 10000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    double d;
+    std::memcpy(&d, &state, sizeof d);
+    if (!std::isfinite(d)) continue;
+    d = std::fabs(d);
+    for (const int digits : {17, 25}) {
+      char text[64];
+      std::snprintf(text, sizeof text, "%.*e", digits - 1, d);
+      const double expected = std::strtod(text, nullptr);
+      const std::string line = line_with(std::string(R"(,"per_call_nanos":)") + text);
+      const auto strict = detail::parse_row_strict(line);
+      REQUIRE_MESSAGE(std::holds_alternative<Row>(strict), line);
+      const double got = *std::get<Row>(strict).per_call_nanos;
+      if (std::memcmp(&got, &expected, sizeof got) != 0) {
+        FAIL_CHECK(text << " read as " << got << ", strtod reads " << expected);
+      }
+      ++checked;
+    }
+  }
+  CHECK(checked > 15000);
+}
+
+TEST_CASE("row_json: a message quoting a value shows its control characters as '?'") {
+  // tests/fuzz/regressions/jsonl_reader/message-raw-nul: a NUL (\u0000) quoted raw cut the
+  // message short; an ESC would drive the terminal.
+  const JsonError nul = parse_error(line_with(R"(,"cache_mode":"w\u0000arm")"));
+  CHECK(contains(nul.message, "got \"w?arm\""));
+  const JsonError esc = parse_error(line_with(R"(,"result_hash":"\u001b[31mred\u007f")"));
+  CHECK(contains(esc.message, "got \"?[31mred?\""));
+  const JsonError kind = parse_error(
+      R"({"schema_version":1,"kind":"fix\ned","function":"f","repeat_index":0,"total_nanos":1,)"
+      R"("status":"ok"})");
+  CHECK(contains(kind.message, "got \"fix?ed\""));
+  const JsonError typed = parse_error(line_with(R"(,"peak_rss_kb":"\t4000")"));
+  CHECK(contains(typed.message, "got \"?4000\""));
+  for (const JsonError& e : {nul, esc, kind, typed}) {
+    CHECK(std::none_of(e.message.begin(), e.message.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }));
+  }
 }
 
 TEST_CASE("row_json: a negative number where a count belongs is rejected at its key") {
