@@ -98,6 +98,14 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
   sanitizer builds, whose timings mean nothing: no rows, no compare test, no baseline target,
   and ``RUNNER_ARGS`` are not used.
 
+  With the variable ``BENCHGATE_SHARDS`` set to ``N`` (e.g. ``-DBENCHGATE_SHARDS=4``), the
+  benchmarks are dealt round-robin, in the order they are added, to ``N`` shards, and the tests
+  of the ``K``-th shard also get the label ``bench-shard-K-of-N``: CI machine ``K`` runs
+  ``ctest -L bench-shard-K-of-N``. A value that is not a positive whole number is a configure
+  error.
+
+  The global property ``BENCHGATE_BENCHMARKS`` lists the benchmark names added so far.
+
   The build target ``benchgate-update-baselines`` copies every benchmark's current rows over
   its baseline file in a stable order (run ``ctest -L bench`` first, then commit the files). The executable is compiled with ``BENCHGATE_BUILD_TYPE`` set to ``$<CONFIG>`` so rows
   record the build type.
@@ -214,6 +222,19 @@ function(benchgate_add_benchmark name)
       "benchgate::compare are missing; call find_package(benchgate) or add_subdirectory() on "
       "benchgate first.")
   endif()
+  # Sharding across CI machines: with BENCHGATE_SHARDS set to N > 1, the benchmarks are dealt
+  # round-robin, in the order they are added, to shards 1..N; each shard is one ctest label, so
+  # machine K runs `ctest -L bench-shard-K-of-N` (docs/cmake.md, "Sharding across machines").
+  set(labels bench)
+  if(DEFINED BENCHGATE_SHARDS AND NOT BENCHGATE_SHARDS STREQUAL "")
+    if(NOT BENCHGATE_SHARDS MATCHES "^[1-9][0-9]*$")
+      message(FATAL_ERROR "${where}: BENCHGATE_SHARDS \"${BENCHGATE_SHARDS}\" must be a "
+        "positive whole number (the number of machines the benchmarks are split across).")
+    endif()
+    list(LENGTH known index)
+    math(EXPR shard "${index} % ${BENCHGATE_SHARDS} + 1")
+    list(APPEND labels "bench-shard-${shard}-of-${BENCHGATE_SHARDS}")
+  endif()
   set_property(GLOBAL APPEND PROPERTY BENCHGATE_BENCHMARKS "${name}")
 
   add_executable(${name} ${arg_SOURCES})
@@ -242,7 +263,7 @@ function(benchgate_add_benchmark name)
     # Sanitizer and coverage builds: run every benchmark's code once, measure nothing.
     add_test(NAME bench.${name}.verify
       COMMAND $<TARGET_FILE:benchgate::runner> verify $<TARGET_FILE:${name}>)
-    set_tests_properties(bench.${name}.verify PROPERTIES LABELS bench TIMEOUT ${arg_TIMEOUT})
+    set_tests_properties(bench.${name}.verify PROPERTIES LABELS "${labels}" TIMEOUT ${arg_TIMEOUT})
     return()
   endif()
   add_test(NAME bench.${name}.run
@@ -257,7 +278,7 @@ function(benchgate_add_benchmark name)
     set(serial TRUE)
   endif()
   set_tests_properties(bench.${name}.run PROPERTIES
-    LABELS bench
+    LABELS "${labels}"
     RUN_SERIAL ${serial}
     TIMEOUT ${arg_TIMEOUT}
     FIXTURES_SETUP bench.${name})
@@ -272,7 +293,7 @@ function(benchgate_add_benchmark name)
             --confirm ${arg_CONFIRM} --runner $<TARGET_FILE:benchgate::runner>
             --exe $<TARGET_FILE:${name}> ${rerun_args} ${arg_COMPARE_ARGS})
   set_tests_properties(bench.${name}.compare PROPERTIES
-    LABELS bench
+    LABELS "${labels}"
     RUN_SERIAL ${serial}
     TIMEOUT ${arg_TIMEOUT}
     FIXTURES_REQUIRED bench.${name}

@@ -15,7 +15,7 @@ endfunction()
 
 set(baselines "${BINARY_DIR}/baselines")
 file(REMOVE_RECURSE "${baselines}")
-run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -DCASE=parallel
+run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -DCASE=parallel -UBENCHGATE_SHARDS
     "-DBENCHGATE_SOURCE_DIR=${BENCHGATE_SOURCE_DIR}" "-DBENCHGATE_BASELINE_DIR=${baselines}")
 run("${CMAKE_COMMAND}" --build "${BINARY_DIR}" -j2)
 
