@@ -4,7 +4,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -138,50 +140,201 @@ void render_text(const Report& report, std::ostream& out) {
       << "\n";
 }
 
-void render_markdown(const Report& report, std::ostream& out) {
+namespace {
+
+// Text in a Markdown table cell: `|` would end the cell and a line break the row; `<` before a
+// letter, `/`, `!` or `?` could open an HTML tag or comment (a note may quote a crashed
+// benchmark's error output). Any other `<`, as in "p=0.004 <= alpha", reads as itself.
+std::string md_cell(const std::string& s) {
+  std::string o;
+  o.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const char next = i + 1 < s.size() ? s[i + 1] : '\0';
+    if (c == '|')
+      o += "\\|";
+    else if (c == '\n' || c == '\r')
+      o += ' ';
+    else if (c == '<' && (std::isalpha(static_cast<unsigned char>(next)) || next == '/' ||
+                          next == '!' || next == '?'))
+      o += "&lt;";
+    else
+      o += c;
+  }
+  return o;
+}
+
+// A benchmark name as a code span in a table cell. The fence is one backtick longer than the
+// longest run of backticks in the name (CommonMark), padded with a space when the name starts
+// or ends with one. `|` is still escaped: GFM splits table cells before it reads code spans.
+std::string md_code(const std::string& s) {
+  std::size_t run = 0, longest = 0;
+  std::string body;
+  body.reserve(s.size());
+  for (char c : s) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+    if (c == '|')
+      body += "\\|";
+    else if (c == '\n' || c == '\r')
+      body += ' ';
+    else
+      body += c;
+  }
+  const std::string fence(longest + 1, '`');
+  const bool pad = !s.empty() && (s.front() == '`' || s.back() == '`');
+  return fence + (pad ? " " : "") + body + (pad ? " " : "") + fence;
+}
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// The metrics a key is gated on, as the Markdown sections name them.
+struct MdMetric {
+  const char* name;
+  MetricResult KeyResult::*result;
+  std::string (*unit)(double);
+};
+const std::array<MdMetric, 3> kMdMetrics{{{"time per call", &KeyResult::time, format_duration},
+                                          {"peak RSS", &KeyResult::rss, kb},
+                                          {"allocations per call", &KeyResult::alloc, bytes}}};
+
+// "### ❌ benchgate: 2 regressions, 1 broken in 14 keys": every failing key counted once, by
+// why it fails. A failing key that is neither regressed, broken nor missing fails on its
+// changed result_hash (--fail-on-hash-change).
+std::string md_headline(const Report& report) {
+  const std::size_t keys = report.results.size();
   const std::size_t failing = report.failing();
-  out << (failing ? "### ❌ benchgate: " + std::to_string(failing) + " key(s) fail the gate"
-                  : std::string("### ✅ benchgate: no regression"))
-      << "\n\n"
-      << summary_line(report) << ".\n\n";
-  auto escape = [](std::string s) {
-    std::string o;
-    for (char c : s) {
-      if (c == '|')
-        o += "\\|";
-      else if (c == '\n')
-        o += ' ';
-      else
-        o += c;
+  if (failing == 0) {
+    const std::size_t improved = report.count(Verdict::improved);
+    return "### ✅ benchgate: no regression (" + plural(keys, "key", "keys") +
+           (improved ? ", " + std::to_string(improved) + " improved" : std::string()) + ")";
+  }
+  std::size_t regressed = 0, broken = 0, missing = 0, hash = 0;
+  for (const auto& r : report.results) {
+    if (!r.failing) continue;
+    if (r.verdict == Verdict::regressed)
+      ++regressed;
+    else if (r.verdict == Verdict::broken)
+      ++broken;
+    else if (r.verdict == Verdict::missing)
+      ++missing;
+    else
+      ++hash;
+  }
+  std::string why;
+  auto add = [&](std::size_t n, const std::string& what) {
+    if (n > 0) why += (why.empty() ? "" : ", ") + what;
+  };
+  add(regressed, plural(regressed, "regression", "regressions"));
+  add(broken, std::to_string(broken) + " broken");
+  add(missing, std::to_string(missing) + " missing");
+  add(hash, plural(hash, "changed result", "changed results"));
+  return "### ❌ benchgate: " + why + " in " + plural(keys, "key", "keys");
+}
+
+// "All 14 keys: 2 regressed, 1 improved, 11 unchanged": the non-zero counts, in verdict order.
+std::string md_counts(const Report& report) {
+  std::string s = "All " + plural(report.results.size(), "key", "keys") + ":";
+  const char* sep = " ";
+  for (Verdict v : {Verdict::regressed, Verdict::broken, Verdict::missing, Verdict::new_key,
+                    Verdict::improved, Verdict::not_comparable, Verdict::unchanged}) {
+    if (const std::size_t n = report.count(v)) {
+      s += sep + std::to_string(n) + " " +
+           (v == Verdict::not_comparable ? std::string("not comparable") : to_string(v));
+      sep = ", ";
     }
-    return o;
-  };
+  }
+  return s;
+}
+
+// One line of a Regressions or Improvements table: | benchmark | metric | baseline → current |
+// change | notes |.
+void md_change_line(std::ostream& out, const KeyResult& r, const std::string& metric,
+                    const std::string& values, const std::string& change, const std::string& note) {
+  out << "| " << md_code(describe(r.key)) << " | " << metric << " | " << md_cell(values) << " | "
+      << md_cell(change) << " | " << md_cell(note) << " |\n";
+}
+
+void md_metric_line(std::ostream& out, const KeyResult& r, const MdMetric& metric) {
+  const MetricResult& m = r.*metric.result;
+  const std::string values = m.baseline && m.current
+                                 ? metric.unit(*m.baseline) + " → " + metric.unit(*m.current)
+                                 : std::string("n/a");
+  std::string note = m.note;
+  if (metric.result == &KeyResult::time && r.confirm_runs > 0) {
+    note += (note.empty() ? "" : "; ") + r.confirm_note;
+  }
+  md_change_line(out, r, metric.name, values, format_change(m.change), note);
+}
+
+constexpr const char* kMdChangeHeader =
+    "| benchmark | metric | baseline → current | change | notes |\n|---|---|---|---|---|\n";
+
+// The failing keys, one line per reason: each regressed metric, a broken or missing key, a
+// changed result_hash when it fails the gate.
+void md_regressions(const Report& report, std::ostream& out) {
+  bool any = false;
   auto header = [&] {
-    out << "| status | benchmark | time per call | peak RSS | notes |\n|---|---|---|---|---|\n";
+    if (!any) out << "\n#### Regressions\n\n" << kMdChangeHeader;
+    any = true;
   };
-  auto line = [&](const KeyResult& r) {
-    out << "| " << (r.failing ? "**" + status_label(r) + "**" : status_label(r)) << " | `"
-        << escape(describe(r.key)) << "` | " << escape(metric_cell(r.time, format_duration))
-        << " | " << escape(metric_cell(r.rss, kb)) << " | " << escape(notes(r, report.options))
-        << " |\n";
-  };
+  for (const auto& r : report.results) {
+    if (!r.failing) continue;
+    header();
+    for (const auto& metric : kMdMetrics) {
+      if ((r.*metric.result).verdict == Verdict::regressed) md_metric_line(out, r, metric);
+    }
+    if (r.verdict == Verdict::broken || r.verdict == Verdict::missing) {
+      md_change_line(out, r, to_string(r.verdict), "n/a", "n/a", r.note);
+    }
+    if (r.hash_changed && report.options.fail_on_hash_change) {
+      md_change_line(out, r, "result hash",
+                     format_hash(*r.baseline_hash) + " → " + format_hash(*r.current_hash),
+                     "changed", "--fail-on-hash-change");
+    }
+  }
+}
+
+// Every improved metric, of any key.
+void md_improvements(const Report& report, std::ostream& out) {
   bool any = false;
   for (const auto& r : report.results) {
-    if (r.verdict == Verdict::unchanged) continue;
-    if (!any) header();
-    any = true;
-    line(r);
-  }
-  const std::size_t unchanged = report.count(Verdict::unchanged);
-  if (unchanged > 0) {
-    out << (any ? "\n" : "") << "<details><summary>" << unchanged
-        << " unchanged key(s)</summary>\n\n";
-    header();
-    for (const auto& r : report.results) {
-      if (r.verdict == Verdict::unchanged) line(r);
+    for (const auto& metric : kMdMetrics) {
+      if ((r.*metric.result).verdict != Verdict::improved) continue;
+      if (!any) out << "\n#### Improvements\n\n" << kMdChangeHeader;
+      any = true;
+      md_metric_line(out, r, metric);
     }
-    out << "\n</details>\n";
   }
+}
+
+// Every key, the ones listed above included, folded: the reviewer opens it when needed.
+void md_details(const Report& report, std::ostream& out) {
+  if (report.results.empty()) return;
+  const bool alloc = report.options.alloc_threshold.has_value();
+  out << "\n<details><summary>" << md_counts(report) << "</summary>\n\n"
+      << "| status | benchmark | time per call | peak RSS | "
+      << (alloc ? "allocations per call | " : "") << "notes |\n|---|---|---|---|"
+      << (alloc ? "---|" : "") << "---|\n";
+  for (const auto& r : report.results) {
+    out << "| " << (r.failing ? "**" + status_label(r) + "**" : status_label(r)) << " | "
+        << md_code(describe(r.key)) << " | " << md_cell(metric_cell(r.time, format_duration))
+        << " | " << md_cell(metric_cell(r.rss, kb)) << " | "
+        << (alloc ? md_cell(metric_cell(r.alloc, bytes)) + " | " : std::string())
+        << md_cell(notes(r, report.options)) << " |\n";
+  }
+  out << "\n</details>\n";
+}
+
+}  // namespace
+
+void render_markdown(const Report& report, std::ostream& out) {
+  out << md_headline(report) << "\n";
+  md_regressions(report, out);
+  md_improvements(report, out);
+  md_details(report, out);
   out << "\n" << thresholds_line(report.options) << "\n";
 }
 

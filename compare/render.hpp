@@ -14,8 +14,10 @@ inline constexpr int kCompareJsonVersion = 1;
 // Failing keys first. Ends with a summary line and the thresholds in force.
 void render_text(const Report& report, std::ostream& out);
 
-// A heading with the outcome, a table of everything not unchanged, and the unchanged keys
-// folded into a <details> block.
+// A pull-request comment: a one-line heading with the outcome, a "Regressions" table (each failing
+// key's regressed metrics, baseline -> current and the change), an "Improvements" table, then
+// every key in one table folded into a <details> block, and the thresholds in force. Empty
+// sections are left out.
 void render_markdown(const Report& report, std::ostream& out);
 
 // {"benchgate_compare_version": 1, "options": {...}, "summary": {...}, "results": [...]};

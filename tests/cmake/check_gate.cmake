@@ -4,6 +4,8 @@
 #   2. 30% more work per call: the run passes, the compare test fails (exit 1), time regressed.
 #   3. 50 MiB more resident memory, same work: the compare test fails on RSS only; time is
 #      unchanged.
+# Every ctest run also writes --output-junit: in 2 and 3 the failing compare test's <testcase>
+# must carry the verdict (benchmark, metric, change) in its <system-out>, as CI shows it.
 # Usage: cmake -DSOURCE_DIR=... -DBINARY_DIR=... -DBENCHGATE_SOURCE_DIR=... -P check_gate.cmake
 cmake_minimum_required(VERSION 3.25)
 
@@ -21,14 +23,38 @@ function(step slowdown mib)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "build failed:\n${out}\n${err}")
   endif()
+  set(junit "${BINARY_DIR}/junit.xml")
+  file(REMOVE "${junit}")
   execute_process(COMMAND "${CMAKE_CTEST_COMMAND}" -L bench --output-on-failure
+                          --output-junit "${junit}"
     WORKING_DIRECTORY "${BINARY_DIR}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   set(ctest_out "${out}${err}" PARENT_SCOPE)
+  if(NOT EXISTS "${junit}")
+    message(FATAL_ERROR "ctest --output-junit wrote no file:\n${out}\n${err}")
+  endif()
+  file(READ "${junit}" xml)
+  set(junit_xml "${xml}" PARENT_SCOPE)
 endfunction()
 
 function(expect text)
   if(NOT ctest_out MATCHES "${text}")
     message(FATAL_ERROR "expected /${text}/ in the ctest output:\n${ctest_out}")
+  endif()
+endfunction()
+
+# The JUnit file has a failing <testcase> for bench.gate.compare whose <system-out> matches
+# `verdict`: what a CI system shows for the failed test. XML escapes < in the output, so
+# [^<]* spans the whole of it.
+function(expect_junit verdict)
+  set(testcase "<testcase name=\"bench\\.gate\\.compare\"[^>]*status=\"fail\">")
+  if(NOT junit_xml MATCHES "${testcase}[^<]*<failure[^>]*>[^<]*<system-out>([^<]*)</system-out>")
+    message(FATAL_ERROR "no failing <testcase> bench.gate.compare with <system-out> in the "
+      "JUnit file:\n${junit_xml}")
+  endif()
+  set(system_out "${CMAKE_MATCH_1}")
+  if(NOT system_out MATCHES "${verdict}")
+    message(FATAL_ERROR "expected /${verdict}/ in the JUnit <system-out> of "
+      "bench.gate.compare:\n${system_out}")
   endif()
 endfunction()
 
@@ -53,12 +79,16 @@ expect("bench.gate.compare [.]*[*][*][*]Failed")
 expect("REGRESSED +gate/gate.hash_chain")
 expect("time: U test p=")
 expect("confirmed: rerun 1")
+# The benchmark, its time change (the time column) and the metric named in the note.
+expect_junit("REGRESSED +gate/gate\\.hash_chain +[0-9.]+ [^ ]+ → [0-9.]+ [^ ]+ \\(\\+[0-9]+\\.[0-9]%\\)[^\n]* time: U test p=")
 
 # 3. 50 MiB bigger, same work: RSS regresses, time does not.
 step(0 50)
 expect("bench.gate.run [.]*   Passed")
 expect("bench.gate.compare [.]*[*][*][*]Failed")
 expect("REGRESSED +gate/gate.hash_chain +[0-9.]+ [^ ]+ → [0-9.]+ [^ ]+ \\([-+][0-9]+\\.[0-9]%\\) +[0-9_]+ kB → [0-9_]+ kB \\(\\+[0-9.]+%\\) +rss: ")
+# The benchmark, its RSS change (the peak RSS column) and the metric named in the note.
+expect_junit("REGRESSED +gate/gate\\.hash_chain [^\n]* kB → [0-9_]+ kB \\(\\+[0-9.]+%\\) +rss: ")
 if(ctest_out MATCHES "time: U test|time: effect")
   message(FATAL_ERROR "time should be unchanged with 50 MiB more memory:\n${ctest_out}")
 endif()

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -20,6 +21,28 @@ using namespace benchgate;
 
 bool contains(const std::string& s, const std::string& needle) {
   return s.find(needle) != std::string::npos;
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// The text of a Markdown section, from its heading to the next heading or <details>; empty
+// when the heading is absent.
+std::string md_section(const std::string& out, const std::string& heading) {
+  const auto begin = out.find(heading);
+  if (begin == std::string::npos) return {};
+  auto end = std::min(out.find("\n#### ", begin + 1), out.find("<details>", begin));
+  return out.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
+// The cell separators of a Markdown table line: every | not escaped by a backslash.
+std::size_t unescaped_pipes(const std::string& line) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '|' && (i == 0 || line[i - 1] != '\\')) ++n;
+  }
+  return n;
 }
 
 Key key(const std::string& function, std::uint64_t param = 1024) {
@@ -187,33 +210,152 @@ TEST_CASE("render: text explains an effect the U test did not support and a chan
   CHECK(contains(out, "PASS"));
 }
 
-TEST_CASE("render: markdown has a table and folds unchanged keys into details") {
+TEST_CASE("render: markdown opens with a one-line headline of the outcome") {
   const std::string out = markdown(mixed_report());
   INFO(out);
-  CHECK(contains(out, "| status | benchmark |"));
-  CHECK(contains(out, "|---|"));
-  const auto details = out.find("<details>");
-  REQUIRE(details != std::string::npos);
-  CHECK(contains(out, "</details>"));
-  CHECK(contains(out, "3 unchanged key(s)"));
-  // Changed keys are above the fold, unchanged ones inside it.
-  CHECK(out.find("suite/slow") < details);
-  CHECK(out.find("suite/fresh") < details);
-  CHECK(out.find("suite/steady_one") > details);
-  CHECK(out.find("suite/steady_two") > details);
-  CHECK(contains(out, "**REGRESSED**"));
+  const std::string headline = out.substr(0, out.find('\n'));
+  CHECK(starts_with(headline, "### ❌ benchgate: "));
+  CHECK(contains(headline, "2 regressions"));
+  CHECK(contains(headline, "8 keys"));
+  // One line: the next one is blank, and no table or count line is folded into it.
+  CHECK(starts_with(out.substr(headline.size()), "\n\n"));
+  CHECK_FALSE(contains(headline, "|"));
+
+  const std::string ok = markdown(passing_report());
+  INFO(ok);
+  CHECK(starts_with(ok, "### ✅ benchgate: no regression (2 keys, 1 improved)\n"));
 }
 
-TEST_CASE("render: markdown of a report with only unchanged keys puts them all in details") {
+TEST_CASE("render: markdown lists regressions first with metric, baseline, current and change") {
+  const std::string out = markdown(mixed_report());
+  INFO(out);
+  const auto regressions = out.find("#### Regressions");
+  REQUIRE(regressions != std::string::npos);
+  CHECK(regressions < out.find("#### Improvements"));
+  CHECK(regressions < out.find("<details>"));
+  const std::string section = md_section(out, "#### Regressions");
+  CHECK(contains(section, "| benchmark | metric | baseline → current | change |"));
+  CHECK(contains(section,
+                 "| `suite/slow n=1024` | time per call | 100.000 ns → 150.000 ns | "
+                 "+50.0% |"));
+  CHECK(contains(section, "| `suite/from_zero n=1024` | peak RSS | 0 kB → 512 kB | +∞ |"));
+  // Only the failing keys, and only the metric that failed: slow's RSS did not move.
+  CHECK_FALSE(contains(section, "suite/fast"));
+  CHECK_FALSE(contains(section, "suite/steady"));
+  CHECK_FALSE(contains(section, "suite/gone"));
+  CHECK_FALSE(contains(section, "| `suite/slow n=1024` | peak RSS"));
+}
+
+TEST_CASE("render: markdown lists improvements in a section after the regressions") {
+  const std::string out = markdown(mixed_report());
+  INFO(out);
+  const std::string section = md_section(out, "#### Improvements");
+  REQUIRE_FALSE(section.empty());
+  CHECK(contains(section, "| `suite/fast n=1024` | time per call | 100.000 ns → 50.000 ns | "));
+  CHECK(contains(section, "50.0% |"));
+  CHECK_FALSE(contains(section, "suite/slow"));
+  CHECK_FALSE(contains(section, "suite/steady"));
+}
+
+TEST_CASE("render: markdown folds one table of every key into details, thresholds last") {
+  const std::string out = markdown(mixed_report());
+  INFO(out);
+  const auto details = out.find("<details>");
+  REQUIRE(details != std::string::npos);
+  CHECK(out.find("<details>", details + 1) == std::string::npos);
+  const auto end = out.find("</details>");
+  REQUIRE(end != std::string::npos);
+  CHECK(contains(out,
+                 "<summary>All 8 keys: 2 regressed, 1 missing, 1 new, 1 improved, "
+                 "3 unchanged</summary>"));
+  const std::string table = out.substr(details, end - details);
+  CHECK(contains(table, "| status | benchmark | time per call | peak RSS | notes |"));
+  // Every key, those listed above the fold included.
+  for (const char* f :
+       {"slow", "fast", "steady_one", "steady_two", "fresh", "gone", "from_zero", "no_rss"}) {
+    CHECK(contains(table, "`suite/" + std::string(f) + " n=1024`"));
+  }
+  CHECK(contains(table, "**REGRESSED**"));
+  const auto thresholds = out.find("thresholds: time 10%");
+  REQUIRE(thresholds != std::string::npos);
+  CHECK(thresholds > end);
+}
+
+TEST_CASE("render: markdown leaves out the sections that would be empty") {
   Reduction b, c;
   b[key("steady")] = side({100});
   c[key("steady")] = side({100});
   const std::string out = markdown(compare(b, c, {}));
   INFO(out);
+  CHECK(starts_with(out, "### ✅ benchgate: no regression (1 key)\n"));
+  CHECK_FALSE(contains(out, "#### Regressions"));
+  CHECK_FALSE(contains(out, "#### Improvements"));
   const auto details = out.find("<details>");
   REQUIRE(details != std::string::npos);
   CHECK(out.find("| status |") > details);
-  CHECK(contains(out, "no regression"));
+
+  const std::string improved = markdown(passing_report());
+  INFO(improved);
+  CHECK_FALSE(contains(improved, "#### Regressions"));
+  CHECK(contains(improved, "#### Improvements"));
+}
+
+TEST_CASE("render: markdown lists broken keys, allocations and failing hash changes") {
+  Reduction b, c;
+  b[key("heavy")] = side({100});
+  c[key("heavy")] = side({100});
+  c[key("heavy")].alloc_bytes.values = {8192};
+  b[key("crashed")] = side({100});
+  c[key("crashed")].rows = 1;
+  c[key("crashed")].first_error = "signal 11 (SIGSEGV)";
+  b[key("hashed")] = side({100});
+  c[key("hashed")] = side({100});
+  b[key("hashed")].hash = 0xab;
+  c[key("hashed")].hash = 0xcd;
+  CompareOptions o;
+  o.alloc_threshold = 0.01;
+  o.fail_on_hash_change = true;
+  const Report report = compare(b, c, o);
+  REQUIRE(report.failing() == 3);
+  const std::string out = markdown(report);
+  INFO(out);
+  CHECK(starts_with(out, "### ❌ benchgate: 1 regression, 1 broken, 1 changed result in 3 keys\n"));
+  const std::string section = md_section(out, "#### Regressions");
+  CHECK(contains(section,
+                 "| `suite/heavy n=1024` | allocations per call | 4_096 B → 8_192 B | "
+                 "+100.0% |"));
+  CHECK(contains(section, "| `suite/crashed n=1024` | broken |"));
+  CHECK(contains(section, "SIGSEGV"));
+  CHECK(contains(section, "| `suite/hashed n=1024` | result hash | 0xab → 0xcd | changed |"));
+  // With --alloc-threshold the table of every key has a column for allocations.
+  CHECK(contains(out, "| status | benchmark | time per call | peak RSS | allocations per call |"));
+}
+
+TEST_CASE("render: markdown escapes pipes and line breaks in cells, names in backticks") {
+  Reduction b, c;
+  b[key("a|b\nc")] = side({100});
+  c[key("a|b\nc")] = side({200});
+  b[key("x`y")] = side({100});
+  c[key("x`y")].rows = 1;
+  c[key("x`y")].first_error = "boom | bang\nsecond line <b> 1 <= 2";
+  const std::string out = markdown(compare(b, c, {}));
+  INFO(out);
+  CHECK(contains(out, "| `suite/a\\|b c n=1024` | time per call |"));
+  CHECK(contains(out, "| ``suite/x`y n=1024`` | broken |"));
+  // A < that could open an HTML tag is escaped; one that could not reads as itself.
+  CHECK(contains(out, "boom \\| bang second line &lt;b> 1 <= 2"));
+  // Every table line has as many cells as its header: no stray | or line break split one.
+  std::istringstream lines(out);
+  std::size_t columns = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (!starts_with(line, "|")) {
+      columns = 0;
+      continue;
+    }
+    const std::size_t cells = unescaped_pipes(line);
+    if (columns == 0) columns = cells;
+    CHECK_MESSAGE(cells == columns, line);
+  }
 }
 
 TEST_CASE("render: json parses and carries the version and the summary counts") {
