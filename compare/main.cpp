@@ -21,6 +21,7 @@
 #include "benchgate/core/jsonl.hpp"
 #include "benchgate/core/row_json.hpp"
 #include "compare.hpp"
+#include "html.hpp"
 #include "render.hpp"
 #include "spawn.hpp"
 #include "threshold.hpp"
@@ -204,6 +205,8 @@ int run(int argc, char** argv) {
       "format", "text, markdown or json (default text)",
       cxxopts::value<std::string>()->default_value("text"))(
       "output", "write the report to FILE instead of stdout", cxxopts::value<std::string>())(
+      "html", "also write a self-contained HTML report with SVG plots to FILE",
+      cxxopts::value<std::string>())(
       "confirm", "rerun time regressions N times; fail only if every rerun reproduces them",
       cxxopts::value<std::string>())("runner", "benchgate-runner for --confirm",
                                      cxxopts::value<std::string>())(
@@ -288,6 +291,12 @@ int run(int argc, char** argv) {
                      "this run");
   }
   auto [base, cur] = reduce_both(baseline, current);
+  // The HTML plots draw each side's medians on its own; taken before the comparison consumes them.
+  PlotData plots;
+  if (p.count("html")) {
+    plots.baseline = plot_side(base);
+    plots.current = plot_side(cur);
+  }
   // What --confirm needs of the baseline: the sides of the keys whose time regressed.
   Reduction regressed_base;
   Report report = compare_compact(std::move(base), std::move(cur), o, &regressed_base);
@@ -313,12 +322,23 @@ int run(int argc, char** argv) {
       throw UsageError("--output '" + p["output"].as<std::string>() + "': cannot open for writing");
     out = &file;
   }
+  std::ofstream html;
+  if (p.count("html")) {
+    html.open(p["html"].as<std::string>());
+    if (!html)
+      throw UsageError("--html '" + p["html"].as<std::string>() + "': cannot open for writing");
+  }
   if (format == "json")
     render_json(report, *out);
   else if (format == "markdown")
     render_markdown(report, *out);
   else
     render_text(report, *out);
+  if (html.is_open()) {
+    render_html(report, plots, html);
+    html.close();
+    if (!html) throw UsageError("--html '" + p["html"].as<std::string>() + "': write failed");
+  }
   return report.failing() > 0 ? 1 : 0;
 }
 

@@ -19,7 +19,6 @@
 #include "benchgate/core/row_json.hpp"
 
 namespace benchgate {
-namespace {
 
 std::string kb(double v) {
   return format_count(static_cast<std::uint64_t>(std::llround(v))) + " kB";
@@ -67,16 +66,6 @@ std::string notes(const KeyResult& r, const CompareOptions& o) {
   return out;
 }
 
-std::string summary_line(const Report& r) {
-  std::ostringstream s;
-  s << r.results.size() << " key(s): " << r.count(Verdict::regressed) << " regressed, "
-    << r.count(Verdict::broken) << " broken, " << r.count(Verdict::missing) << " missing, "
-    << r.count(Verdict::new_key) << " new, " << r.count(Verdict::improved) << " improved, "
-    << r.count(Verdict::unchanged) << " unchanged, " << r.count(Verdict::not_comparable)
-    << " not comparable";
-  return s.str();
-}
-
 std::string thresholds_line(const CompareOptions& o) {
   std::ostringstream s;
   s << "thresholds: time " << o.time_threshold * 100 << "%";
@@ -90,6 +79,18 @@ std::string thresholds_line(const CompareOptions& o) {
   else
     s << "not gated";
   if (o.ignore_env) s << "; environment differences ignored";
+  return s.str();
+}
+
+namespace {
+
+std::string summary_line(const Report& r) {
+  std::ostringstream s;
+  s << r.results.size() << " key(s): " << r.count(Verdict::regressed) << " regressed, "
+    << r.count(Verdict::broken) << " broken, " << r.count(Verdict::missing) << " missing, "
+    << r.count(Verdict::new_key) << " new, " << r.count(Verdict::improved) << " improved, "
+    << r.count(Verdict::unchanged) << " unchanged, " << r.count(Verdict::not_comparable)
+    << " not comparable";
   return s.str();
 }
 

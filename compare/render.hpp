@@ -24,6 +24,18 @@ void render_markdown(const Report& report, std::ostream& out);
 // documented in docs/compare.md.
 void render_json(const Report& report, std::ostream& out);
 
+// The pieces every renderer shows in the same words (text, Markdown, HTML).
+std::string kb(double v);     // "3_684 kB"
+std::string bytes(double v);  // "508 B"
+// "<baseline> → <current> (<change>)" in `unit`, or "n/a" when a side was not measured.
+std::string metric_cell(const MetricResult& m, std::string (*unit)(double));
+// The verdict, in upper case when the key fails the gate.
+std::string status_label(const KeyResult& r);
+// How each metric beyond or near its threshold was decided, confirmation and hash notes.
+std::string notes(const KeyResult& r, const CompareOptions& o);
+// "thresholds: time 10% (U test ...), RSS 5%, allocations not gated".
+std::string thresholds_line(const CompareOptions& o);
+
 // "+12.3%", "-4.0%" (ASCII minus), "+∞" (from a zero baseline), "n/a".
 std::string format_change(const std::optional<double>& change);
 

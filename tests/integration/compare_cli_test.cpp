@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -155,6 +156,57 @@ TEST_CASE("compare cli: a bad threshold exits 2 naming the flag and the value") 
   REQUIRE(r.exited);
   CHECK(r.exit_code == 2);
   CHECK(has(r.stderr_tail, "--time-threshold '-5%'"));
+}
+
+TEST_CASE("compare cli: html writes a page with plots and keeps the text report and exit code") {
+  const auto dir = scratch("html");
+  // Key s/f at four params, five trials each; the current rows are 30% slower at n=4096.
+  std::string base, cur;
+  for (std::uint64_t n : {64, 256, 1024, 4096}) {
+    for (std::uint64_t t = 0; t < 5; ++t) {
+      const double ns = 10 * static_cast<double>(n) + static_cast<double>(t);
+      base += write_row(row("f", n, t, ns)) + "\n";
+      cur += write_row(row("f", n, t, n == 4096 ? ns * 1.3 : ns)) + "\n";
+    }
+  }
+  write_text(dir / "base.jsonl", base);
+  write_text(dir / "cur.jsonl", cur);
+  const std::vector<std::string> args{(dir / "base.jsonl").string(), (dir / "cur.jsonl").string()};
+  const auto plain = compare(args);
+  auto with_html = args;
+  with_html.insert(with_html.end(), {"--html", (dir / "report.html").string()});
+  const auto r = compare(with_html);
+  REQUIRE(r.exited);
+  CHECK(r.exit_code == 1);
+  CHECK(r.exit_code == plain.exit_code);
+  CHECK(r.stdout_tail == plain.stdout_tail);
+  CHECK(has(r.stdout_tail, "REGRESSED"));
+  REQUIRE(fs::exists(dir / "report.html"));
+  std::ifstream in(dir / "report.html");
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  INFO(html);
+  CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(has(html, "FAIL: 1 key(s) fail the gate"));
+  CHECK(has(html, "<svg class=\"time-plot\""));
+  CHECK(has(html, "<polyline class=\"series baseline\""));
+  CHECK(has(html, "<polyline class=\"series current\""));
+  CHECK(has(html, "<svg class=\"rss-chart\""));
+  CHECK(has(html, "<td class=\"status\">REGRESSED</td><td>s/f n=4096</td>"));
+  CHECK_FALSE(has(html, "http"));
+  CHECK_FALSE(has(html, "<script"));
+}
+
+TEST_CASE("compare cli: an html file that cannot be written exits 2 naming the flag and path") {
+  const auto dir = scratch("html-unwritable");
+  write_rows(dir / "base.jsonl", 1.0);
+  write_rows(dir / "cur.jsonl", 1.0);
+  const std::string target = (dir / "no-such-dir" / "report.html").string();
+  const auto r =
+      compare({(dir / "base.jsonl").string(), (dir / "cur.jsonl").string(), "--html", target});
+  REQUIRE(r.exited);
+  CHECK(r.exit_code == 2);
+  CHECK(has(r.stderr_tail, "--html '" + target + "'"));
+  CHECK(has(r.stderr_tail, "cannot open for writing"));
 }
 
 TEST_CASE("compare cli: write-baseline copies the rows sorted by key and trial") {
@@ -422,4 +474,42 @@ TEST_CASE("compare cli: rows of two suites with the same function and param are 
   };
   CHECK(has(line_of("b/f n=64"), "REGRESSED"));
   CHECK(has(line_of("a/f n=64"), "unchanged"));
+}
+
+TEST_CASE("compare cli: markdown lists the regression first with its metric and change") {
+  const auto dir = scratch("markdown");
+  // Three keys of suite s, five trials each: f 30% slower, g twice as fast, h unchanged.
+  std::string base, cur;
+  for (std::uint64_t t = 0; t < 5; ++t) {
+    const double ns = 1000 + static_cast<double>(t);
+    base += write_row(row("f", 64, t, ns)) + "\n" + write_row(row("g", 64, t, ns)) + "\n" +
+            write_row(row("h", 64, t, ns)) + "\n";
+    cur += write_row(row("h", 64, t, ns)) + "\n" + write_row(row("g", 64, t, ns * 0.5)) + "\n" +
+           write_row(row("f", 64, t, ns * 1.3)) + "\n";
+  }
+  write_text(dir / "base.jsonl", base);
+  write_text(dir / "cur.jsonl", cur);
+  const auto r = compare(
+      {(dir / "base.jsonl").string(), (dir / "cur.jsonl").string(), "--format", "markdown"});
+  REQUIRE(r.exited);
+  CHECK(r.exit_code == 1);
+  const std::string& out = r.stdout_tail;
+  INFO(out);
+  CHECK(out.rfind("### ❌ benchgate: 1 regression in 3 keys\n", 0) == 0);
+  const auto regressions = out.find("#### Regressions");
+  const auto improvements = out.find("#### Improvements");
+  const auto details = out.find("<details>");
+  REQUIRE(regressions != std::string::npos);
+  REQUIRE(improvements != std::string::npos);
+  REQUIRE(details != std::string::npos);
+  CHECK(regressions < improvements);
+  CHECK(improvements < details);
+  // The regression, with its metric and change, is the first benchmark named.
+  const auto f = out.find("| `s/f n=64` | time per call | ");
+  CHECK(f > regressions);
+  CHECK(f < improvements);
+  CHECK(out.find("`s/") == f + 2);
+  CHECK(out.find("+30.0%") < improvements);
+  CHECK(has(out.substr(improvements, details - improvements), "`s/g n=64`"));
+  CHECK(out.find("`s/h n=64`") > details);
 }
