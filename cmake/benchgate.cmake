@@ -20,6 +20,7 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
         [RSS_THRESHOLD <percent>]
         [CONFIRM <count>]
         [COUNT_ALLOCATIONS <ON|OFF>]
+        [MEASURE <time|instructions>]
         [COMPARE_ARGS <arg>...])
 
   ``add_benchmark()`` is the same command under a shorter name; it is defined only when no
@@ -81,6 +82,14 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
     rows then carry ``null`` for both fields, which the report shows as n/a and the compare
     never gates.
 
+  ``MEASURE <time|instructions>``
+    One value, optional, default ``time``. ``instructions`` runs every batch under Valgrind's
+    Callgrind (``benchgate-runner run --measure instructions``), which counts the instructions
+    of the timed batch exactly: the compare test then gates instructions per call (1% by
+    default, ``--instructions-threshold`` in ``COMPARE_ARGS``) and not time or RSS. About 50
+    times slower; needs valgrind when benchgate is built (the header; the harness target's
+    property ``BENCHGATE_CALLGRIND`` records it) and on ``PATH`` at run time. See docs/cli.md.
+
   ``COMPARE_ARGS <arg>...``
     List, optional. Extra arguments for ``benchgate-compare`` (e.g. ``--min-time-delta 50``,
     ``--alloc-threshold 1%``, ``--fail-on-hash-change``; see docs/cli.md).
@@ -123,7 +132,8 @@ include_guard(GLOBAL)
 
 function(benchgate_add_benchmark name)
   set(options "")
-  set(one_value OUTPUT TIMEOUT BASELINE TIME_THRESHOLD RSS_THRESHOLD CONFIRM COUNT_ALLOCATIONS)
+  set(one_value OUTPUT TIMEOUT BASELINE TIME_THRESHOLD RSS_THRESHOLD CONFIRM COUNT_ALLOCATIONS
+    MEASURE)
   set(multi_value SOURCES LIBRARIES RUNNER_ARGS COMPARE_ARGS)
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
 
@@ -205,6 +215,14 @@ function(benchgate_add_benchmark name)
   else()
     message(FATAL_ERROR "${where}: ${count_source} \"${arg_COUNT_ALLOCATIONS}\" must be ON or OFF.")
   endif()
+  if(NOT DEFINED arg_MEASURE)
+    set(arg_MEASURE time)
+  elseif(NOT arg_MEASURE MATCHES "^(time|instructions)$")
+    message(FATAL_ERROR "${where}: MEASURE \"${arg_MEASURE}\" must be time or instructions.")
+  endif()
+  if(arg_MEASURE STREQUAL "instructions")
+    list(APPEND arg_RUNNER_ARGS --measure instructions)
+  endif()
   if(NOT DEFINED arg_BASELINE AND BENCHGATE_BASELINE_DIR)
     set(arg_BASELINE "${BENCHGATE_BASELINE_DIR}/${name}.jsonl")
   elseif(NOT DEFINED arg_BASELINE)
@@ -221,6 +239,14 @@ function(benchgate_add_benchmark name)
     message(FATAL_ERROR "${where}: the targets benchgate::benchgate, benchgate::runner and "
       "benchgate::compare are missing; call find_package(benchgate) or add_subdirectory() on "
       "benchgate first.")
+  endif()
+  if(arg_MEASURE STREQUAL "instructions")
+    get_target_property(callgrind benchgate::benchgate BENCHGATE_CALLGRIND)
+    if(NOT callgrind)
+      message(FATAL_ERROR "${where}: MEASURE instructions needs <valgrind/callgrind.h>, which was "
+        "not found when benchgate was built. Install valgrind (Debian: apt-get install valgrind), "
+        "then reconfigure (and reinstall) benchgate.")
+    endif()
   endif()
   # Sharding across CI machines: with BENCHGATE_SHARDS set to N > 1, the benchmarks are dealt
   # round-robin, in the order they are added, to shards 1..N; each shard is one ctest label, so

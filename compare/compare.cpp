@@ -189,7 +189,7 @@ namespace {
 
 Verdict key_verdict(const KeyResult& r) {
   for (Verdict v : {Verdict::regressed, Verdict::improved, Verdict::unchanged}) {
-    for (const MetricResult* m : {&r.time, &r.rss, &r.alloc}) {
+    for (const MetricResult* m : {&r.time, &r.rss, &r.alloc, &r.instructions}) {
       if (m->verdict == v) return v;
     }
   }
@@ -282,6 +282,42 @@ void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, c
     }
   }
   r.rss = decide_effect(base->rss_kb, cur->rss_kb, o.rss_threshold, o.min_rss_delta_kb);
+  r.instructions =
+      decide_effect(base->instructions, cur->instructions, o.instructions_threshold, 0);
+  if (!base->instructions.measured() || !cur->instructions.measured()) {
+    r.instructions.verdict = Verdict::not_comparable;
+    r.instructions.note = "not counted on both sides (n/a)";
+  } else if (!o.ignore_env) {
+    if (auto why = env_mismatch(base_env, cur_env)) {
+      r.instructions.verdict = Verdict::not_comparable;
+      r.instructions.note = *why + "; pass --ignore-env to compare instructions anyway";
+    }
+  }
+  // Rows measured under Callgrind describe the emulation in time and RSS: they are compared only
+  // with rows measured under Callgrind, and then only in instructions (and allocations).
+  const auto under = [](const Side& s) {
+    if (s.callgrind_samples == 0) return "natively";
+    return s.callgrind_samples == s.time.values.size() + s.time.missing ? "under Callgrind"
+                                                                        : "partly under Callgrind";
+  };
+  const std::string base_under = under(*base), cur_under = under(*cur);
+  if (base_under != cur_under || base_under == "partly under Callgrind") {
+    const std::string why = "baseline measured " + base_under + ", current " + cur_under +
+                            ": only rows measured alike are compared";
+    for (MetricResult* m : {&r.time, &r.rss, &r.instructions}) {
+      m->verdict = Verdict::not_comparable;
+      m->p_value.reset();
+      m->note = why;
+    }
+  } else if (base_under == "under Callgrind") {
+    // One note for the key: the time is the emulation's, the RSS includes Valgrind's own.
+    r.time.verdict = Verdict::not_comparable;
+    r.time.p_value.reset();
+    r.time.note.clear();
+    r.rss.verdict = Verdict::not_comparable;
+    r.rss.note.clear();
+    r.note = "measured under Callgrind: gated on instructions, not time or RSS";
+  }
   if (o.alloc_threshold) {
     r.alloc = decide_effect(base->alloc_bytes, cur->alloc_bytes, *o.alloc_threshold,
                             o.min_alloc_delta_bytes);
@@ -290,8 +326,8 @@ void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, c
     r.alloc.note = "not gated (no --alloc-threshold)";
   }
   if (base->hash_varies || cur->hash_varies) {
-    r.note = std::string("result_hash varies across the ") +
-             (base->hash_varies ? "baseline" : "current") + " rows";
+    r.note += std::string(r.note.empty() ? "" : "; ") + "result_hash varies across the " +
+              (base->hash_varies ? "baseline" : "current") + " rows";
   }
   r.verdict = key_verdict(r);
 }

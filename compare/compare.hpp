@@ -17,6 +17,7 @@ struct CompareOptions {
   double time_threshold = 0.10;           // relative change of the median per-call time
   double rss_threshold = 0.05;            // relative change of the median peak RSS
   std::optional<double> alloc_threshold;  // off unless given
+  double instructions_threshold = 0.01;   // instructions per call, where both sides counted them
   double min_time_delta_ns = 0;           // a time change smaller than this is never a regression
   double min_rss_delta_kb = 0;            // likewise for peak RSS
   double min_alloc_delta_bytes = 0;
@@ -43,6 +44,7 @@ struct KeyResult {
   MetricResult time;
   MetricResult rss;
   MetricResult alloc;
+  MetricResult instructions;  // per call: Callgrind's count, or the CPU's counter
   std::optional<std::uint64_t> baseline_hash;
   std::optional<std::uint64_t> current_hash;
   bool hash_changed = false;

@@ -440,9 +440,10 @@ void rss_chart(std::ostream& out, const std::map<BenchId, Bench>& benches) {
 
 void results_table(std::ostream& out, const Report& report) {
   const bool alloc = report.options.alloc_threshold.has_value();
+  const bool counted = counts_instructions(report);
   out << "<table class=\"results\">\n<thead><tr><th>status</th><th>benchmark</th>"
       << "<th>time per call</th><th>peak RSS</th>" << (alloc ? "<th>allocations</th>" : "")
-      << "<th>notes</th></tr></thead>\n<tbody>\n";
+      << (counted ? "<th>instructions</th>" : "") << "<th>notes</th></tr></thead>\n<tbody>\n";
   for (const auto& r : report.results) {
     out << "<tr class=\"" << to_string(r.verdict) << (r.failing ? " failing" : "")
         << "\"><td class=\"status\">" << html_escape(status_label(r)) << "</td><td>"
@@ -450,6 +451,7 @@ void results_table(std::ostream& out, const Report& report) {
         << html_escape(metric_cell(r.time, format_duration)) << "</td><td>"
         << html_escape(metric_cell(r.rss, kb)) << "</td>";
     if (alloc) out << "<td>" << html_escape(metric_cell(r.alloc, bytes)) << "</td>";
+    if (counted) out << "<td>" << html_escape(metric_cell(r.instructions, instructions)) << "</td>";
     out << "<td>" << html_escape(notes(r, report.options)) << "</td></tr>\n";
   }
   out << "</tbody>\n</table>\n";

@@ -190,6 +190,10 @@ int run(int argc, char** argv) {
       "alloc-threshold",
       "relative growth of allocated bytes per call that regresses (default: not gated)",
       cxxopts::value<std::string>())(
+      "instructions-threshold",
+      "relative growth of instructions per call that regresses, where both sides counted "
+      "them (default 1%)",
+      cxxopts::value<std::string>())(
       "min-time-delta", "time changes smaller than this many ns never regress (default 0)",
       cxxopts::value<std::string>())(
       "min-rss-delta", "RSS changes smaller than this many KiB never regress (default 0)",
@@ -239,6 +243,7 @@ int run(int argc, char** argv) {
   o.time_threshold = threshold_flag(p, "time-threshold", o.time_threshold);
   o.rss_threshold = threshold_flag(p, "rss-threshold", o.rss_threshold);
   if (p.count("alloc-threshold")) o.alloc_threshold = threshold_flag(p, "alloc-threshold", 0);
+  o.instructions_threshold = threshold_flag(p, "instructions-threshold", o.instructions_threshold);
   o.min_time_delta_ns = number_flag(p, "min-time-delta", 0, "nanoseconds");
   o.min_rss_delta_kb = number_flag(p, "min-rss-delta", 0, "KiB");
   o.min_alloc_delta_bytes = number_flag(p, "min-alloc-delta", 0, "bytes per call");

@@ -64,6 +64,8 @@ void add_row_to(Reduction& reduction, const Row& row, const Env* env) {
   add_sample(side.time, per_call_nanos(row));
   add_sample(side.rss_kb, rss_sample(row));
   add_sample(side.alloc_bytes, alloc_sample(row));
+  add_sample(side.instructions, instructions_per_call(row));
+  if (row.measured_under == MeasuredUnder::callgrind) ++side.callgrind_samples;
   if (row.result_hash) {
     if (!side.hash)
       side.hash = row.result_hash;
@@ -159,8 +161,8 @@ Reduction reduce_path(const std::string& path) {
 
 namespace {
 
-// Metrics in Side order: time, rss_kb, alloc_bytes.
-constexpr std::size_t kMetrics = 3;
+// Metrics in Side order: time, rss_kb, alloc_bytes, instructions.
+constexpr std::size_t kMetrics = 4;
 // Samples kept inside a record per metric; more go to a vector. Five covers the common shapes
 // (five outer trials, five fixed repeats) without a heap allocation per key.
 constexpr std::size_t kInline = 5;
@@ -207,6 +209,7 @@ struct CompactReduction::Impl {
     std::uint64_t hash = 0;
     std::uint64_t rows = 0;
     std::uint64_t ok_rows = 0;
+    std::uint32_t callgrind = 0;  // samples measured under Callgrind
     std::uint32_t env = kNone;    // 1 + index in envs
     std::uint32_t error = kNone;  // 1 + index in errors
     std::uint32_t count[kMetrics] = {};
@@ -408,6 +411,8 @@ struct CompactReduction::Impl {
     r.add(0, per_call_nanos(row));
     r.add(1, rss_sample(row));
     r.add(2, alloc_sample(row));
+    r.add(3, instructions_per_call(row));
+    if (row.measured_under == MeasuredUnder::callgrind) ++r.callgrind;
     if (row.result_hash) {
       if (!r.has_hash) {
         r.has_hash = 1;
@@ -493,6 +498,8 @@ void CompactReduction::side(std::size_t i, Side& out) const {
   r.fill(0, out.time);
   r.fill(1, out.rss_kb);
   r.fill(2, out.alloc_bytes);
+  r.fill(3, out.instructions);
+  out.callgrind_samples = r.callgrind;
   out.hash = r.has_hash ? std::optional<std::uint64_t>(r.hash) : std::nullopt;
   out.hash_varies = r.hash_varies != 0;
   out.env.reset();

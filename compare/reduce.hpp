@@ -46,6 +46,8 @@ struct Side {
   Samples time;             // per-call wall time (ns) of eligible rows, every trial a sample
   Samples rss_kb;           // peak_rss_kb of eligible rows
   Samples alloc_bytes;      // alloc_bytes per call of eligible rows
+  Samples instructions;     // instructions per call of eligible rows (Callgrind or CPU counter)
+  std::size_t callgrind_samples = 0;       // eligible rows measured under Callgrind
   std::optional<std::uint64_t> hash;       // result_hash of the first eligible row that has one
   bool hash_varies = false;                // eligible rows disagree on result_hash
   std::optional<Env> env;                  // env of the first eligible row

@@ -27,6 +27,16 @@ std::string bytes(double v) {
   return format_count(static_cast<std::uint64_t>(std::llround(v))) + " B";
 }
 
+std::string instructions(double v) {
+  return format_count(static_cast<std::uint64_t>(std::llround(v))) + " instr";
+}
+
+bool counts_instructions(const Report& report) {
+  return std::any_of(report.results.begin(), report.results.end(), [](const KeyResult& r) {
+    return r.instructions.baseline.has_value() || r.instructions.current.has_value();
+  });
+}
+
 std::string metric_cell(const MetricResult& m, std::string (*unit)(double)) {
   if (!m.baseline || !m.current) return "n/a";
   return unit(*m.baseline) + " → " + unit(*m.current) + " (" + format_change(m.change) + ")";
@@ -48,7 +58,8 @@ std::string notes(const KeyResult& r, const CompareOptions& o) {
   const double alloc_threshold = o.alloc_threshold.value_or(0);
   for (auto [name, m, threshold] :
        {std::tuple{"time", &r.time, time_threshold}, std::tuple{"rss", &r.rss, rss_threshold},
-        std::tuple{"alloc", &r.alloc, alloc_threshold}}) {
+        std::tuple{"alloc", &r.alloc, alloc_threshold},
+        std::tuple{"instructions", &r.instructions, o.instructions_threshold}}) {
     const bool compared = r.verdict != Verdict::new_key && r.verdict != Verdict::missing &&
                           r.verdict != Verdict::broken && m->n_baseline + m->n_current > 0;
     const bool beyond = m->change && std::fabs(*m->change) > threshold;
@@ -78,6 +89,7 @@ std::string thresholds_line(const CompareOptions& o) {
     s << *o.alloc_threshold * 100 << "%";
   else
     s << "not gated";
+  s << ", instructions " << o.instructions_threshold * 100 << "% where counted";
   if (o.ignore_env) s << "; environment differences ignored";
   return s.str();
 }
@@ -109,12 +121,14 @@ void render_text(const Report& report, std::ostream& out) {
   // keys is never held as text (issue #3).
   using Cells = std::array<std::string, 5>;
   const Cells header{"status", "benchmark", "time per call", "peak RSS", "notes"};
+  const bool counted = counts_instructions(report);
   auto cells = [&](const KeyResult& r, bool with_notes) {
     Cells row{status_label(r), describe(r.key), metric_cell(r.time, format_duration),
               metric_cell(r.rss, kb), with_notes ? notes(r, report.options) : std::string()};
     if (report.options.alloc_threshold) {
       row[3] += "; alloc " + metric_cell(r.alloc, bytes);
     }
+    if (counted) row[3] += "; " + metric_cell(r.instructions, instructions);
     return row;
   };
   std::array<std::size_t, 4> w{};
@@ -197,9 +211,11 @@ struct MdMetric {
   MetricResult KeyResult::*result;
   std::string (*unit)(double);
 };
-const std::array<MdMetric, 3> kMdMetrics{{{"time per call", &KeyResult::time, format_duration},
-                                          {"peak RSS", &KeyResult::rss, kb},
-                                          {"allocations per call", &KeyResult::alloc, bytes}}};
+const std::array<MdMetric, 4> kMdMetrics{
+    {{"time per call", &KeyResult::time, format_duration},
+     {"peak RSS", &KeyResult::rss, kb},
+     {"instructions per call", &KeyResult::instructions, instructions},
+     {"allocations per call", &KeyResult::alloc, bytes}}};
 
 // "### ❌ benchgate: 2 regressions, 1 broken in 14 keys": every failing key counted once, by
 // why it fails. A failing key that is neither regressed, broken nor missing fails on its
@@ -315,15 +331,18 @@ void md_improvements(const Report& report, std::ostream& out) {
 void md_details(const Report& report, std::ostream& out) {
   if (report.results.empty()) return;
   const bool alloc = report.options.alloc_threshold.has_value();
+  const bool counted = counts_instructions(report);
   out << "\n<details><summary>" << md_counts(report) << "</summary>\n\n"
       << "| status | benchmark | time per call | peak RSS | "
-      << (alloc ? "allocations per call | " : "") << "notes |\n|---|---|---|---|"
-      << (alloc ? "---|" : "") << "---|\n";
+      << (alloc ? "allocations per call | " : "") << (counted ? "instructions per call | " : "")
+      << "notes |\n|---|---|---|---|" << (alloc ? "---|" : "") << (counted ? "---|" : "")
+      << "---|\n";
   for (const auto& r : report.results) {
     out << "| " << (r.failing ? "**" + status_label(r) + "**" : status_label(r)) << " | "
         << md_code(describe(r.key)) << " | " << md_cell(metric_cell(r.time, format_duration))
         << " | " << md_cell(metric_cell(r.rss, kb)) << " | "
         << (alloc ? md_cell(metric_cell(r.alloc, bytes)) + " | " : std::string())
+        << (counted ? md_cell(metric_cell(r.instructions, instructions)) + " | " : std::string())
         << md_cell(notes(r, report.options)) << " |\n";
   }
   out << "\n</details>\n";
@@ -462,6 +481,8 @@ void result(JsonOut& j, const KeyResult& r) {
   metric(j, r.rss);
   j.raw(",\n            \"alloc\": ");
   metric(j, r.alloc);
+  j.raw(",\n            \"instructions\": ");
+  metric(j, r.instructions);
   j.raw(",\n            \"baseline_hash\": ");
   j.hash(r.baseline_hash);
   j.raw(",\n            \"current_hash\": ");
@@ -491,6 +512,8 @@ void render_json(const Report& report, std::ostream& out) {
   j.num(o.rss_threshold);
   j.raw(",\n        \"alloc_threshold\": ");
   j.opt_num(o.alloc_threshold);
+  j.raw(",\n        \"instructions_threshold\": ");
+  j.num(o.instructions_threshold);
   j.raw(",\n        \"min_time_delta_ns\": ");
   j.num(o.min_time_delta_ns);
   j.raw(",\n        \"min_rss_delta_kb\": ");

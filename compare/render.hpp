@@ -25,8 +25,12 @@ void render_markdown(const Report& report, std::ostream& out);
 void render_json(const Report& report, std::ostream& out);
 
 // The pieces every renderer shows in the same words (text, Markdown, HTML).
-std::string kb(double v);     // "3_684 kB"
-std::string bytes(double v);  // "508 B"
+std::string kb(double v);            // "3_684 kB"
+std::string bytes(double v);         // "508 B"
+std::string instructions(double v);  // "136_241 instr"
+// Whether any key has instructions per call on either side: the reports then show them (n/a
+// where a side has none).
+bool counts_instructions(const Report& report);
 // "<baseline> → <current> (<change>)" in `unit`, or "n/a" when a side was not measured.
 std::string metric_cell(const MetricResult& m, std::string (*unit)(double));
 // The verdict, in upper case when the key fails the gate.

@@ -5,7 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <cxxopts.hpp>
 #include <filesystem>
 #include <iostream>
@@ -147,6 +150,46 @@ std::vector<std::string> unique_names(const cxxopts::ParseResult& parsed, const 
   return names;
 }
 
+// An executable named `name` on PATH, or nullopt.
+std::optional<std::string> find_on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path : "");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (dir.empty()) dir = ".";
+    const std::string candidate = dir + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate)) {
+      return candidate;
+    }
+  }
+  return std::nullopt;
+}
+
+// Removes a directory tree when it goes out of scope (the Callgrind output directory).
+class TempDir {
+ public:
+  TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string pattern =
+        std::string(base && *base ? base : "/tmp") + "/benchgate-callgrind.XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw UsageError("cannot create a temporary directory for Callgrind's output under '" +
+                       pattern.substr(0, pattern.rfind('/')) + "': " + std::strerror(errno));
+    }
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 // A bare name would be searched on PATH by posix_spawnp; a file here is what was meant.
 std::string exe_path(std::string exe) {
   if (exe.find('/') == std::string::npos && std::filesystem::exists(exe)) exe = "./" + exe;
@@ -253,7 +296,11 @@ int cmd_run(int argc, char** argv) {
       "runner may use; 'none' (default): no pinning",
       cxxopts::value<std::string>()->default_value("none"))(
       "progress", "print one line per batch on stderr (default: when stderr is a terminal)")(
-      "quiet", "no per-batch progress lines")("h,help", "show this help");
+      "quiet", "no per-batch progress lines")(
+      "measure",
+      "time (default) or instructions: count each batch's instructions under Valgrind's "
+      "Callgrind (about 50x slower; caps scaled to match)",
+      cxxopts::value<std::string>()->default_value("time"))("h,help", "show this help");
   const auto maybe_parsed = parse_command(options, argc, argv, "run");
   if (!maybe_parsed) return 0;  // --help
   const cxxopts::ParseResult& parsed = *maybe_parsed;
@@ -347,8 +394,29 @@ int cmd_run(int argc, char** argv) {
     cpu = static_cast<int>(n);
   }
 
+  const std::string measure = text("measure");
+  if (measure != "time" && measure != "instructions") {
+    throw UsageError("--measure '" + measure + "': must be time or instructions");
+  }
+  std::optional<std::string> valgrind;
+  if (measure == "instructions") {
+    valgrind = find_on_path("valgrind");
+    if (!valgrind) {
+      throw UsageError(
+          "--measure instructions runs each batch under Valgrind's Callgrind, but valgrind is "
+          "not on PATH. Install it (Debian: apt-get install valgrind)");
+    }
+  }
+
   PosixExecutor ex;
   const ListDocument doc = load_list(ex, exe);
+  if (valgrind && !doc.callgrind) {
+    throw UsageError(
+        "--measure instructions: " + exe +
+        " was built without <valgrind/callgrind.h>, so it cannot switch Callgrind's counting on "
+        "around its batches. Install valgrind (Debian: apt-get install valgrind), then "
+        "reconfigure and rebuild the benchmark");
+  }
   std::vector<BenchmarkInfo> selected = select_benchmarks(
       doc, unique_names(parsed, "bench"), text("filter"), unique_names(parsed, "tag"));
   for (auto& b : selected) {
@@ -395,6 +463,11 @@ int cmd_run(int argc, char** argv) {
                          std::chrono::steady_clock::now().time_since_epoch())
                          .count();
     settings.budget = Budget::seconds(total, now);
+  }
+  std::optional<TempDir> callgrind_dir;
+  if (valgrind) {
+    callgrind_dir.emplace();
+    settings.callgrind = CallgrindSettings{*valgrind, callgrind_dir->path()};
   }
   const RunOutput output =
       run_benchmarks(ex, exe, doc.suite, selected, run_env(ex, exe, doc), observe, settings);

@@ -2,6 +2,7 @@
 #include "report.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <sstream>
@@ -170,6 +171,10 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
   out << "  " << pad_left(parametric ? "param" : "repeat", 10) << "  " << pad_left("per-call", 12)
       << "  " << pad_right("repeats", 8) << "  ";
   if (parametric) out << pad_right("C", 11) << "  ";
+  // Instructions per call: counted by Callgrind (--measure instructions) or the CPU's counter.
+  const bool counted = std::any_of(run.rows.begin(), run.rows.end(),
+                                   [](const Row& r) { return r.instructions.has_value(); });
+  if (counted) out << pad_left("instr/call", 14) << "  ";
   out << pad_left("peak RSS", 12) << "  status\n";
   std::vector<double> ok_per_call;
   std::vector<const Row*> ok_rows;
@@ -195,6 +200,12 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
       const auto c = r.param ? c_of.find(*r.param) : c_of.end();
       out << pad_right(c != c_of.end() ? "C=" + format_ratio(c->second) : "—", 11) << "  ";
     }
+    if (counted) {
+      const auto ipc = ok ? instructions_per_call(r) : std::nullopt;
+      out << pad_left(ipc ? format_count(static_cast<std::uint64_t>(std::llround(*ipc))) : "n/a",
+                      14)
+          << "  ";
+    }
     out << pad_left(r.peak_rss_kb ? format_count(*r.peak_rss_kb) + " kB" : "n/a", 12) << "  "
         << status_text(r) << markers(run, r, dropped) << "\n";
   }
@@ -215,7 +226,12 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
   }
   render_memory(ok_rows, parametric ? "row" : "repeat", out);
   if (parametric) {
-    for (const auto& line : trial_summary_lines(run.summaries, info.config)) out << line << "\n";
+    const bool callgrind = std::any_of(run.rows.begin(), run.rows.end(), [](const Row& r) {
+      return r.measured_under == MeasuredUnder::callgrind;
+    });
+    for (const auto& line : trial_summary_lines(run.summaries, info.config, callgrind)) {
+      out << line << "\n";
+    }
     for (const auto& a : run.advisories) out << "  ‼ " << a.text << "\n";
     if (run.auto_fit) {
       for (const auto& line : auto_fit_lines(*run.auto_fit)) out << line << "\n";
@@ -269,13 +285,17 @@ void render_ctest_measurements(const BenchmarkRun& run, std::ostream& out) {
     }
     if (rows.empty()) return;
   }
-  std::vector<double> per_call, rss;
+  std::vector<double> per_call, rss, instructions;
   for (const Row* r : rows) {
     per_call.push_back(per_call_nanos(*r));
     if (r->peak_rss_kb) rss.push_back(static_cast<double>(*r->peak_rss_kb));
+    if (auto ipc = instructions_per_call(*r)) instructions.push_back(*ipc);
   }
   measurement(out, run.info.name + " per-call ns", median(per_call));
   if (!rss.empty()) measurement(out, run.info.name + " peak RSS KiB", median(rss));
+  if (!instructions.empty()) {
+    measurement(out, run.info.name + " instructions per call", median(instructions));
+  }
 }
 
 std::string progress_line(const BenchmarkInfo& info, const Row& row) {

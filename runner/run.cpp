@@ -1,8 +1,11 @@
 // Ladders, trials and repeats over an Executor.
 #include "run.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -144,6 +147,40 @@ std::vector<std::string> child_argv(const std::string& exe, const BenchmarkInfo&
   argv.insert(argv.end(),
               {"--result-fd", std::to_string(kResultFdInChild), "--env-json", env_json});
   return argv;
+}
+
+std::vector<std::string> callgrind_argv(const CallgrindSettings& c, const std::string& out_file,
+                                        std::vector<std::string> child) {
+  // Instrumentation and collection start off: setup runs uninstrumented (several times faster
+  // than instrumented), and only the batch, between the harness's client requests, is counted.
+  std::vector<std::string> argv{c.valgrind,
+                                "--tool=callgrind",
+                                "--instr-atstart=no",
+                                "--collect-atstart=no",
+                                "--callgrind-out-file=" + out_file,
+                                "--quiet",
+                                "--"};
+  argv.insert(argv.end(), std::make_move_iterator(child.begin()),
+              std::make_move_iterator(child.end()));
+  argv.insert(argv.end(), {"--measure", "instructions"});
+  return argv;
+}
+
+std::optional<std::uint64_t> read_callgrind_total(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::optional<std::uint64_t> summary, totals;
+  auto number = [](const std::string& text) -> std::optional<std::uint64_t> {
+    std::istringstream s(text);
+    std::uint64_t v = 0;
+    if (!(s >> v)) return std::nullopt;
+    return v;
+  };
+  while (std::getline(in, line)) {
+    if (line.rfind("totals:", 0) == 0) totals = number(line.substr(7));
+    if (line.rfind("summary:", 0) == 0) summary = number(line.substr(8));
+  }
+  return totals ? totals : summary;
 }
 
 std::map<std::uint64_t, double> query_complexity(Executor& executor, const std::string& exe,
@@ -424,12 +461,15 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
   const bool any_parametric =
       std::any_of(benchmarks.begin(), benchmarks.end(),
                   [](const BenchmarkInfo& b) { return b.kind == RowKind::parametric; });
-  if (settings.spawn_floor_samples > 0 && any_parametric &&
+  // The spawn floor is a wall time: it means nothing for counted instructions, and a batch of
+  // one call under Callgrind must not leave the verdict for being short.
+  if (settings.spawn_floor_samples > 0 && any_parametric && !settings.callgrind &&
       !settings.budget.exhausted(settings.now())) {
     out.spawn_floor_nanos =
         measure_spawn_floor(executor, exe, settings.spawn_floor_samples, settings.cpu);
   }
   std::uint64_t truncated = 0;
+  std::uint64_t callgrind_files = 0;
   for (const auto& declared : benchmarks) {
     if (settings.budget.exhausted(settings.now())) {
       out.skipped.push_back(BudgetSkip{declared.name, declared.kind});
@@ -463,11 +503,31 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
         cap = declared.fixed_config.max_seconds_per_call;
         grace = declared.fixed_config.kill_grace_ms;
       }
+      std::vector<std::string> argv = child_argv(exe, child_info, which, env_json);
+      std::string callgrind_out;
+      if (settings.callgrind) {
+        cap *= settings.callgrind->cap_factor;
+        callgrind_out =
+            settings.callgrind->out_dir + "/callgrind.out." + std::to_string(++callgrind_files);
+        argv = callgrind_argv(*settings.callgrind, callgrind_out, std::move(argv));
+      }
       req.cap_seconds = cap;
-      SpawnRequest request = request_for(child_argv(exe, child_info, which, env_json), cap, grace);
+      SpawnRequest request = request_for(std::move(argv), cap, grace);
       request.cpu = settings.cpu;
       const SpawnResult result = executor.run(request);
       Row row = classify(req, result);
+      if (settings.callgrind) {
+        row.measured_under = MeasuredUnder::callgrind;
+        if (row.status == RowStatus::ok) {
+          row.instructions = read_callgrind_total(callgrind_out);
+          if (!row.instructions) {
+            row.status = RowStatus::error;
+            row.error = "Callgrind left no instruction count (" + callgrind_out +
+                        " missing or without a totals line)";
+          }
+        }
+        ::unlink(callgrind_out.c_str());
+      }
       row.suite = suite;
       row.trial_index = trial;
       if (!row.env) row.env = env;

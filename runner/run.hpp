@@ -96,12 +96,29 @@ struct RunOutput {
 // warmup). For progress lines.
 using BatchObserver = std::function<void(const BenchmarkInfo&, const Row&, bool warmup)>;
 
+// The `instructions` measure: every child runs under Valgrind's Callgrind, which counts the
+// instructions of its timed batch (the harness switches collection on around it).
+struct CallgrindSettings {
+  std::string valgrind;    // the valgrind executable
+  std::string out_dir;     // where Callgrind writes its per-child output files (removed after)
+  double cap_factor = 50;  // max_seconds_per_call is multiplied by this: Callgrind is ~50x slower
+};
+
+// The Callgrind command line for one child: valgrind's argv followed by the child's.
+std::vector<std::string> callgrind_argv(const CallgrindSettings& c, const std::string& out_file,
+                                        std::vector<std::string> child);
+
+// The instructions Callgrind collected, from its output file's "totals:" line (else its
+// "summary:" line); nullopt when the file is missing or holds neither.
+std::optional<std::uint64_t> read_callgrind_total(const std::string& path);
+
 struct RunSettings {
   std::optional<int> cpu;               // pin every child to this CPU
   Budget budget = Budget::unlimited();  // checked before each benchmark, rung and trial
   std::function<std::int64_t()> now;    // monotonic nanoseconds; default steady_clock
   bool auto_fit = false;
-  std::uint64_t spawn_floor_samples = 3;  // --benchgate-probe spawns; 0: no floor
+  std::uint64_t spawn_floor_samples = 3;       // --benchgate-probe spawns; 0: no floor
+  std::optional<CallgrindSettings> callgrind;  // the instructions measure (no spawn floor then)
 };
 
 // Runs every benchmark in the order given (reference §7, §9, with the decisions in docs/cli.md):

@@ -182,6 +182,7 @@ std::string write_list_doc(const ListDocument& doc) {
     else
       check(w.Null());
   }
+  check(w.Key("callgrind") && w.Bool(doc.callgrind));
   check(w.Key("benchmarks") && w.StartArray());
   for (const auto& b : doc.benchmarks) {
     check(w.StartObject());
@@ -224,6 +225,9 @@ std::variant<ListDocument, JsonError> parse_list_doc(std::string_view text) {
     doc.compiler = opt_str(d, "compiler");
     doc.compiler_version = opt_str(d, "compiler_version");
     doc.build_type = opt_str(d, "build_type");
+    if (auto it = d.FindMember("callgrind"); it != d.MemberEnd() && !it->value.IsNull()) {
+      doc.callgrind = boolean(d, "callgrind");
+    }
     for (const auto& b : array(d, "benchmarks").GetArray()) doc.benchmarks.push_back(read_info(b));
     return doc;
   } catch (const Bad& e) {

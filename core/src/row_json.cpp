@@ -294,6 +294,16 @@ Row read_row(const rapidjson::Value& v, const char* base) {
   r.rss_baseline_kb = f.u64("rss_baseline_kb");
   r.child_maxrss_kb = f.u64("child_maxrss_kb");
   r.cpu_nanos = f.u64("cpu_nanos");
+  r.instructions = f.u64("instructions");
+  r.cycles = f.u64("cycles");
+  if (auto under = f.str("measured_under")) {
+    r.measured_under = parse_measured_under(*under);
+    if (!r.measured_under) {
+      throw f.at("measured_under",
+                 "key 'measured_under' must be \"native\" or \"callgrind\"; got \"" +
+                     detail::printable(*under) + "\"");
+    }
+  }
   if (const auto* env = f.find("env")) {
     if (!env->IsObject()) throw f.wrong("env", "an object or null", *env);
     r.env = read_env(*env, base);
@@ -557,7 +567,20 @@ bool fast_row(Cursor& c, Row& r, EnvRead read_env, void* env_state,
         c.lit(R"(,"peak_rss_includes_setup":)") && c.opt_bool(r.peak_rss_includes_setup) &&
         c.lit(R"(,"rss_baseline_kb":)") && c.opt_u64(r.rss_baseline_kb) &&
         c.lit(R"(,"child_maxrss_kb":)") && c.opt_u64(r.child_maxrss_kb) &&
-        c.lit(R"(,"cpu_nanos":)") && c.opt_u64(r.cpu_nanos) && c.lit(R"(,"env":)"))) {
+        c.lit(R"(,"cpu_nanos":)") && c.opt_u64(r.cpu_nanos) && c.lit(R"(,"instructions":)") &&
+        c.opt_u64(r.instructions) && c.lit(R"(,"cycles":)") && c.opt_u64(r.cycles) &&
+        c.lit(R"(,"measured_under":)"))) {
+    return false;
+  }
+  if (c.null())
+    r.measured_under.reset();
+  else if (c.lit(R"("native")"))
+    r.measured_under = MeasuredUnder::native;
+  else if (c.lit(R"("callgrind")"))
+    r.measured_under = MeasuredUnder::callgrind;
+  else
+    return false;
+  if (!c.lit(R"(,"env":)")) {
     return false;
   }
   if (c.null())
@@ -613,6 +636,9 @@ std::string write_row(const Row& r) {
   o.u64("rss_baseline_kb", r.rss_baseline_kb);
   o.u64("child_maxrss_kb", r.child_maxrss_kb);
   o.u64("cpu_nanos", r.cpu_nanos);
+  o.u64("instructions", r.instructions);
+  o.u64("cycles", r.cycles);
+  o.str("measured_under", r.measured_under ? opt_str(to_string(*r.measured_under)) : std::nullopt);
   o.key("env");
   if (r.env) {
     write_env_object(w, *r.env);

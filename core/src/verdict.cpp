@@ -31,7 +31,8 @@ bool is_capped(const Row& row) {
   return row.status == RowStatus::killed_at_cap || row.status == RowStatus::timed_out;
 }
 
-// Per-call times of the eligible rows, grouped by param in first-occurrence order.
+// Per-call costs (times, or instructions under Callgrind) of the eligible rows, grouped by param
+// in first-occurrence order.
 std::vector<std::pair<std::uint64_t, std::vector<double>>> eligible_by_param(
     const std::vector<Row>& rows) {
   std::vector<std::pair<std::uint64_t, std::vector<double>>> groups;
@@ -43,7 +44,7 @@ std::vector<std::pair<std::uint64_t, std::vector<double>>> eligible_by_param(
       groups.emplace_back(*row.param, std::vector<double>{});
       it = groups.end() - 1;
     }
-    it->second.push_back(per_call_nanos(row));
+    it->second.push_back(per_call_cost(row));
   }
   return groups;
 }
@@ -167,7 +168,7 @@ std::vector<TrialSummary> trial_summaries(const std::vector<Row>& rows) {
 }
 
 std::vector<std::string> trial_summary_lines(const std::vector<TrialSummary>& summaries,
-                                             const BenchmarkConfig& config) {
+                                             const BenchmarkConfig& config, bool instructions) {
   if (config.outer_trials <= 1 || summaries.empty()) return {};
   std::vector<double> medians, mins, maxes;
   for (const auto& s : summaries) {
@@ -175,9 +176,17 @@ std::vector<std::string> trial_summary_lines(const std::vector<TrialSummary>& su
     mins.push_back(s.min);
     maxes.push_back(s.max);
   }
-  const auto median_cells = duration_column(medians);
-  const auto min_cells = duration_column(mins);
-  const auto max_cells = duration_column(maxes);
+  auto column = [&](const std::vector<double>& values) {
+    if (!instructions) return duration_column(values);
+    std::vector<std::string> cells;
+    for (double v : values) {
+      cells.push_back(format_count(static_cast<std::uint64_t>(std::llround(v))) + " instr");
+    }
+    return cells;
+  };
+  const auto median_cells = column(medians);
+  const auto min_cells = column(mins);
+  const auto max_cells = column(maxes);
   std::vector<std::vector<std::string>> cells{
       {"param", "trials", "median", "min", "max", "spread"}};
   for (std::size_t i = 0; i < summaries.size(); ++i) {

@@ -12,6 +12,7 @@
 #include <exception>
 #include <iostream>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@
 #include "benchgate/core/plan.hpp"
 #include "benchgate/core/row_json.hpp"
 #include "registry.hpp"
+
+#if defined(BENCHGATE_HAVE_CALLGRIND)
+#include <valgrind/callgrind.h>
+#endif
 
 namespace {
 
@@ -34,7 +39,8 @@ constexpr const char* kUsage =
     "  --benchgate-complexity --bench NAME P...\n"
     "                         print 'P C(P)' per param: the declared complexity\n"
     "  --benchgate-child --bench NAME [--param N | --fixed --repeat-index I]\n"
-    "      --cache-mode warm|cold --target-nanos T --result-fd FD [--env-json J]\n";
+    "      --cache-mode warm|cold --target-nanos T --result-fd FD [--env-json J]\n"
+    "      [--measure time|instructions]\n";
 
 struct UsageError {
   std::string message;
@@ -49,6 +55,7 @@ struct ChildArgs {
   std::optional<std::uint64_t> target_nanos;
   int result_fd = -1;
   std::optional<std::string> env_json;
+  bool instructions = false;  // --measure instructions: the batch is counted by Callgrind
 };
 
 std::uint64_t parse_u64(const std::string& flag, const std::string& text) {
@@ -87,6 +94,12 @@ ChildArgs parse_child_args(const std::vector<std::string>& args) {
         throw UsageError{"flag --result-fd value " + std::to_string(fd) +
                          " is not a file descriptor"};
       a.result_fd = static_cast<int>(fd);
+    } else if (flag == "--measure") {
+      const std::string& m = value();
+      if (m != "time" && m != "instructions") {
+        throw UsageError{"flag --measure must be time or instructions; got '" + m + "'"};
+      }
+      a.instructions = m == "instructions";
     } else if (flag == "--cache-mode") {
       const std::string& m = value();
       auto mode = benchgate::parse_cache_mode(m);
@@ -147,7 +160,46 @@ void write_all(int fd, const std::string& text) {
   }
 }
 
-// Runs one batch (with autotune) and returns the row; throws what the benchmark throws.
+// The `instructions` measure: the child runs under Callgrind with instrumentation and collection
+// off; this switches instrumentation on for the counted batch (collection itself is switched
+// inside measure_start/stop), and refuses to run where the count cannot be taken.
+class CallgrindBatch {
+ public:
+  static void check_available() {
+#if !defined(BENCHGATE_HAVE_CALLGRIND)
+    throw std::runtime_error(
+        "--measure instructions is unavailable: this benchmark executable was built without "
+        "<valgrind/callgrind.h>. Install valgrind (Debian: apt-get install valgrind), then "
+        "reconfigure and rebuild");
+#else
+    if (!RUNNING_ON_VALGRIND) {
+      throw std::runtime_error(
+          "--measure instructions: not running under Valgrind's Callgrind; benchgate-runner "
+          "starts the child under valgrind --tool=callgrind");
+    }
+#endif
+  }
+  CallgrindBatch() {
+#if defined(BENCHGATE_HAVE_CALLGRIND)
+    CALLGRIND_START_INSTRUMENTATION;
+#endif
+    benchgate::detail::set_callgrind_collect(true);
+  }
+  ~CallgrindBatch() {
+    benchgate::detail::set_callgrind_collect(false);
+#if defined(BENCHGATE_HAVE_CALLGRIND)
+    CALLGRIND_STOP_INSTRUMENTATION;
+#endif
+  }
+  CallgrindBatch(const CallgrindBatch&) = delete;
+  CallgrindBatch& operator=(const CallgrindBatch&) = delete;
+};
+
+// Runs one batch (with autotune) and returns the row; throws what the benchmark throws. Under
+// --measure instructions there is no autotune: the count needs no long batch to be stable, and a
+// fixed inner-repeat count keeps it identical from run to run. A warm batch is one call after
+// one uncounted warm-up call, a cold one a single call in a fresh process, a fixed one a single
+// call (the runner's separate warm-up child still runs first when declared).
 benchgate::Row run_child(const ChildArgs& a) {
   using namespace benchgate;
   auto& reg = registry();
@@ -160,6 +212,12 @@ benchgate::Row run_child(const ChildArgs& a) {
     prepared.run_batch(n, last);
     return last.wall_nanos;
   };
+  if (a.instructions) CallgrindBatch::check_available();
+  auto counted_batch = [&] {
+    CallgrindBatch counted;
+    time_batch(1);
+    return std::uint64_t{1};
+  };
   if (!a.fixed) {
     row.kind = RowKind::parametric;
     row.param = a.param;
@@ -170,7 +228,10 @@ benchgate::Row run_child(const ChildArgs& a) {
     if (it == reg.parametric.end())
       throw std::invalid_argument("unregistered benchmark: " + a.bench);
     prepared = it->prepare(*a.param);
-    if (a.cache_mode == CacheMode::warm) {
+    if (a.instructions) {
+      if (a.cache_mode == CacheMode::warm) time_batch(1);  // warm-up, not counted
+      count = counted_batch();
+    } else if (a.cache_mode == CacheMode::warm) {
       count = autotune_warm(*a.target_nanos, time_batch).count;
     } else {
       count = 1;  // cold: one call in a fresh process, no warmup
@@ -184,7 +245,7 @@ benchgate::Row run_child(const ChildArgs& a) {
     if (it == reg.fixed.end())
       throw std::invalid_argument("unregistered fixed benchmark: " + a.bench);
     prepared = it->prepare();
-    count = autotune_fixed(*a.target_nanos, time_batch).count;
+    count = a.instructions ? counted_batch() : autotune_fixed(*a.target_nanos, time_batch).count;
   }
   // autotune returns the count of the batch it ran last, so `last` holds that batch.
   row.inner_repeats = count;
@@ -196,6 +257,12 @@ benchgate::Row run_child(const ChildArgs& a) {
   row.rss_baseline_kb = last.rss_baseline_kb;
   row.alloc_bytes = last.alloc_bytes;
   row.alloc_count = last.alloc_count;
+  // Under Callgrind the runner reads the count from Callgrind's output once the child is gone.
+  row.measured_under = a.instructions ? MeasuredUnder::callgrind : MeasuredUnder::native;
+  if (!a.instructions) {
+    row.instructions = last.instructions;
+    row.cycles = last.cycles;
+  }
   row.result_hash = prepared.last_hash();
   row.status = RowStatus::ok;
   return row;
@@ -227,6 +294,8 @@ int child_main(const std::vector<std::string>& args) {
       row.cache_mode = a.cache_mode;
     }
     row.per_call_nanos.reset();
+    row.measured_under =
+        a.instructions ? benchgate::MeasuredUnder::callgrind : benchgate::MeasuredUnder::native;
   }
   row.env = child_env(a, args[0]);
   write_all(a.result_fd, benchgate::write_row(row) + "\n");
@@ -266,6 +335,9 @@ benchgate::ListDocument list_document(const std::string& exe) {
   doc.compiler = non_empty(build.compiler);
   doc.compiler_version = non_empty(build.compiler_version);
   doc.build_type = non_empty(build.build_type);
+#if defined(BENCHGATE_HAVE_CALLGRIND)
+  doc.callgrind = true;
+#endif
   for (const auto& e : registry().parametric) {
     benchgate::BenchmarkInfo info;
     info.name = e.name;

@@ -3,9 +3,18 @@
 // Everything here runs outside the clocks and allocates nothing, so the probes neither add to
 // the timed interval nor show up in the counts they take.
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+
+#if defined(__linux__)
+#include <linux/perf_event.h>
+#include <sys/syscall.h>
+#endif
+#if defined(BENCHGATE_HAVE_CALLGRIND)
+#include <valgrind/callgrind.h>
+#endif
 
 #include <cerrno>
 #include <cstdlib>
@@ -18,6 +27,73 @@ namespace benchgate::detail {
 namespace {
 
 const AllocCounter* g_alloc_counter = nullptr;  // constant-initialised: safe before main
+bool g_callgrind_collect = false;
+
+// The CPU's instruction and cycle counters for this process and the threads it starts, user
+// space only, opened once on the first batch. Null where perf_event_open is refused or the
+// machine has no such counter (most virtual machines expose no PMU), under Valgrind (which does
+// not emulate it), and when BENCHGATE_NO_PERF_EVENTS is set (tests of the null path).
+class HardwareCounters {
+ public:
+  void start() {
+    if (!opened_) open();
+    for (int fd : {instructions_, cycles_}) {
+      if (fd >= 0) {
+        ::ioctl(fd, PERF_EVENT_IOC_RESET, 0);
+        ::ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
+      }
+    }
+  }
+  void stop(Measure& m) {
+    for (int fd : {instructions_, cycles_}) {
+      if (fd >= 0) ::ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
+    }
+    m.instructions = read_counter(instructions_);
+    m.cycles = m.instructions ? read_counter(cycles_) : std::nullopt;
+  }
+
+ private:
+  void open() {
+    opened_ = true;
+#if defined(__linux__)
+    if (std::getenv("BENCHGATE_NO_PERF_EVENTS") != nullptr) return;
+#if defined(BENCHGATE_HAVE_CALLGRIND)
+    if (RUNNING_ON_VALGRIND) return;
+#endif
+    instructions_ = open_counter(PERF_COUNT_HW_INSTRUCTIONS);
+    if (instructions_ >= 0) cycles_ = open_counter(PERF_COUNT_HW_CPU_CYCLES);
+#endif
+  }
+#if defined(__linux__)
+  static int open_counter(std::uint64_t config) {
+    perf_event_attr attr{};
+    attr.size = sizeof attr;
+    attr.type = PERF_TYPE_HARDWARE;
+    attr.config = config;
+    attr.disabled = 1;
+    attr.inherit = 1;  // threads the batch starts count too
+    attr.exclude_kernel = 1;
+    attr.exclude_hv = 1;
+    const long fd = ::syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+    return fd >= 0 ? static_cast<int>(fd) : -1;
+  }
+#endif
+  static std::optional<std::uint64_t> read_counter(int fd) {
+    if (fd < 0) return std::nullopt;
+    std::uint64_t value = 0;
+    if (::read(fd, &value, sizeof value) != static_cast<ssize_t>(sizeof value)) return std::nullopt;
+    return value;
+  }
+
+  bool opened_ = false;
+  int instructions_ = -1;
+  int cycles_ = -1;
+};
+
+HardwareCounters& hardware_counters() {
+  static HardwareCounters counters;
+  return counters;
+}
 
 std::int64_t read_clock(clockid_t id) {
   timespec ts{};
@@ -116,6 +192,10 @@ void memory_stop(Measure& m) {
 
 }  // namespace
 
+void set_callgrind_collect(bool on) noexcept {
+  g_callgrind_collect = on;
+}
+
 void install_alloc_counter(const AllocCounter* counter) noexcept {
   g_alloc_counter = counter;
 }
@@ -125,7 +205,9 @@ const AllocCounter* alloc_counter() noexcept {
 }
 
 // Memory first and clocks last on the way in, the reverse on the way out: the wall interval is
-// the tightest, then the CPU interval, and the allocation window holds only the batch.
+// the tightest, then the CPU interval, and the allocation window holds only the batch. The CPU's
+// counters sit just outside the clocks; Callgrind's collection just inside the wall clock, so
+// that it counts the batch and the few instructions of the clock reads around it.
 void measure_start(Measure& m) {
   memory_start(m);
   if (const AllocCounter* c = g_alloc_counter) {
@@ -134,15 +216,23 @@ void measure_start(Measure& m) {
     m.alloc_count_start = t.count;
     c->set_counting(true);
   }
+  hardware_counters().start();
   m.cpu_start = read_clock(CLOCK_PROCESS_CPUTIME_ID);
   m.wall_start = read_clock(CLOCK_MONOTONIC);
+#if defined(BENCHGATE_HAVE_CALLGRIND)
+  if (g_callgrind_collect) CALLGRIND_TOGGLE_COLLECT;
+#endif
 }
 
 void measure_stop(Measure& m) {
+#if defined(BENCHGATE_HAVE_CALLGRIND)
+  if (g_callgrind_collect) CALLGRIND_TOGGLE_COLLECT;
+#endif
   const std::int64_t wall = read_clock(CLOCK_MONOTONIC);
   const std::int64_t cpu = read_clock(CLOCK_PROCESS_CPUTIME_ID);
   m.wall_nanos = elapsed(m.wall_start, wall);
   m.cpu_nanos = elapsed(m.cpu_start, cpu);
+  hardware_counters().stop(m);
   if (const AllocCounter* c = g_alloc_counter) {
     c->set_counting(false);
     const AllocTotals t = c->totals();

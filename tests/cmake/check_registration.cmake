@@ -28,8 +28,13 @@ foreach(t RANGE ${last_test})
   list(APPEND names "${tname}")
   set(index_${tname} ${t})
 endforeach()
-if(NOT names STREQUAL "bench.demo.run;bench.demo.compare;bench.own_new.run;bench.own_new.compare")
-  message(FATAL_ERROR "expected bench.demo.* and bench.own_new.* tests, got: ${names}")
+set(expected_names bench.demo.run bench.demo.compare bench.own_new.run bench.own_new.compare)
+file(STRINGS "${BINARY_DIR}/CMakeCache.txt" callgrind_header REGEX "^BENCHGATE_CALLGRIND_HEADER:")
+if(callgrind_header MATCHES "=1$")
+  list(APPEND expected_names bench.counted.run bench.counted.compare)
+endif()
+if(NOT names STREQUAL expected_names)
+  message(FATAL_ERROR "expected the tests ${expected_names}, got: ${names}")
 endif()
 
 # The test's command and properties, as "NAME=VALUE" (first element of array values).
@@ -83,9 +88,16 @@ if(NOT command MATCHES "benchgate-compare;[^;]*/baselines/demo.jsonl;[^;]*/bench
 endif()
 expect_props(bench.demo.compare "LABELS=bench" "RUN_SERIAL=ON" "FIXTURES_REQUIRED=bench.demo"
   "SKIP_RETURN_CODE=77")
+if("bench.counted.run" IN_LIST names)
+  describe_test(bench.counted.run command props)
+  if(NOT command MATCHES ";--param-ceiling;8;--measure;instructions$")
+    message(FATAL_ERROR "MEASURE instructions did not reach the runner: ${command}")
+  endif()
+endif()
 
 # No baseline yet: the run passes and the compare test is skipped (exit 77).
-file(REMOVE "${BINARY_DIR}/benchgate/demo.jsonl" "${BINARY_DIR}/benchgate/own_new.jsonl")
+file(REMOVE "${BINARY_DIR}/benchgate/demo.jsonl" "${BINARY_DIR}/benchgate/own_new.jsonl"
+  "${BINARY_DIR}/benchgate/counted.jsonl")
 file(REMOVE_RECURSE "${SOURCE_DIR}/baselines")
 run("${CMAKE_CTEST_COMMAND}" -L bench --output-on-failure WORKING_DIRECTORY "${BINARY_DIR}")
 foreach(bench demo own_new)
@@ -102,6 +114,14 @@ endif()
 if(NOT rows_own_new MATCHES "\"alloc_bytes\":null,\"alloc_count\":null" OR
    rows_own_new MATCHES "\"alloc_count\":[0-9]")
   message(FATAL_ERROR "own_new's rows should carry null allocations:\n${rows_own_new}")
+endif()
+# MEASURE instructions: the run goes through Callgrind and its rows carry the count.
+if("bench.counted.run" IN_LIST names)
+  file(READ "${BINARY_DIR}/benchgate/counted.jsonl" rows_counted)
+  if(NOT rows_counted MATCHES "\"instructions\":[0-9]+" OR
+     NOT rows_counted MATCHES "\"measured_under\":\"callgrind\"")
+    message(FATAL_ERROR "counted's rows should carry Callgrind's counts:\n${rows_counted}")
+  endif()
 endif()
 if(NOT out MATCHES "bench.demo.compare [.]*[*][*][*]Skipped")
   message(FATAL_ERROR "bench.demo.compare was not skipped without a baseline:\n${out}")

@@ -30,6 +30,7 @@ namespace {
 
 using benchgate::Env;
 using benchgate::JsonError;
+using benchgate::MeasuredUnder;
 using benchgate::Row;
 using benchgate::RowKind;
 using benchgate::RowStatus;
@@ -215,6 +216,11 @@ Row make_row(FuzzedDataProvider& p) {
   r.rss_baseline_kb = opt_u64(p);
   r.child_maxrss_kb = opt_u64(p);
   r.cpu_nanos = opt_u64(p);
+  r.instructions = opt_u64(p);
+  r.cycles = opt_u64(p);
+  if (p.ConsumeBool()) {
+    r.measured_under = p.ConsumeBool() ? MeasuredUnder::callgrind : MeasuredUnder::native;
+  }
   if (p.ConsumeBool()) {
     Env e;
     e.compiler = opt_string(p);

@@ -8,6 +8,19 @@
 
 #include "spawn.hpp"
 
+// Whether these tests (and so the fixtures) run under AddressSanitizer: no RSS magnitudes then,
+// and no Valgrind (the two cannot share a process).
+#if defined(__SANITIZE_ADDRESS__)
+#define BENCHGATE_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BENCHGATE_UNDER_ASAN 1
+#endif
+#endif
+#ifndef BENCHGATE_UNDER_ASAN
+#define BENCHGATE_UNDER_ASAN 0
+#endif
+
 namespace benchgate::testing {
 
 // An empty directory of its own under the build tree's scratch directory.

@@ -18,17 +18,6 @@
 using namespace benchgate;
 using namespace benchgate::testing;
 
-#if defined(__SANITIZE_ADDRESS__)
-#define BENCHGATE_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define BENCHGATE_UNDER_ASAN 1
-#endif
-#endif
-#ifndef BENCHGATE_UNDER_ASAN
-#define BENCHGATE_UNDER_ASAN 0
-#endif
-
 namespace {
 
 // Under ASan a child's resident set is shadow memory and quarantined frees: no RSS magnitudes.
@@ -215,6 +204,11 @@ TEST_CASE("memory: a runner holding 400 MB does not change a small child's peak_
   }
   const double a = static_cast<double>(median_of(free_peaks));
   const double b = static_cast<double>(median_of(holding_peaks));
-  INFO("median peak_rss_kb: runner small " << a << " kB, runner holding 400 MB " << b << " kB");
-  CHECK(std::abs(b - a) <= 0.01 * a);
+  // The effect this guards against is the runner's 400 MB (409,600 kB) passed off as the child's;
+  // the medians may still differ by the kernel's counter error (rss_counter_error_kb(), e.g.
+  // 512 kB on this 2-CPU machine): 1% (37 kB) was exceeded once by 60 kB on a loaded machine.
+  const double error = static_cast<double>(rss_counter_error_kb());
+  INFO("median peak_rss_kb: runner small " << a << " kB, runner holding 400 MB " << b
+                                           << " kB, kernel counter error " << error << " kB");
+  CHECK(std::abs(b - a) <= std::max(0.01 * a, error));
 }

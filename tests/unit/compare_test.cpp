@@ -760,3 +760,72 @@ TEST_CASE("compare: a confirmation leaves keys without a time regression alone")
   CHECK(name(r.rss.verdict) == "regressed");
   CHECK(r.failing);
 }
+
+namespace {
+
+// A side measured under Callgrind (every sample), with instructions per call.
+Side callgrind_side(std::vector<double> times, std::vector<double> instructions) {
+  Side s = side(std::move(times));
+  s.instructions = samples(std::move(instructions));
+  s.callgrind_samples = s.time.values.size();
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("compare: under Callgrind, instructions gate at 1% and time and RSS are not compared") {
+  // 2% more instructions, time twice as slow (the emulation's), RSS up 50%: only instructions.
+  Side base = callgrind_side(kBase5, {1000, 1000, 1000, 1000, 1000});
+  Side cur = callgrind_side({200, 201, 202, 203, 204}, {1020, 1020, 1020, 1020, 1020});
+  cur.rss_kb = samples({1500});
+  const KeyResult r = compare_one(base, cur);
+  CHECK(name(r.instructions.verdict) == "regressed");
+  CHECK(name(r.time.verdict) == "not_comparable");
+  CHECK(name(r.rss.verdict) == "not_comparable");
+  CHECK(name(r.verdict) == "regressed");
+  CHECK(r.failing);
+  CHECK(contains(r.note, "measured under Callgrind"));
+  // Within 1%: unchanged, however the times moved.
+  const KeyResult same = compare_one(base, callgrind_side(kSlow5, {1009, 1009, 1009, 1009, 1009}));
+  CHECK(name(same.verdict) == "unchanged");
+  CHECK_FALSE(same.failing);
+  // --instructions-threshold raises the bar.
+  CompareOptions loose;
+  loose.instructions_threshold = 0.05;
+  CHECK(name(compare_one(base, cur, loose).verdict) == "unchanged");
+}
+
+TEST_CASE("compare: rows under Callgrind are never compared with native rows") {
+  const Side native = side(kBase5);
+  const Side counted = callgrind_side(kSlow5, {1000, 1000, 1000, 1000, 1000});
+  for (const auto& [base, cur] : {std::pair{native, counted}, std::pair{counted, native}}) {
+    const KeyResult r = compare_one(base, cur);
+    CHECK(name(r.time.verdict) == "not_comparable");
+    CHECK(name(r.rss.verdict) == "not_comparable");
+    CHECK(name(r.instructions.verdict) == "not_comparable");
+    CHECK(contains(r.time.note, "only rows measured alike are compared"));
+    CHECK_FALSE(r.failing);
+  }
+  // A side of which only some rows ran under Callgrind is compared with nothing.
+  Side mixed = counted;
+  mixed.callgrind_samples = 2;
+  CHECK(name(compare_one(counted, mixed).time.verdict) == "not_comparable");
+  CHECK(contains(compare_one(counted, mixed).time.note, "partly under Callgrind"));
+}
+
+TEST_CASE("compare: native rows gate on the CPU's instruction counts only where both have them") {
+  Side base = side(kBase5);
+  base.instructions = samples({1000, 1000, 1000, 1000, 1000});
+  Side cur = side(kBase5);
+  cur.instructions = samples({1100, 1100, 1100, 1100, 1100});
+  CHECK(name(compare_one(base, cur).instructions.verdict) == "regressed");
+  // Null on either side (no CPU counter there): not comparable, never a failure.
+  Side uncounted = side(kBase5);
+  uncounted.instructions = not_measured(5);
+  for (const auto& [b, c] : {std::pair{base, uncounted}, std::pair{uncounted, base}}) {
+    const KeyResult r = compare_one(b, c);
+    CHECK(name(r.instructions.verdict) == "not_comparable");
+    CHECK(contains(r.instructions.note, "n/a"));
+    CHECK(name(r.verdict) == "unchanged");
+  }
+}

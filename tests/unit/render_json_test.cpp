@@ -71,6 +71,7 @@ void render_json(const Report& report, std::ostream& out) {
   check(w.Key("rss_threshold") && w.Double(o.rss_threshold));
   check(w.Key("alloc_threshold"));
   opt_num(w, o.alloc_threshold);
+  check(w.Key("instructions_threshold") && w.Double(o.instructions_threshold));
   check(w.Key("min_time_delta_ns") && w.Double(o.min_time_delta_ns));
   check(w.Key("min_rss_delta_kb") && w.Double(o.min_rss_delta_kb));
   check(w.Key("alpha") && w.Double(o.alpha));
@@ -105,6 +106,7 @@ void render_json(const Report& report, std::ostream& out) {
     metric(w, "time", r.time);
     metric(w, "rss", r.rss);
     metric(w, "alloc", r.alloc);
+    metric(w, "instructions", r.instructions);
     check(w.Key("baseline_hash"));
     check(r.baseline_hash ? w.String(format_hash(*r.baseline_hash).c_str()) : w.Null());
     check(w.Key("current_hash"));
@@ -184,6 +186,7 @@ Report any_report(std::mt19937_64& rng, std::size_t results) {
     r.time = any_metric(rng);
     r.rss = any_metric(rng);
     r.alloc = any_metric(rng);
+    r.instructions = any_metric(rng);
     if (rng() % 2 == 0) r.baseline_hash = rng();
     if (rng() % 2 == 0) r.current_hash = rng() % 3 == 0 ? 0 : rng();
     r.hash_changed = rng() % 2 == 0;

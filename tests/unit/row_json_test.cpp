@@ -55,6 +55,9 @@ void fill_optional(Row& r) {
   r.rss_baseline_kb = 3'100;
   r.child_maxrss_kb = 21'000;
   r.cpu_nanos = 123'000'001;
+  r.instructions = 9'876'543'210;
+  r.cycles = 4'321'000'000;
+  r.measured_under = MeasuredUnder::callgrind;
   r.env = full_env();
   r.suite = "sort_bench";
   r.trial_index = 2;
@@ -562,7 +565,7 @@ TEST_CASE("row_json: 20,000 doubles of 17 and 25 significant digits read as strt
   CHECK(checked > 15000);
 }
 
-TEST_CASE("row_json: a message quoting a value shows its control characters as '?'") {
+TEST_CASE("row_json: a message quoting a value shows its control characters as question marks") {
   // tests/fuzz/regressions/jsonl_reader/message-raw-nul: a NUL (\u0000) quoted raw cut the
   // message short; an ESC would drive the terminal.
   const JsonError nul = parse_error(line_with(R"(,"cache_mode":"w\u0000arm")"));
@@ -579,6 +582,24 @@ TEST_CASE("row_json: a message quoting a value shows its control characters as '
     CHECK(std::none_of(e.message.begin(), e.message.end(),
                        [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }));
   }
+}
+
+TEST_CASE(
+    "row_json: instructions, cycles and measured_under round-trip, and a bad place is refused") {
+  Row r = fixed_row();
+  for (auto under : {MeasuredUnder::native, MeasuredUnder::callgrind}) {
+    r.measured_under = under;
+    r.instructions = 1'000'000;
+    check_round_trip(r);
+  }
+  // Rows written before the keys existed read them as null: measured natively, not counted.
+  const Row old = parse_ok(line_with(""));
+  CHECK(!old.instructions);
+  CHECK(!old.cycles);
+  CHECK(!old.measured_under);
+  const JsonError e = parse_error(line_with(R"(,"measured_under":"qemu")"));
+  CHECK(contains(e.message, "'measured_under' must be \"native\" or \"callgrind\"; got \"qemu\""));
+  CHECK(contains(parse_error(line_with(R"(,"instructions":-5)")).message, "'instructions'"));
 }
 
 TEST_CASE("row_json: a negative number where a count belongs is rejected at its key") {

@@ -148,9 +148,15 @@ struct Measure {
   std::optional<std::uint64_t> alloc_count;
   std::uint64_t alloc_bytes_start = 0;
   std::uint64_t alloc_count_start = 0;
+  std::optional<std::uint64_t> instructions;  // the CPU's counters (perf_event_open), user space
+  std::optional<std::uint64_t> cycles;
 };
 void measure_start(Measure& m);
 void measure_stop(Measure& m);
+// Whether the next batches are collected by Callgrind (the `instructions` measure: the harness
+// switches collection on and off around the batch with Callgrind's client requests). Off by
+// default; a no-op in a build without <valgrind/callgrind.h>.
+void set_callgrind_collect(bool on) noexcept;
 
 // What one child needs once setup has run: time `count` calls, then hash the last result.
 struct Prepared {

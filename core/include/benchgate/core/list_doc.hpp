@@ -35,6 +35,9 @@ struct ListDocument {
   std::optional<std::string> compiler = std::nullopt;
   std::optional<std::string> compiler_version = std::nullopt;
   std::optional<std::string> build_type = std::nullopt;
+  // Whether the executable was built with <valgrind/callgrind.h>, so it can switch Callgrind's
+  // collection around its batches: the `instructions` measure needs it. Absent reads as false.
+  bool callgrind = false;
 };
 
 std::string write_list_doc(const ListDocument& doc);

@@ -14,11 +14,17 @@ inline constexpr int kSchemaVersion = 1;
 
 enum class RowKind { parametric, fixed };
 enum class RowStatus { ok, timed_out, killed_at_cap, error };
+// Where a batch ran: natively, or under Valgrind's Callgrind (the `instructions` measure), whose
+// times, CPU times and RSS describe the emulation, not the program, and are never compared with
+// native ones.
+enum class MeasuredUnder { native, callgrind };
 
 const char* to_string(RowKind kind);
 const char* to_string(RowStatus status);
 std::optional<RowKind> parse_row_kind(const std::string& text);
 std::optional<RowStatus> parse_row_status(const std::string& text);
+const char* to_string(MeasuredUnder under);
+std::optional<MeasuredUnder> parse_measured_under(const std::string& text);
 
 // Reproducibility metadata. Every key is always written; unknown values are null.
 struct Env {
@@ -66,6 +72,12 @@ struct Row {
   // The runner's wait4 ru_maxrss: the whole child process's peak, start-up included.
   std::optional<std::uint64_t> child_maxrss_kb;
   std::optional<std::uint64_t> cpu_nanos;
+  // Instructions retired by the timed batch (user space): counted by Callgrind when
+  // measured_under is callgrind, else by the CPU's counter (perf_event_open) where the kernel
+  // and the machine provide one. Cycles only from the CPU's counter.
+  std::optional<std::uint64_t> instructions;
+  std::optional<std::uint64_t> cycles;
+  std::optional<MeasuredUnder> measured_under;  // null: rows written before it existed (native)
   std::optional<Env> env;
 
   // Runner annotations.
@@ -79,5 +91,12 @@ struct Row {
 
 // per_call_nanos when present, else total / max(1, inner_repeats) (the reader's fallback).
 double per_call_nanos(const Row& row);
+
+// instructions / max(1, inner_repeats), or nullopt when the row has no count.
+std::optional<double> instructions_per_call(const Row& row);
+
+// What the complexity verdict fits: instructions per call for a row measured under Callgrind
+// (its times describe the emulation), per-call time otherwise.
+double per_call_cost(const Row& row);
 
 }  // namespace benchgate

@@ -54,8 +54,10 @@ std::vector<TrialSummary> trial_summaries(const std::vector<Row>& rows);
 //   "  trial summaries (3 trials per param; spread = (max-min)/median):"
 //   "    param  trials  median  min  max  spread" (aligned), then one row per param with
 //   ok_count/trials, durations (format_duration) and the spread as a percent with 3 decimals.
+//   With `instructions` (rows measured under Callgrind) the values are instruction counts.
 std::vector<std::string> trial_summary_lines(const std::vector<TrialSummary>& summaries,
-                                             const BenchmarkConfig& config);
+                                             const BenchmarkConfig& config,
+                                             bool instructions = false);
 
 // Deliberately two-valued: the direction of a mismatch comes from the slope, not the verdict.
 // (Not named Verdict: benchgate::Verdict is the baseline comparison's verdict.)
