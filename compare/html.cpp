@@ -19,22 +19,6 @@
 
 namespace benchgate {
 
-std::string html_escape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 PlotPoint plot_point(const Side& side) {
   PlotPoint p;
   if (side.time.measured()) p.time_ns = median(side.time.values);
@@ -236,8 +220,8 @@ void time_plot(std::ostream& out, const Bench& b) {
       series[s].push_back({*param, *p->time_ns, s == 1 && e.result && e.result->failing});
     }
   }
-  out << "<figure class=\"plot\">\n<figcaption><strong>" << html_escape(b.label) << "</strong> — "
-      << html_escape(bench_counts(b)) << "</figcaption>\n";
+  out << "<figure class=\"plot\">\n<figcaption><strong>" << escape_markup(b.label) << "</strong> — "
+      << escape_markup(bench_counts(b)) << "</figcaption>\n";
   auto params_text = [](const std::vector<std::uint64_t>& ps) {
     std::string s;
     for (auto p : ps) s += (s.empty() ? "n=" : ", n=") + std::to_string(p);
@@ -272,7 +256,7 @@ void time_plot(std::ostream& out, const Bench& b) {
     out << "<svg class=\"time-plot\" viewBox=\"0 0 " << num(kPlotWidth) << " " << num(kPlotHeight)
         << "\" width=\"" << num(kPlotWidth) << "\" height=\"" << num(kPlotHeight)
         << "\" role=\"img\" aria-label=\"time per call against param, log-log: "
-        << html_escape(b.label) << "\">\n";
+        << escape_markup(b.label) << "\">\n";
     out << "<rect class=\"frame\" x=\"" << num(kLeft) << "\" y=\"" << num(kTop) << "\" width=\""
         << num(w) << "\" height=\"" << num(h) << "\"/>\n";
     out << "<g class=\"axis x\">\n";
@@ -337,7 +321,7 @@ void time_plot(std::ostream& out, const Bench& b) {
     if (series[0].size() + series[1].size() <= 2 && b.keys.size() == 1)
       notes.push_back("one param only: a point per side, no line");
   }
-  for (const auto& n : notes) out << "<p class=\"note\">" << html_escape(n) << "</p>\n";
+  for (const auto& n : notes) out << "<p class=\"note\">" << escape_markup(n) << "</p>\n";
   out << "</figure>\n";
 }
 
@@ -408,8 +392,8 @@ void rss_chart(std::ostream& out, const std::map<BenchId, Bench>& benches) {
   }
   double y = kTopPad;
   for (const auto& [b, values] : rows) {
-    out << "<g class=\"benchmark\" data-benchmark=\"" << html_escape(b->label) << "\">\n"
-        << "<text class=\"name\" x=\"4\" y=\"" << num(y + 13) << "\">" << html_escape(b->label)
+    out << "<g class=\"benchmark\" data-benchmark=\"" << escape_markup(b->label) << "\">\n"
+        << "<text class=\"name\" x=\"4\" y=\"" << num(y + 13) << "\">" << escape_markup(b->label)
         << "</text>\n";
     for (int s = 0; s < 2; ++s) {
       const double by = y + kName + s * (kBar + kGap);
@@ -421,9 +405,9 @@ void rss_chart(std::ostream& out, const std::map<BenchId, Bench>& benches) {
         out << "<rect class=\"bar " << kSideName[s] << "\" x=\"" << num(kBarLeft) << "\" y=\""
             << num(by) << "\" width=\"" << num(bx(*v.kb) - kBarLeft) << "\" height=\"" << num(kBar)
             << "\" fill=\"" << kColor[s] << "\"><title>" << kSideName[s] << " peak RSS "
-            << kb(*v.kb) << html_escape(at) << "</title></rect><text class=\"value\" x=\""
+            << kb(*v.kb) << escape_markup(at) << "</title></rect><text class=\"value\" x=\""
             << num(bx(*v.kb) + 5) << "\" y=\"" << num(by + 11.5) << "\">" << kb(*v.kb)
-            << html_escape(at) << "</text>\n";
+            << escape_markup(at) << "</text>\n";
       } else {
         out << "<text class=\"na " << kSideName[s] << "\" x=\"" << num(kBarLeft + 4) << "\" y=\""
             << num(by + 11.5) << "\">n/a (" << v.why_none << ")</text>\n";
@@ -446,13 +430,14 @@ void results_table(std::ostream& out, const Report& report) {
       << (counted ? "<th>instructions</th>" : "") << "<th>notes</th></tr></thead>\n<tbody>\n";
   for (const auto& r : report.results) {
     out << "<tr class=\"" << to_string(r.verdict) << (r.failing ? " failing" : "")
-        << "\"><td class=\"status\">" << html_escape(status_label(r)) << "</td><td>"
-        << html_escape(describe(r.key)) << "</td><td>"
-        << html_escape(metric_cell(r.time, format_duration)) << "</td><td>"
-        << html_escape(metric_cell(r.rss, kb)) << "</td>";
-    if (alloc) out << "<td>" << html_escape(metric_cell(r.alloc, bytes)) << "</td>";
-    if (counted) out << "<td>" << html_escape(metric_cell(r.instructions, instructions)) << "</td>";
-    out << "<td>" << html_escape(notes(r, report.options)) << "</td></tr>\n";
+        << "\"><td class=\"status\">" << escape_markup(status_label(r)) << "</td><td>"
+        << escape_markup(describe(r.key)) << "</td><td>"
+        << escape_markup(metric_cell(r.time, format_duration)) << "</td><td>"
+        << escape_markup(metric_cell(r.rss, kb)) << "</td>";
+    if (alloc) out << "<td>" << escape_markup(metric_cell(r.alloc, bytes)) << "</td>";
+    if (counted)
+      out << "<td>" << escape_markup(metric_cell(r.instructions, instructions)) << "</td>";
+    out << "<td>" << escape_markup(notes(r, report.options)) << "</td></tr>\n";
   }
   out << "</tbody>\n</table>\n";
 }
@@ -491,10 +476,10 @@ void render_html(const Report& report, const PlotData& plots, std::ostream& out)
   const std::string outcome =
       failing ? "FAIL: " + std::to_string(failing) + " key(s) fail the gate" : std::string("PASS");
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      << "<title>benchgate comparison: " << html_escape(outcome) << "</title>\n<style>\n"
+      << "<title>benchgate comparison: " << escape_markup(outcome) << "</title>\n<style>\n"
       << kStyle << "</style>\n</head>\n<body>\n";
   out << "<header class=\"" << (failing ? "fail" : "pass") << "\">\n<h1 class=\"verdict\">"
-      << "benchgate: " << html_escape(outcome) << "</h1>\n<ul class=\"counts\">\n<li>"
+      << "benchgate: " << escape_markup(outcome) << "</h1>\n<ul class=\"counts\">\n<li>"
       << report.results.size() << " key(s)</li>\n<li class=\"" << (failing ? "nonzero bad" : "")
       << "\">" << failing << " failing</li>\n";
   for (Verdict v : kVerdicts) {
@@ -503,7 +488,7 @@ void render_html(const Report& report, const PlotData& plots, std::ostream& out)
     out << "<li class=\"" << (n ? (bad ? "nonzero bad" : "nonzero good") : "") << "\">" << n << " "
         << to_string(v) << "</li>\n";
   }
-  out << "</ul>\n<p class=\"thresholds\">" << html_escape(thresholds_line(report.options))
+  out << "</ul>\n<p class=\"thresholds\">" << escape_markup(thresholds_line(report.options))
       << "</p>\n</header>\n";
 
   const auto benches = group(report, plots);

@@ -41,7 +41,4 @@ PlotSide plot_side(CompactReduction& reduction);
 // from the rows is escaped.
 void render_html(const Report& report, const PlotData& plots, std::ostream& out);
 
-// s with &, <, >, " and ' replaced by entities: safe as HTML/SVG text and in quoted attributes.
-std::string html_escape(const std::string& s);
-
 }  // namespace benchgate

@@ -243,26 +243,12 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
 
 namespace {
 
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 void measurement(std::ostream& out, const std::string& name, double value) {
   std::ostringstream v;
   v.precision(17);
   v << value;
-  out << "<CTestMeasurement type=\"numeric/double\" name=\"" << xml_escape(name) << "\">" << v.str()
-      << "</CTestMeasurement>\n";
+  out << "<CTestMeasurement type=\"numeric/double\" name=\"" << escape_markup(name) << "\">"
+      << v.str() << "</CTestMeasurement>\n";
 }
 
 }  // namespace

@@ -57,4 +57,20 @@ std::string pad_right(const std::string& s, std::size_t w) {
   return n >= w ? s : s + std::string(w - n, ' ');
 }
 
+std::string escape_markup(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace benchgate

@@ -434,6 +434,23 @@ class Cursor {
     out = static_cast<std::int64_t>(v);
     return true;
   }
+  // null, or one of `choices` written as a JSON string ("warm"): a value not listed fails.
+  template <class E, std::size_t N>
+  bool opt_enum(std::optional<E>& out, const std::pair<const char*, E> (&choices)[N]) {
+    if (null()) {
+      out.reset();
+      return true;
+    }
+    std::string_view v;
+    if (!str(v)) return false;
+    for (const auto& [text, value] : choices) {
+      if (v == text) {
+        out = value;
+        return true;
+      }
+    }
+    return false;
+  }
   bool opt_bool(std::optional<bool>& out) {
     if (null())
       out.reset();
@@ -531,15 +548,11 @@ bool fast_row(Cursor& c, Row& r, EnvRead read_env, void* env_state,
   }
   if (!c.lit(R"(,"total_nanos":)") || !c.u64(r.total_nanos)) return false;
   if (!c.lit(R"(,"per_call_nanos":)") || !c.opt_dbl(r.per_call_nanos)) return false;
-  if (!c.lit(R"(,"cache_mode":)")) return false;
-  if (c.null())
-    r.cache_mode.reset();
-  else if (c.lit(R"("warm")"))
-    r.cache_mode = CacheMode::warm;
-  else if (c.lit(R"("cold")"))
-    r.cache_mode = CacheMode::cold;
-  else
-    return false;
+  static constexpr std::pair<const char*, CacheMode> kModes[] = {{"warm", CacheMode::warm},
+                                                                 {"cold", CacheMode::cold}};
+  static constexpr std::pair<const char*, MeasuredUnder> kUnder[] = {
+      {"native", MeasuredUnder::native}, {"callgrind", MeasuredUnder::callgrind}};
+  if (!c.lit(R"(,"cache_mode":)") || !c.opt_enum(r.cache_mode, kModes)) return false;
   if (!c.lit(R"(,"result_hash":)")) return false;
   if (c.null()) {
     r.result_hash.reset();
@@ -569,18 +582,8 @@ bool fast_row(Cursor& c, Row& r, EnvRead read_env, void* env_state,
         c.lit(R"(,"child_maxrss_kb":)") && c.opt_u64(r.child_maxrss_kb) &&
         c.lit(R"(,"cpu_nanos":)") && c.opt_u64(r.cpu_nanos) && c.lit(R"(,"instructions":)") &&
         c.opt_u64(r.instructions) && c.lit(R"(,"cycles":)") && c.opt_u64(r.cycles) &&
-        c.lit(R"(,"measured_under":)"))) {
-    return false;
-  }
-  if (c.null())
-    r.measured_under.reset();
-  else if (c.lit(R"("native")"))
-    r.measured_under = MeasuredUnder::native;
-  else if (c.lit(R"("callgrind")"))
-    r.measured_under = MeasuredUnder::callgrind;
-  else
-    return false;
-  if (!c.lit(R"(,"env":)")) {
+        c.lit(R"(,"measured_under":)") && c.opt_enum(r.measured_under, kUnder) &&
+        c.lit(R"(,"env":)"))) {
     return false;
   }
   if (c.null())

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "benchgate/core/format.hpp"
 #include "compare.hpp"
 #include "html.hpp"
 #include "printers.hpp"
@@ -279,7 +280,7 @@ TEST_CASE("html: names from the rows are escaped in text and attributes") {
   CHECK_FALSE(contains(html, name));
   CHECK(contains(html, "suite/f&lt;script&gt;&amp;&quot;&#39;"));
   CHECK(count(html, "<svg class=\"time-plot\"") == 1);
-  CHECK(html_escape("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&#39;");
+  CHECK(escape_markup("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&#39;");
 }
 
 TEST_CASE("html: plot points are each side's medians, null when not measured") {

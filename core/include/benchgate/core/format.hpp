@@ -23,4 +23,7 @@ std::size_t display_width(const std::string& s);
 std::string pad_left(const std::string& s, std::size_t w);
 std::string pad_right(const std::string& s, std::size_t w);
 
+// Text made safe inside XML or HTML elements and quoted attributes: & < > " ' as entities.
+std::string escape_markup(const std::string& s);
+
 }  // namespace benchgate
