@@ -45,7 +45,8 @@ BENCHGATE_REGISTER(gate_cpu) =
           benchgate::BenchmarkConfig c;
           c.param_schedule = benchgate::ParamSchedule::custom({10, 100, 1000});
           c.outer_trials = 5;
-          c.target_inner_nanos = 40'000'000;  // ~20-40 ms batches
+          // ~50-100 ms batches: above 10 spawn floors (2-5 ms here), as in the examples.
+          c.target_inner_nanos = 100'000'000;
           return c;
         }());
 
