@@ -120,7 +120,7 @@ TEST_CASE("instructions: 2% more work is caught ten times out of ten" *
   }
 }
 
-TEST_CASE("instructions: cold and warm batches count the same work; times are not gated" *
+TEST_CASE("instructions: cold and warm batches count the same work, one call per batch" *
           doctest::skip(!valgrind_usable())) {
   const fs::path dir = scratch_dir("instructions_cold");
   const std::string exe = as_suite(dir / "a", BENCHGATE_INSTRUCTIONS_BENCH);
