@@ -1,0 +1,31 @@
+// The accuracy workloads (workloads.hpp) as benchgate benchmarks: warm, one param, trials by
+// --outer-trials. scripts/perf-accuracy runs it beside accuracy_gbench.
+#include <benchgate/benchgate.hpp>
+
+#include "workloads.hpp"
+
+namespace {
+
+benchgate::BenchmarkConfig config() {
+  benchgate::BenchmarkConfig c;
+  c.param_schedule = benchgate::ParamSchedule::custom({1});
+  c.target_inner_nanos = 200'000'000;  // batches of 100-200 ms, as Google Benchmark's ~0.5 s runs
+  c.outer_trials = 10;
+  return c;
+}
+
+// The seed is the param (1), unknown to the compiler: the chain cannot be folded.
+template <int I>
+benchgate::Registration workload() {
+  return benchgate::parametric(
+             benchgate_perf::kNames[I], [](std::uint64_t n) { return n; },
+             [](std::uint64_t seed) { return benchgate_perf::chain(benchgate_perf::kSteps[I], seed); })
+      .complexity("1", [](double) { return 1.0; })
+      .config(config());
+}
+
+}  // namespace
+
+BENCHGATE_REGISTER(work_100ns) = workload<0>();
+BENCHGATE_REGISTER(work_10us) = workload<1>();
+BENCHGATE_REGISTER(work_1ms) = workload<2>();
