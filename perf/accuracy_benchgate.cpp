@@ -19,7 +19,9 @@ template <int I>
 benchgate::Registration workload() {
   return benchgate::parametric(
              benchgate_perf::kNames[I], [](std::uint64_t n) { return n; },
-             [](std::uint64_t seed) { return benchgate_perf::chain(benchgate_perf::kSteps[I], seed); })
+             [](std::uint64_t seed) {
+               return benchgate_perf::chain(benchgate_perf::kSteps[I], seed);
+             })
       .complexity("1", [](double) { return 1.0; })
       .config(config());
 }
