@@ -74,6 +74,18 @@ const char* to_string(Verdict v) {
   return "unchanged";
 }
 
+const std::string& note_of(const MetricResult& m) {
+  static const std::string alloc_not_gated = "not gated (no --alloc-threshold)";
+  static const std::string instructions_not_counted = "not counted on both sides (n/a)";
+  if (!m.note.empty()) return m.note;
+  switch (m.stock) {
+    case StockNote::alloc_not_gated: return alloc_not_gated;
+    case StockNote::instructions_not_counted: return instructions_not_counted;
+    case StockNote::none: break;
+  }
+  return m.note;
+}
+
 std::size_t Report::count(Verdict v) const {
   return static_cast<std::size_t>(std::count_if(
       results.begin(), results.end(), [&](const KeyResult& r) { return r.verdict == v; }));
@@ -286,7 +298,8 @@ void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, c
       decide_effect(base->instructions, cur->instructions, o.instructions_threshold, 0);
   if (!base->instructions.measured() || !cur->instructions.measured()) {
     r.instructions.verdict = Verdict::not_comparable;
-    r.instructions.note = "not counted on both sides (n/a)";
+    r.instructions.note.clear();
+    r.instructions.stock = StockNote::instructions_not_counted;
   } else if (!o.ignore_env) {
     if (auto why = env_mismatch(base_env, cur_env)) {
       r.instructions.verdict = Verdict::not_comparable;
@@ -308,6 +321,7 @@ void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, c
       m->verdict = Verdict::not_comparable;
       m->p_value.reset();
       m->note = why;
+      m->stock = StockNote::none;
     }
   } else if (base_under == "under Callgrind") {
     // One note for the key: the time is the emulation's, the RSS includes Valgrind's own.
@@ -323,7 +337,8 @@ void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, c
                             o.min_alloc_delta_bytes);
   } else {
     r.alloc.verdict = Verdict::not_comparable;
-    r.alloc.note = "not gated (no --alloc-threshold)";
+    r.alloc.note.clear();
+    r.alloc.stock = StockNote::alloc_not_gated;
   }
   if (base->hash_varies || cur->hash_varies) {
     r.note += std::string(r.note.empty() ? "" : "; ") + "result_hash varies across the " +

@@ -27,8 +27,14 @@ struct CompareOptions {
   bool fail_on_hash_change = false;
 };
 
+// A note every key of a report shares (allocations not gated, instructions not counted): held as
+// this tag, not as one heap string per key, which cost 19 MB on 200,000 keys (issue #3's memory
+// goal, docs/performance.md). note_of() gives the text.
+enum class StockNote : unsigned char { none, alloc_not_gated, instructions_not_counted };
+
 struct MetricResult {
   Verdict verdict = Verdict::not_comparable;
+  StockNote stock = StockNote::none;  // the note when `note` is empty
   std::optional<double> baseline;  // medians; null when the metric was not measured
   std::optional<double> current;
   std::optional<double> change;  // (current - baseline) / baseline; +inf from a zero baseline
@@ -37,6 +43,9 @@ struct MetricResult {
   std::optional<double> p_value;  // the U test's, when the samples allow one
   std::string note;               // why not comparable, or how the decision was made
 };
+
+// The metric's note: its own, or else the stock note's text.
+const std::string& note_of(const MetricResult& m);
 
 struct KeyResult {
   Key key;

@@ -63,8 +63,8 @@ std::string notes(const KeyResult& r, const CompareOptions& o) {
     const bool compared = r.verdict != Verdict::new_key && r.verdict != Verdict::missing &&
                           r.verdict != Verdict::broken && m->n_baseline + m->n_current > 0;
     const bool beyond = m->change && std::fabs(*m->change) > threshold;
-    if (compared && (m->verdict != Verdict::unchanged || beyond) && !m->note.empty()) {
-      parts.push_back(std::string(name) + ": " + m->note);
+    if (compared && (m->verdict != Verdict::unchanged || beyond) && !note_of(*m).empty()) {
+      parts.push_back(std::string(name) + ": " + note_of(*m));
     }
   }
   if (r.confirm_runs > 0) parts.push_back(r.confirm_note);
@@ -279,7 +279,7 @@ void md_metric_line(std::ostream& out, const KeyResult& r, const MdMetric& metri
   const std::string values = m.baseline && m.current
                                  ? metric.unit(*m.baseline) + " → " + metric.unit(*m.current)
                                  : std::string("n/a");
-  std::string note = m.note;
+  std::string note = note_of(m);
   if (metric.result == &KeyResult::time && r.confirm_runs > 0) {
     note += (note.empty() ? "" : "; ") + r.confirm_note;
   }
@@ -449,7 +449,7 @@ void metric(JsonOut& j, const MetricResult& m) {
   j.raw(",\n                \"p_value\": ");
   j.opt_num(m.p_value);
   j.raw(",\n                \"note\": ");
-  j.str(m.note);
+  j.str(note_of(m));
   j.raw("\n            }");
 }
 

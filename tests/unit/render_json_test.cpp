@@ -56,7 +56,7 @@ void metric(Json& w, const char* name, const MetricResult& m) {
   check(w.Key("p_value"));
   opt_num(w, m.p_value);
   check(w.Key("note"));
-  str(w, m.note);
+  str(w, note_of(m));  // the stock note's text where the metric has no note of its own
   check(w.EndObject());
 }
 
