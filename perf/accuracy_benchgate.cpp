@@ -9,7 +9,10 @@ namespace {
 benchgate::BenchmarkConfig config() {
   benchgate::BenchmarkConfig c;
   c.param_schedule = benchgate::ParamSchedule::custom({1});
-  c.target_inner_nanos = 200'000'000;  // batches of 100-200 ms, as Google Benchmark's ~0.5 s runs
+  // Batches of 0.5-1 s: no shorter than Google Benchmark's runs at --benchmark_min_time=0.5, so
+  // that a hiccup of the machine weighs no more in one tool's sample than in the other's
+  // (docs/performance.md has the CVs with 200 ms, batches of 110-220 ms, and with this).
+  c.target_inner_nanos = 910'000'000;
   c.outer_trials = 10;
   return c;
 }
