@@ -35,7 +35,7 @@ enum class StockNote : unsigned char { none, alloc_not_gated, instructions_not_c
 struct MetricResult {
   Verdict verdict = Verdict::not_comparable;
   StockNote stock = StockNote::none;  // the note when `note` is empty
-  std::optional<double> baseline;  // medians; null when the metric was not measured
+  std::optional<double> baseline;     // medians; null when the metric was not measured
   std::optional<double> current;
   std::optional<double> change;  // (current - baseline) / baseline; +inf from a zero baseline
   std::size_t n_baseline = 0;
