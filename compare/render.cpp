@@ -63,8 +63,9 @@ std::string notes(const KeyResult& r, const CompareOptions& o) {
     const bool compared = r.verdict != Verdict::new_key && r.verdict != Verdict::missing &&
                           r.verdict != Verdict::broken && m->n_baseline + m->n_current > 0;
     const bool beyond = m->change && std::fabs(*m->change) > threshold;
-    if (compared && (m->verdict != Verdict::unchanged || beyond) && !note_of(*m).empty()) {
-      parts.push_back(std::string(name) + ": " + note_of(*m));
+    const std::string& note = note_of(*m);
+    if (compared && (m->verdict != Verdict::unchanged || beyond) && !note.empty()) {
+      parts.push_back(std::string(name) + ": " + note);
     }
   }
   if (r.confirm_runs > 0) parts.push_back(r.confirm_note);

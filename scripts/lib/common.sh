@@ -1,0 +1,38 @@
+# shellcheck shell=bash
+# Shell helpers the measurement scripts (scripts/perf-*, scripts/aa-examples) share. Source it;
+# it defines functions only. Each prints its answer on stdout.
+
+# The arguments, each quoted so that the printed command line can be pasted and rerun.
+quoted() {
+  local a
+  for a; do printf ' %q' "$a"; done
+}
+
+# The commit measured: its short hash, "(with uncommitted changes)" when the tree differs from
+# it, or "unknown" outside a git checkout.
+commit_description() {
+  local commit
+  commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+  if [[ $commit != unknown ]] && ! git diff --no-ext-diff --quiet HEAD -- 2>/dev/null; then
+    commit="$commit (with uncommitted changes)"
+  fi
+  echo "$commit"
+}
+
+# The CPU's model name, or the machine's architecture where /proc/cpuinfo has none.
+cpu_model() {
+  local model
+  model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+  [[ -n $model ]] || model=$(uname -m)
+  echo "$model"
+}
+
+# The hypervisor's vendor when virtualised (lscpu), or nothing.
+hypervisor() {
+  lscpu 2>/dev/null | awk -F': *' '/^Hypervisor vendor/ { print $2; exit }' || true
+}
+
+# The 1-minute load average, or "unknown".
+load_average() {
+  cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown
+}
