@@ -113,6 +113,16 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
   ``ctest -L bench-shard-K-of-N``. A value that is not a positive whole number is a configure
   error.
 
+  With the cache variable ``BENCHGATE_BASELINE_BUILD`` set to a build tree of the same project at
+  the merge base (configured and built the same way), the run test measures that tree's
+  executable of the same target too, every batch back to back with this one's, alternating
+  (``benchgate-runner run --baseline-exe``), and writes its rows next to ``OUTPUT`` as
+  ``<name>.baseline.jsonl``; the compare test gates against those rows instead of ``BASELINE``,
+  and its confirmation reruns measure both again. A slow phase of a shared CI machine then hits
+  both sides. A relative path is relative to the directory cmake runs in; the tree must not be
+  this build tree (configure errors). Needs CMake 3.24 or newer. See docs/cmake.md, "A/B in one
+  job".
+
   The global property ``BENCHGATE_BENCHMARKS`` lists the benchmark names added so far.
 
   The build target ``benchgate-update-baselines`` copies every benchmark's current rows over
@@ -129,6 +139,11 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
 
 #]=======================================================================]
 include_guard(GLOBAL)
+
+# Declared as a PATH so that a relative value given on the command line
+# (-DBENCHGATE_BASELINE_BUILD=build-base) is taken relative to the directory cmake runs in.
+set(BENCHGATE_BASELINE_BUILD "" CACHE PATH
+  "A build tree of this project at the merge base: measure its benchmarks alongside (A/B in one job)")
 
 function(benchgate_add_benchmark name)
   set(options "")
@@ -161,6 +176,12 @@ function(benchgate_add_benchmark name)
     message(FATAL_ERROR "${where}: RUNNER_ARGS must not contain --out; use OUTPUT <file> so "
       "the BENCHGATE_OUTPUT property names the file the rows go to.")
   endif()
+  foreach(flag --baseline-exe --baseline-out)
+    if(flag IN_LIST arg_RUNNER_ARGS)
+      message(FATAL_ERROR "${where}: RUNNER_ARGS must not contain ${flag}; set the cache "
+        "variable BENCHGATE_BASELINE_BUILD to the merge base's build tree instead (A/B in one job).")
+    endif()
+  endforeach()
   if(NOT name MATCHES "^[A-Za-z0-9_.-]+$")
     message(FATAL_ERROR "${where}: name \"${name}\" may only contain letters, digits, '_', '.' and '-'.")
   endif()
@@ -292,9 +313,42 @@ function(benchgate_add_benchmark name)
     set_tests_properties(bench.${name}.verify PROPERTIES LABELS "${labels}" TIMEOUT ${arg_TIMEOUT})
     return()
   endif()
+  # A/B in one run (docs/cmake.md, "A/B in one job"): with BENCHGATE_BASELINE_BUILD set to a
+  # build tree of the same project at the merge base, the run test measures that tree's
+  # executable of this target too, batch for batch, and the compare test gates against those
+  # rows instead of the committed file. Same layout, so the same path relative to the top.
+  set(ab_run_args "")
+  set(ab_compare_args "")
+  set(compare_baseline "${arg_BASELINE}")
+  if(DEFINED BENCHGATE_BASELINE_BUILD AND NOT BENCHGATE_BASELINE_BUILD STREQUAL "")
+    if(CMAKE_VERSION VERSION_LESS 3.24)
+      message(FATAL_ERROR "${where}: BENCHGATE_BASELINE_BUILD needs CMake 3.24 or newer "
+        "(\$<PATH:RELATIVE_PATH>); this is ${CMAKE_VERSION}.")
+    endif()
+    get_filename_component(base_build "${BENCHGATE_BASELINE_BUILD}" ABSOLUTE
+      BASE_DIR "${CMAKE_BINARY_DIR}")
+    if(NOT IS_DIRECTORY "${base_build}")
+      message(FATAL_ERROR "${where}: BENCHGATE_BASELINE_BUILD \"${BENCHGATE_BASELINE_BUILD}\" is "
+        "not a directory; set it to a build tree of this project at the merge base (configured "
+        "and built the same way), or unset it to compare with the committed baselines.")
+    endif()
+    file(REAL_PATH "${base_build}" base_real)
+    file(REAL_PATH "${CMAKE_BINARY_DIR}" own_real)
+    if(base_real STREQUAL own_real)
+      message(FATAL_ERROR "${where}: BENCHGATE_BASELINE_BUILD is this build tree; the gate would "
+        "compare the executable with itself. Point it at a separate build of the merge base.")
+    endif()
+    set(base_exe
+      "${base_build}/$<PATH:RELATIVE_PATH,$<TARGET_FILE:${name}>,${CMAKE_BINARY_DIR}>")
+    get_filename_component(out_dir "${arg_OUTPUT}" DIRECTORY)
+    get_filename_component(out_stem "${arg_OUTPUT}" NAME_WLE)
+    set(compare_baseline "${out_dir}/${out_stem}.baseline.jsonl")
+    set(ab_run_args --baseline-exe "${base_exe}" --baseline-out "${compare_baseline}")
+    set(ab_compare_args --baseline-exe "${base_exe}")
+  endif()
   add_test(NAME bench.${name}.run
     COMMAND $<TARGET_FILE:benchgate::runner> run $<TARGET_FILE:${name}>
-            --out "${arg_OUTPUT}" ${arg_RUNNER_ARGS})
+            --out "${arg_OUTPUT}" ${ab_run_args} ${arg_RUNNER_ARGS})
   # Measurements should not compete for the CPU. Correctness does not depend on it (each
   # benchmark writes its own OUTPUT atomically): BENCHGATE_RUN_SERIAL OFF lets ctest -j run them
   # side by side, e.g. for smoke runs or counted (not timed) metrics.
@@ -314,10 +368,10 @@ function(benchgate_add_benchmark name)
     list(APPEND rerun_args "--runner-arg=${a}")
   endforeach()
   add_test(NAME bench.${name}.compare
-    COMMAND $<TARGET_FILE:benchgate::compare> "${arg_BASELINE}" "${arg_OUTPUT}"
+    COMMAND $<TARGET_FILE:benchgate::compare> "${compare_baseline}" "${arg_OUTPUT}"
             --time-threshold ${arg_TIME_THRESHOLD} --rss-threshold ${arg_RSS_THRESHOLD}
             --confirm ${arg_CONFIRM} --runner $<TARGET_FILE:benchgate::runner>
-            --exe $<TARGET_FILE:${name}> ${rerun_args} ${arg_COMPARE_ARGS})
+            --exe $<TARGET_FILE:${name}> ${ab_compare_args} ${rerun_args} ${arg_COMPARE_ARGS})
   set_tests_properties(bench.${name}.compare PROPERTIES
     LABELS "${labels}"
     RUN_SERIAL ${serial}

@@ -137,21 +137,34 @@ std::pair<CompactReduction, CompactReduction> reduce_both(const std::string& bas
   return {std::move(base), std::move(cur)};
 }
 
+struct Rerun {
+  Reduction current;
+  std::optional<Reduction> baseline;  // with --baseline-exe: its rows from the same rerun
+};
+
 // Measures the keys again in fresh children: one runner invocation per (function, cache mode).
-Reduction rerun(const std::vector<Key>& keys, const std::string& runner, const std::string& exe,
-                const std::vector<std::string>& runner_args, const std::string& scratch) {
+// With `baseline_exe`, each invocation measures it too, batch for batch (runner --baseline-exe).
+Rerun rerun(const std::vector<Key>& keys, const std::string& runner, const std::string& exe,
+            const std::optional<std::string>& baseline_exe,
+            const std::vector<std::string>& runner_args, const std::string& scratch) {
   std::map<std::pair<std::string, std::optional<CacheMode>>, std::set<std::uint64_t>> groups;
   for (const auto& k : keys) {
     auto& params = groups[{k.function, k.cache_mode}];
     if (k.param) params.insert(*k.param);
   }
-  Reduction out;
+  Rerun out;
+  if (baseline_exe) out.baseline.emplace();
   PosixExecutor ex;
   std::size_t i = 0;
   for (const auto& [what, params] : groups) {
-    const std::string file = scratch + "." + std::to_string(i++) + ".jsonl";
+    const std::string file = scratch + "." + std::to_string(i) + ".jsonl";
+    const std::string base_file = scratch + "." + std::to_string(i++) + ".base.jsonl";
     SpawnRequest req;
     req.argv = {runner, "run", exe, "--bench", what.first, "--out", file, "--quiet"};
+    if (baseline_exe) {
+      req.argv.insert(req.argv.end(),
+                      {"--baseline-exe", *baseline_exe, "--baseline-out", base_file});
+    }
     req.argv.insert(req.argv.end(), runner_args.begin(), runner_args.end());
     if (!params.empty()) {
       std::string list;
@@ -170,8 +183,12 @@ Reduction rerun(const std::vector<Key>& keys, const std::string& runner, const s
       throw UsageError("the confirmation rerun failed with a usage error:\n" + r.stderr_tail);
     }
     if (fs::exists(file)) {
-      for_each_row(file, [&](Row&& row) { add_row(out, row); });
+      for_each_row(file, [&](Row&& row) { add_row(out.current, row); });
       fs::remove(file);
+    }
+    if (baseline_exe && fs::exists(base_file)) {
+      for_each_row(base_file, [&](Row&& row) { add_row(*out.baseline, row); });
+      fs::remove(base_file);
     }
   }
   return out;
@@ -215,6 +232,10 @@ int run(int argc, char** argv) {
       cxxopts::value<std::string>())("runner", "benchgate-runner for --confirm",
                                      cxxopts::value<std::string>())(
       "exe", "the benchmark executable for --confirm", cxxopts::value<std::string>())(
+      "baseline-exe",
+      "for --confirm, when BASELINE came from `benchgate-runner run --baseline-exe EXE2`: EXE2; "
+      "each rerun measures it too, alternating, and is judged against its rows",
+      cxxopts::value<std::string>())(
       "runner-arg", "extra argument for the rerun (repeatable; write --runner-arg=--flag)",
       cxxopts::value<std::vector<std::string>>())(
       "write-baseline", "copy CURRENT's rows over BASELINE in a stable order and exit")(
@@ -276,6 +297,15 @@ int run(int argc, char** argv) {
     }
   }
 
+  std::optional<std::string> baseline_exe;
+  if (p.count("baseline-exe")) baseline_exe = p["baseline-exe"].as<std::string>();
+  if (!fs::exists(baseline) && baseline_exe) {
+    // A/B in one run: the runner writes no baseline file when EXE2 does not exist.
+    throw NoBaseline("no baseline rows at '" + baseline + "': the run measured nothing of " +
+                     *baseline_exe +
+                     " (it did not exist then, e.g. a benchmark new in this change), so there is "
+                     "nothing to compare with");
+  }
   if (!fs::exists(baseline)) {
     throw NoBaseline("no baseline yet at '" + baseline + "'. " +
                      create_baseline_hint(baseline, current));
@@ -314,9 +344,10 @@ int run(int argc, char** argv) {
                                      ? fs::path(current).string()
                                      : (fs::path(current) / "confirm").string()) +
                                 ".confirm";
-    const Reduction again = rerun(keys, p["runner"].as<std::string>(), p["exe"].as<std::string>(),
-                                  runner_args, scratch);
-    apply_confirmation(report, regressed_base, again);
+    const Rerun again = rerun(keys, p["runner"].as<std::string>(), p["exe"].as<std::string>(),
+                              baseline_exe, runner_args, scratch);
+    // A/B: the rerun's own baseline rows, measured alongside, not the first measurement's.
+    apply_confirmation(report, again.baseline ? *again.baseline : regressed_base, again.current);
   }
 
   std::ofstream file;

@@ -300,7 +300,14 @@ int cmd_run(int argc, char** argv) {
       "measure",
       "time (default) or instructions: count each batch's instructions under Valgrind's "
       "Callgrind (about 50x slower; caps scaled to match)",
-      cxxopts::value<std::string>()->default_value("time"))("h,help", "show this help");
+      cxxopts::value<std::string>()->default_value("time"))(
+      "baseline-exe",
+      "A/B in one run: also measure EXE2's benchmarks of the same names, batch for batch, "
+      "alternating with EXE (needs --baseline-out)",
+      cxxopts::value<std::string>())("baseline-out",
+                                     "write --baseline-exe's rows to FILE as JSONL (whole or not "
+                                     "at all)",
+                                     cxxopts::value<std::string>())("h,help", "show this help");
   const auto maybe_parsed = parse_command(options, argc, argv, "run");
   if (!maybe_parsed) return 0;  // --help
   const cxxopts::ParseResult& parsed = *maybe_parsed;
@@ -423,14 +430,62 @@ int cmd_run(int argc, char** argv) {
     for (const auto& note : apply_overrides(b, o)) std::cerr << kProg << ": " << note << "\n";
   }
 
-  std::optional<std::string> out_path;
-  if (parsed.count("out")) {
-    out_path = text("out");
-    const auto dir = std::filesystem::path(*out_path).parent_path();
+  auto output_file = [&](const char* flag) {
+    const std::string path = text(flag);
+    const auto dir = std::filesystem::path(path).parent_path();
     std::error_code ec;
     if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-    if (ec)
-      throw UsageError("--out '" + *out_path + "': cannot create its directory: " + ec.message());
+    if (ec) {
+      throw UsageError("--" + std::string(flag) + " '" + path +
+                       "': cannot create its directory: " + ec.message());
+    }
+    return path;
+  };
+  std::optional<std::string> out_path;
+  if (parsed.count("out")) out_path = output_file("out");
+
+  // A/B in one run (docs/cli.md, "A/B in one run").
+  if (parsed.count("baseline-exe") != parsed.count("baseline-out")) {
+    throw UsageError(parsed.count("baseline-exe")
+                         ? "--baseline-exe needs --baseline-out FILE (where its rows go)"
+                         : "--baseline-out needs --baseline-exe EXE2 (what to measure)");
+  }
+  std::optional<PairedRun> paired;
+  std::optional<std::string> baseline_out;
+  if (parsed.count("baseline-exe")) {
+    baseline_out = output_file("baseline-out");
+    if (out_path && std::filesystem::absolute(*out_path).lexically_normal() ==
+                        std::filesystem::absolute(*baseline_out).lexically_normal()) {
+      throw UsageError("--baseline-out '" + *baseline_out +
+                       "' is the --out file: the two executables' rows need two files");
+    }
+    const std::string base = exe_path(text("baseline-exe"));
+    if (!std::filesystem::exists(base)) {
+      // The merge base may not have this benchmark executable yet (it is new in the change):
+      // measure EXE alone and leave no baseline file, so the compare test skips (77) instead of
+      // judging against stale rows. A wrong path says so here.
+      std::error_code ec;
+      std::filesystem::remove(*baseline_out, ec);
+      std::cerr << kProg << ": --baseline-exe '" << base << "' does not exist: measuring " << exe
+                << " alone; no rows written to " << *baseline_out << "\n";
+      baseline_out.reset();
+    } else {
+      const ListDocument base_doc = load_list(ex, base);
+      if (valgrind && !base_doc.callgrind) {
+        throw UsageError("--measure instructions: --baseline-exe " + base +
+                         " was built without <valgrind/callgrind.h>; rebuild it with valgrind "
+                         "installed");
+      }
+      PairedRun p{base, {}};
+      for (const auto& b : base_doc.benchmarks) p.benchmarks.push_back(b.name);
+      for (const auto& b : selected) {
+        if (std::find(p.benchmarks.begin(), p.benchmarks.end(), b.name) == p.benchmarks.end()) {
+          std::cerr << kProg << ": " << b.name << ": not registered by --baseline-exe " << base
+                    << "; measured in " << exe << " alone\n";
+        }
+      }
+      paired = std::move(p);
+    }
   }
 
   const bool progress = !parsed.count("quiet") && (parsed.count("progress") || isatty(2));
@@ -443,6 +498,7 @@ int cmd_run(int argc, char** argv) {
   }
   RunSettings settings;
   settings.cpu = cpu;
+  settings.paired = paired;
   settings.auto_fit = parsed.count("auto-fit") > 0;
   if (parsed.count("total-seconds")) {
     std::istringstream in(text("total-seconds"));
@@ -474,25 +530,34 @@ int cmd_run(int argc, char** argv) {
 
   int broken = 0;
   std::string rows;
+  std::string baseline_rows;
   for (const auto& run : output.runs) {
     render_text(run, std::cout);
     render_ctest_measurements(run, std::cout);
+    if (paired) render_paired(run, std::cout);
     std::cout << "\n";
     if (!run.usable()) ++broken;
     for (const auto& r : run.rows) rows += write_row(r) + "\n";
+    for (const auto& r : run.paired_rows) baseline_rows += write_row(r) + "\n";
   }
   if (output.budget) std::cout << format_budget_summary(*output.budget) << "\n";
-  if (out_path) {
-    throw_if_interrupted();  // an interrupted run leaves the previous file as it was
+  std::vector<std::pair<std::string, const std::string*>> files;
+  if (out_path) files.emplace_back(*out_path, &rows);
+  if (baseline_out) files.emplace_back(*baseline_out, &baseline_rows);
+  if (!files.empty()) throw_if_interrupted();  // an interrupted run leaves the files as they were
+  for (const auto& [path, content] : files) {
     {
       // Held while the temporary file exists, so an interrupt cannot leave it behind.
       InterruptsHeld held;
-      write_file_atomically(*out_path, rows);
+      write_file_atomically(path, *content);
     }
-    std::cout << "rows written to " << *out_path << "\n";
-    if (const int sig = interrupt_signal()) {  // arrived while the file was being written
+    std::cout << (content == &rows ? "rows" : "--baseline-exe rows") << " written to " << path
+              << "\n";
+  }
+  if (!files.empty()) {
+    if (const int sig = interrupt_signal()) {  // arrived while the files were being written
       std::cerr << kProg << ": interrupted by " << signal_name(sig)
-                << " after the rows were written to " << *out_path << "\n";
+                << " after the rows were written\n";
       return Interrupted{sig}.exit_code();
     }
   }

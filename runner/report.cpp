@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
 #include <map>
 #include <set>
 #include <sstream>
@@ -282,6 +283,53 @@ void render_ctest_measurements(const BenchmarkRun& run, std::ostream& out) {
   if (!instructions.empty()) {
     measurement(out, run.info.name + " instructions per call", median(instructions));
   }
+}
+
+void render_paired(const BenchmarkRun& run, std::ostream& out) {
+  if (run.paired_rows.empty()) {
+    out << "  A/B: not registered by --baseline-exe; measured alone\n";
+    return;
+  }
+  const auto ok = std::count_if(run.paired_rows.begin(), run.paired_rows.end(),
+                                [](const Row& r) { return r.status == RowStatus::ok; });
+  out << "  A/B with --baseline-exe: " << run.paired_rows.size() << " paired batches, " << ok
+      << " ok";
+  // The rows to summarise on each side: the largest param both measured with eligible rows.
+  auto eligible = [&](const Row& r) {
+    return run.info.kind == RowKind::parametric ? verdict_eligible(r) : r.status == RowStatus::ok;
+  };
+  std::optional<std::uint64_t> top;
+  if (run.info.kind == RowKind::parametric) {
+    for (const Row& r : run.rows) {
+      if (!eligible(r) || !r.param || (top && *r.param <= *top)) continue;
+      const bool there =
+          std::any_of(run.paired_rows.begin(), run.paired_rows.end(),
+                      [&](const Row& p) { return eligible(p) && p.param == r.param; });
+      if (there) top = r.param;
+    }
+  }
+  auto per_call = [&](const std::vector<Row>& rows) {
+    std::vector<double> v;
+    for (const Row& r : rows) {
+      if (eligible(r) && (!top || r.param == top)) v.push_back(per_call_nanos(r));
+    }
+    return v;
+  };
+  const auto there = per_call(run.paired_rows);
+  const auto here = per_call(run.rows);
+  if (!there.empty() && !here.empty() && (top || run.info.kind == RowKind::fixed)) {
+    const double a = median(there);
+    const double b = median(here);
+    out << "; median per call";
+    if (top) out << " at n=" << *top;
+    out << ": " << format_duration(a) << " there, " << format_duration(b) << " here";
+    if (a > 0) {
+      std::ostringstream change;
+      change << std::showpos << std::fixed << std::setprecision(1) << 100 * (b - a) / a << "%";
+      out << " (" << change.str() << ")";
+    }
+  }
+  out << "\n";
 }
 
 std::string progress_line(const BenchmarkInfo& info, const Row& row) {

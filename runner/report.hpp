@@ -19,6 +19,12 @@ void render_text(const BenchmarkRun& run, std::ostream& out);
 // Names stay the same from run to run, so dashboards can plot them.
 void render_ctest_measurements(const BenchmarkRun& run, std::ostream& out);
 
+// With `run --baseline-exe`: one line on the paired rows, "  A/B with --baseline-exe: 14 paired
+// batches, 14 ok; median per call at n=1024: 1.20 µs there, 1.26 µs here (+5.0%)" (parametric:
+// at the largest verdict param; fixed: over the repeats), or that the benchmark was measured
+// alone. The gate's judgement is benchgate-compare's; this is for people reading the log.
+void render_paired(const BenchmarkRun& run, std::ostream& out);
+
 // One line per batch for progress output: "sort.std_sort param=1024 ok 1.234 µs/call".
 std::string progress_line(const BenchmarkInfo& info, const Row& row);
 

@@ -487,7 +487,8 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
           declared.config.max_seconds_per_call, declared.config.kill_grace_ms);
       run.child_target_nanos = child_info.config.target_inner_nanos;
     }
-    auto batch = [&](std::uint64_t which, std::uint64_t trial, bool warmup) {
+    // One child of `program` for this benchmark, classified and annotated.
+    auto measure = [&](const std::string& program, std::uint64_t which, std::uint64_t trial) {
       RowRequest req;
       req.kind = declared.kind;
       req.function = declared.name;
@@ -503,7 +504,7 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
         cap = declared.fixed_config.max_seconds_per_call;
         grace = declared.fixed_config.kill_grace_ms;
       }
-      std::vector<std::string> argv = child_argv(exe, child_info, which, env_json);
+      std::vector<std::string> argv = child_argv(program, child_info, which, env_json);
       std::string callgrind_out;
       if (settings.callgrind) {
         cap *= settings.callgrind->cap_factor;
@@ -528,9 +529,33 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
         }
         ::unlink(callgrind_out.c_str());
       }
+      // The paired executable's rows carry this suite's name too, so that its file and this
+      // one compare key for key.
       row.suite = suite;
       row.trial_index = trial;
       if (!row.env) row.env = env;
+      return row;
+    };
+    const bool paired =
+        settings.paired &&
+        std::find(settings.paired->benchmarks.begin(), settings.paired->benchmarks.end(),
+                  declared.name) != settings.paired->benchmarks.end();
+    std::uint64_t pairs = 0;
+    auto batch = [&](std::uint64_t which, std::uint64_t trial, bool warmup) {
+      if (!paired) {
+        Row row = measure(exe, which, trial);
+        if (observe) observe(declared, row, warmup);
+        return row;
+      }
+      // The other executable first in even pairs, second in odd ones: neither side always
+      // runs right after the other (page cache, frequency, the neighbour's last burst).
+      const bool other_first = pairs++ % 2 == 0;
+      Row other;
+      if (other_first) other = measure(settings.paired->exe, which, trial);
+      Row row = measure(exe, which, trial);
+      if (!other_first) other = measure(settings.paired->exe, which, trial);
+      // The fixed warmup is discarded on both sides.
+      if (!warmup) run.paired_rows.push_back(std::move(other));
       if (observe) observe(declared, row, warmup);
       return row;
     };
@@ -539,6 +564,16 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
       run_parametric(run, walk, executor, exe, settings);
     } else {
       run_fixed(run, walk, batch);
+    }
+    if (paired) {
+      // One paired row per measured row, in the same order: the same annotations.
+      for (std::size_t i = 0; i < run.paired_rows.size() && i < run.rows.size(); ++i) {
+        run.paired_rows[i].part_of_verdict = run.rows[i].part_of_verdict;
+      }
+      if (declared.kind == RowKind::parametric) {
+        annotate_below_signal_floor(run.paired_rows, run.spawn_floor_nanos,
+                                    run.info.config.signal_floor_multiplier);
+      }
     }
     run.problem = problem_of(run);
     if (run.budget_truncated) ++truncated;

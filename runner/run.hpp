@@ -67,6 +67,10 @@ struct BenchmarkRun {
   ParamSchedule::Shape schedule = ParamSchedule::Shape::doubling;
   bool schedule_was_auto = false;
   std::vector<Row> rows;  // measured rows in execution order (the fixed warmup is not kept)
+  // With RunSettings::paired: the other executable's rows, one per row of `rows` and in the
+  // same order (same param or repeat, trial_index, part_of_verdict); empty when it does not
+  // register this benchmark.
+  std::vector<Row> paired_rows;
   std::optional<std::string> problem;  // why the benchmark produced no usable data
   bool budget_truncated = false;       // the budget ran out between its rungs or repeats
   std::optional<std::uint64_t> spawn_floor_nanos;
@@ -112,6 +116,17 @@ std::vector<std::string> callgrind_argv(const CallgrindSettings& c, const std::s
 // "summary:" line); nullopt when the file is missing or holds neither.
 std::optional<std::uint64_t> read_callgrind_total(const std::string& path);
 
+// A/B in one run (`benchgate-runner run --baseline-exe`): every batch of a benchmark that
+// `exe` also registers is measured twice, once in each executable, back to back, with the
+// order alternating (the other executable first, then this one, ...). Both children get the same
+// argv but for argv[0]: the measured executable's configuration (params, target, cache mode),
+// so the two rows of a pair differ only in the code. A slow phase of the machine then falls on
+// both sides alike instead of on one (docs/cli.md, "A/B in one run").
+struct PairedRun {
+  std::string exe;                      // the other executable, e.g. the merge base's build
+  std::vector<std::string> benchmarks;  // the names it registers; others are measured alone
+};
+
 struct RunSettings {
   std::optional<int> cpu;               // pin every child to this CPU
   Budget budget = Budget::unlimited();  // checked before each benchmark, rung and trial
@@ -119,6 +134,7 @@ struct RunSettings {
   bool auto_fit = false;
   std::uint64_t spawn_floor_samples = 3;       // --benchgate-probe spawns; 0: no floor
   std::optional<CallgrindSettings> callgrind;  // the instructions measure (no spawn floor then)
+  std::optional<PairedRun> paired;             // A/B in one run: see PairedRun
 };
 
 // Runs every benchmark in the order given (reference §7, §9, with the decisions in docs/cli.md):

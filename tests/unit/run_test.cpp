@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -27,6 +28,7 @@ using Argv = std::vector<std::string>;
 
 // What a child was asked to do, read back from its argv.
 struct ChildArgs {
+  std::string exe;  // argv[0]
   std::string bench;
   bool fixed = false;
   std::uint64_t which = 0;  // --param or --repeat-index
@@ -66,7 +68,7 @@ class ScriptedExecutor final : public Executor {
     }
     requests.push_back(request);
     ChildArgs a = parse(request.argv);
-    a.attempt = attempts_[{a.bench, a.which}]++;
+    a.attempt = attempts_[{a.exe, a.bench, a.which}]++;
     const Act act = script_(a);
     SpawnResult o;
     o.started = true;
@@ -129,6 +131,7 @@ class ScriptedExecutor final : public Executor {
  private:
   static ChildArgs parse(const Argv& argv) {
     ChildArgs a;
+    a.exe = argv.at(0);
     for (std::size_t i = 1; i < argv.size(); ++i) {
       const std::string& flag = argv[i];
       const bool has_value = i + 1 < argv.size();
@@ -144,7 +147,7 @@ class ScriptedExecutor final : public Executor {
   }
 
   Script script_;
-  std::map<std::pair<std::string, std::uint64_t>, int> attempts_;
+  std::map<std::tuple<std::string, std::string, std::uint64_t>, int> attempts_;
 };
 
 BenchmarkInfo parametric(const std::string& name, std::uint64_t lo, std::uint64_t hi) {
@@ -836,4 +839,98 @@ TEST_CASE("run: only parametric benchmarks pay for the spawn floor") {
   const RunOutput out = run_benchmarks(ex, "./bench", "s", {fixed("g", 1, false)}, run_env());
   CHECK(ex.others.empty());
   CHECK_FALSE(out.spawn_floor_nanos.has_value());
+}
+
+// A/B in one run (RunSettings::paired): what `benchgate-runner run --baseline-exe` relies on.
+
+TEST_CASE("run: a paired executable runs every batch too, alternating which goes first") {
+  BenchmarkInfo b = parametric("f", 0, 2);
+  b.config.outer_trials = 2;
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  ex.probe_wall_nanos = 1000;
+  RunSettings settings;
+  settings.paired = PairedRun{"./base", {"f", "g"}};
+  const RunOutput out = run_benchmarks(ex, "./bench", "demo_bench", {b, fixed("g", 2, true)},
+                                       run_env(), {}, settings);
+  // f: 3 rungs x 2 trials, g: warmup + 2 repeats; each batch twice.
+  REQUIRE(ex.requests.size() == 2 * (6 + 3));
+  std::vector<std::string> order;
+  for (std::size_t i = 0; i < ex.requests.size(); i += 2) {
+    const Argv& first = ex.requests[i].argv;
+    const Argv& second = ex.requests[i + 1].argv;
+    order.push_back(first.at(0));
+    // The same batch in both: every argument but the program.
+    CHECK(Argv(first.begin() + 1, first.end()) == Argv(second.begin() + 1, second.end()));
+    CHECK(first.at(0) != second.at(0));
+  }
+  // The pair count runs on per benchmark from 0: base first, then bench first, ...
+  CHECK(order == std::vector<std::string>{"./base", "./bench", "./base", "./bench", "./base",
+                                          "./bench", "./base", "./bench", "./base"});
+  // The spawn floor and the complexity questions concern the measured executable only.
+  REQUIRE_FALSE(ex.others.empty());
+  for (const auto& r : ex.others) CHECK(r.argv.at(0) == "./bench");
+}
+
+TEST_CASE("run: the paired rows match the measured rows one for one, with their annotations") {
+  BenchmarkInfo b = parametric("f", 0, 4);
+  b.config.outer_trials = 2;
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  // Below the signal floor at param 0 in the measured executable only: the flag is per row.
+  ex.probe_wall_nanos = 4000;
+  ex.total_nanos = [](const ChildArgs& a) {
+    return a.exe == "./base" ? 1'000'000 : 1000 * (a.which + 1);
+  };
+  RunSettings settings;
+  settings.paired = PairedRun{"./base", {"f", "g"}};
+  const RunOutput out = run_benchmarks(ex, "./bench", "demo_bench", {b, fixed("g", 3, true)},
+                                       run_env(), {}, settings);
+  for (const BenchmarkRun& run : out.runs) {
+    REQUIRE(run.paired_rows.size() == run.rows.size());
+    for (std::size_t i = 0; i < run.rows.size(); ++i) {
+      const Row& mine = run.rows[i];
+      const Row& theirs = run.paired_rows[i];
+      CHECK(theirs.function == mine.function);
+      CHECK(theirs.param == mine.param);
+      CHECK(theirs.repeat_index == mine.repeat_index);
+      CHECK(theirs.trial_index == mine.trial_index);
+      CHECK(theirs.part_of_verdict == mine.part_of_verdict);
+      CHECK(theirs.suite == std::optional<std::string>("demo_bench"));
+      CHECK(theirs.env == std::optional<Env>(run_env()));
+    }
+  }
+  // The fixed warmup is run in both and kept in neither.
+  CHECK(params_of(out.runs.at(1).paired_rows) == U{0, 1, 2});
+  const BenchmarkRun& f = out.runs.at(0);
+  CHECK(f.rows.front().below_signal_floor == std::optional<bool>(true));
+  CHECK(f.paired_rows.front().below_signal_floor != std::optional<bool>(true));
+}
+
+TEST_CASE(
+    "run: the ladder follows the measured executable, and the paired one's failures are rows") {
+  ScriptedExecutor ex(
+      [](const ChildArgs& a) { return a.exe == "./base" && a.which >= 2 ? Act::crash : Act::ok; });
+  RunSettings settings;
+  settings.paired = PairedRun{"./base", {"f"}};
+  const RunOutput out =
+      run_benchmarks(ex, "./bench", "s", {parametric("f", 0, 8)}, run_env(), {}, settings);
+  const BenchmarkRun& run = out.runs.at(0);
+  CHECK(params_of(run.rows) == U{0, 1, 2, 4, 8});
+  CHECK(params_of(run.paired_rows) == U{0, 1, 2, 4, 8});
+  CHECK(statuses_of(run.paired_rows) == std::vector<RowStatus>{RowStatus::ok, RowStatus::ok,
+                                                               RowStatus::error, RowStatus::error,
+                                                               RowStatus::error});
+  CHECK(run.usable());
+}
+
+TEST_CASE("run: a benchmark the paired executable does not register is measured alone") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  RunSettings settings;
+  settings.paired = PairedRun{"./base", {"g"}};
+  const RunOutput out = run_benchmarks(
+      ex, "./bench", "s", {parametric("f", 0, 2), fixed("g", 1, false)}, run_env(), {}, settings);
+  CHECK(out.runs.at(0).paired_rows.empty());
+  CHECK(out.runs.at(1).paired_rows.size() == 1);
+  std::vector<std::string> programs;
+  for (const auto& r : ex.requests) programs.push_back(r.argv.at(0));
+  CHECK(programs == std::vector<std::string>{"./bench", "./bench", "./bench", "./base", "./bench"});
 }
