@@ -454,13 +454,18 @@ int cmd_run(int argc, char** argv) {
   std::optional<std::string> baseline_out;
   if (parsed.count("baseline-exe")) {
     baseline_out = output_file("baseline-out");
-    if (out_path && std::filesystem::absolute(*out_path).lexically_normal() ==
-                        std::filesystem::absolute(*baseline_out).lexically_normal()) {
+    // weakly_canonical resolves symbolic links in the part that exists (the directories were
+    // just created), so `link/rows.jsonl` and `dir/rows.jsonl` are seen to be one file.
+    if (out_path && std::filesystem::weakly_canonical(*out_path) ==
+                        std::filesystem::weakly_canonical(*baseline_out)) {
       throw UsageError("--baseline-out '" + *baseline_out +
                        "' is the --out file: the two executables' rows need two files");
     }
     const std::string base = exe_path(text("baseline-exe"));
-    if (!std::filesystem::exists(base)) {
+    // Found the way EXE is: a name without '/' that is not a file here is looked up on PATH.
+    const bool base_exists = base.find('/') == std::string::npos ? find_on_path(base).has_value()
+                                                                 : std::filesystem::exists(base);
+    if (!base_exists) {
       // The merge base may not have this benchmark executable yet (it is new in the change):
       // measure EXE alone and leave no baseline file, so the compare test skips (77) instead of
       // judging against stale rows. A wrong path says so here.
