@@ -13,7 +13,9 @@ quoted() {
 commit_description() {
   local commit
   commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-  if [[ $commit != unknown ]] && ! git diff --no-ext-diff --quiet HEAD -- 2>/dev/null; then
+  # Markdown is left out: the reports these scripts write (docs/performance.md) are Markdown,
+  # and no measured code is.
+  if [[ $commit != unknown ]] && ! git diff --no-ext-diff --quiet HEAD -- . ':(exclude)*.md' 2>/dev/null; then
     commit="$commit (with uncommitted changes)"
   fi
   echo "$commit"
