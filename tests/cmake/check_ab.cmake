@@ -112,6 +112,10 @@ if(NOT compare_base STREQUAL "${head}/benchgate/gate.baseline.jsonl" OR
 endif()
 expect_in_command(bench.gate.compare "${compare_command}" --exe "${head}/gate")
 expect_in_command(bench.gate.compare "${compare_command}" --baseline-exe "${base}/gate")
+# No TIME_THRESHOLD given: side by side, the default is 5% (docs/cmake.md, "A/B in one job").
+expect_in_command(bench.gate.compare "${compare_command}" --time-threshold 5%)
+test_command("${base}" bench.gate.compare base_compare_command)
+expect_in_command(bench.gate.compare "${base_compare_command}" --time-threshold 10%)
 if(compare_command MATCHES "baselines/gate.jsonl")
   message(FATAL_ERROR "bench.gate.compare still reads the committed baseline: ${compare_command}")
 endif()
