@@ -9,6 +9,8 @@
 # Usage: cmake -DSOURCE_DIR=... -DBINARY_DIR=... -DBENCHGATE_SOURCE_DIR=... -P check_gate.cmake
 cmake_minimum_required(VERSION 3.25)
 
+include("${CMAKE_CURRENT_LIST_DIR}/run.cmake")
+
 function(step slowdown mib)
   execute_process(
     COMMAND "${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -DCMAKE_BUILD_TYPE=Release
@@ -34,12 +36,6 @@ function(step slowdown mib)
   endif()
   file(READ "${junit}" xml)
   set(junit_xml "${xml}" PARENT_SCOPE)
-endfunction()
-
-function(expect text)
-  if(NOT ctest_out MATCHES "${text}")
-    message(FATAL_ERROR "expected /${text}/ in the ctest output:\n${ctest_out}")
-  endif()
 endfunction()
 
 # The JUnit file has a failing <testcase> for bench.gate.compare whose <system-out> matches
