@@ -207,9 +207,13 @@ function(benchgate_add_benchmark name)
   # A/B in one job measures both builds side by side, so the time threshold can be tighter
   # (docs/performance.md, "Gate quality, A/B in one run": at 5%, +10% caught 10 of 10 and no
   # false alarm in 40 A/A comparisons; at 10%, +10% was caught 0 of 10).
-  set(time_default 10%)
+  # A value such as "0" names a directory too: only the empty string turns A/B off.
   if(DEFINED BENCHGATE_BASELINE_BUILD AND NOT BENCHGATE_BASELINE_BUILD STREQUAL "")
+    set(ab_job TRUE)
     set(time_default 5%)
+  else()
+    set(ab_job FALSE)
+    set(time_default 10%)
   endif()
   foreach(keyword_default TIME_THRESHOLD=${time_default} RSS_THRESHOLD=5%)
     string(REPLACE "=" ";" pair "${keyword_default}")
@@ -329,7 +333,7 @@ function(benchgate_add_benchmark name)
   set(ab_run_args "")
   set(ab_compare_args "")
   set(compare_baseline "${arg_BASELINE}")
-  if(DEFINED BENCHGATE_BASELINE_BUILD AND NOT BENCHGATE_BASELINE_BUILD STREQUAL "")
+  if(ab_job)
     if(CMAKE_VERSION VERSION_LESS 3.24)
       message(FATAL_ERROR "${where}: BENCHGATE_BASELINE_BUILD needs CMake 3.24 or newer "
         "(\$<PATH:RELATIVE_PATH>); this is ${CMAKE_VERSION}.")

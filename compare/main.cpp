@@ -299,14 +299,14 @@ int run(int argc, char** argv) {
 
   std::optional<std::string> baseline_exe;
   if (p.count("baseline-exe")) baseline_exe = p["baseline-exe"].as<std::string>();
-  if (!fs::exists(baseline) && baseline_exe) {
-    // A/B in one run: the runner writes no baseline file when EXE2 does not exist.
-    throw NoBaseline("no baseline rows at '" + baseline + "': the run measured nothing of " +
-                     *baseline_exe +
-                     " (it did not exist then, e.g. a benchmark new in this change), so there is "
-                     "nothing to compare with");
-  }
   if (!fs::exists(baseline)) {
+    // A/B in one run: the runner writes no baseline file when EXE2 does not exist.
+    if (baseline_exe) {
+      throw NoBaseline("no baseline rows at '" + baseline + "': the run measured nothing of " +
+                       *baseline_exe +
+                       " (it did not exist then, e.g. a benchmark new in this change), so there "
+                       "is nothing to compare with");
+    }
     throw NoBaseline("no baseline yet at '" + baseline + "'. " +
                      create_baseline_hint(baseline, current));
   }

@@ -546,18 +546,22 @@ int cmd_run(int argc, char** argv) {
     for (const auto& r : run.paired_rows) baseline_rows += write_row(r) + "\n";
   }
   if (output.budget) std::cout << format_budget_summary(*output.budget) << "\n";
-  std::vector<std::pair<std::string, const std::string*>> files;
-  if (out_path) files.emplace_back(*out_path, &rows);
-  if (baseline_out) files.emplace_back(*baseline_out, &baseline_rows);
+  struct OutputFile {
+    std::string path;
+    const std::string* content;
+    const char* what;
+  };
+  std::vector<OutputFile> files;
+  if (out_path) files.push_back({*out_path, &rows, "rows"});
+  if (baseline_out) files.push_back({*baseline_out, &baseline_rows, "--baseline-exe rows"});
   if (!files.empty()) throw_if_interrupted();  // an interrupted run leaves the files as they were
-  for (const auto& [path, content] : files) {
+  for (const auto& [path, content, what] : files) {
     {
       // Held while the temporary file exists, so an interrupt cannot leave it behind.
       InterruptsHeld held;
       write_file_atomically(path, *content);
     }
-    std::cout << (content == &rows ? "rows" : "--baseline-exe rows") << " written to " << path
-              << "\n";
+    std::cout << what << " written to " << path << "\n";
   }
   if (!files.empty()) {
     if (const int sig = interrupt_signal()) {  // arrived while the files were being written
