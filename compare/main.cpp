@@ -200,7 +200,8 @@ int run(int argc, char** argv) {
   options.add_options()("baseline", "baseline .jsonl file or directory",
                         cxxopts::value<std::string>())(
       "current", "current .jsonl file or directory", cxxopts::value<std::string>())(
-      "time-threshold", "relative growth of median per-call time that regresses (default 10%)",
+      "time-threshold", "relative growth of median per-call time that regresses (default 10%; 5% with "
+      "--baseline-exe)",
       cxxopts::value<std::string>())(
       "rss-threshold", "relative growth of median peak RSS that regresses (default 5%)",
       cxxopts::value<std::string>())(
@@ -228,7 +229,9 @@ int run(int argc, char** argv) {
       "output", "write the report to FILE instead of stdout", cxxopts::value<std::string>())(
       "html", "also write a self-contained HTML report with SVG plots to FILE",
       cxxopts::value<std::string>())(
-      "confirm", "rerun time regressions N times; fail only if every rerun reproduces them",
+      "confirm",
+      "rerun time regressions N times; fail only if every rerun reproduces them (default 1 "
+      "with --runner and --exe, else 0)",
       cxxopts::value<std::string>())("runner", "benchgate-runner for --confirm",
                                      cxxopts::value<std::string>())(
       "exe", "the benchmark executable for --confirm", cxxopts::value<std::string>())(
@@ -261,7 +264,8 @@ int run(int argc, char** argv) {
   if (p.count("write-baseline")) return write_baseline(baseline, current);
 
   CompareOptions o;
-  o.time_threshold = threshold_flag(p, "time-threshold", o.time_threshold);
+  o.time_threshold = threshold_flag(
+      p, "time-threshold", p.count("baseline-exe") ? kDefaultAbTimeThreshold : o.time_threshold);
   o.rss_threshold = threshold_flag(p, "rss-threshold", o.rss_threshold);
   if (p.count("alloc-threshold")) o.alloc_threshold = threshold_flag(p, "alloc-threshold", 0);
   o.instructions_threshold = threshold_flag(p, "instructions-threshold", o.instructions_threshold);
@@ -282,7 +286,8 @@ int run(int argc, char** argv) {
   if (format != "text" && format != "markdown" && format != "json") {
     throw UsageError("--format '" + format + "': must be text, markdown or json");
   }
-  std::size_t confirm = 0;
+  // Confirmation needs the runner and the executable: asked for both, it is on by default.
+  std::size_t confirm = p.count("runner") && p.count("exe") ? 1 : 0;
   if (p.count("confirm")) {
     const auto text = p["confirm"].as<std::string>();
     if (text.empty() || text.size() > 3 ||
