@@ -26,6 +26,21 @@
 #include "spawn.hpp"
 #include "threshold.hpp"
 
+namespace benchgate {
+
+// The values of a repeatable flag, each kept whole. cxxopts splits the value of a std::vector
+// option at every comma, so `--runner-arg=1024,4096` (the value of RUNNER_ARGS'
+// `--param-list 1024,4096`) reached the rerun as two arguments; this type's own parse_value,
+// found by argument-dependent lookup, appends the value as it came.
+struct VerbatimArgs {
+  std::vector<std::string> items;
+};
+inline void parse_value(const std::string& text, VerbatimArgs& args) {
+  args.items.push_back(text);
+}
+
+}  // namespace benchgate
+
 namespace {
 
 using namespace benchgate;
@@ -240,7 +255,7 @@ int run(int argc, char** argv) {
       "each rerun measures it too, alternating, and is judged against its rows",
       cxxopts::value<std::string>())(
       "runner-arg", "extra argument for the rerun (repeatable; write --runner-arg=--flag)",
-      cxxopts::value<std::vector<std::string>>())(
+      cxxopts::value<VerbatimArgs>())(
       "write-baseline", "copy CURRENT's rows over BASELINE in a stable order and exit")(
       "h,help", "show this help");
   options.parse_positional({"baseline", "current"});
@@ -341,7 +356,7 @@ int run(int argc, char** argv) {
   Reduction regressed_base;
   Report report = compare_compact(std::move(base), std::move(cur), o, &regressed_base);
   std::vector<std::string> runner_args;
-  if (p.count("runner-arg")) runner_args = p["runner-arg"].as<std::vector<std::string>>();
+  if (p.count("runner-arg")) runner_args = p["runner-arg"].as<VerbatimArgs>().items;
   for (std::size_t round = 0; round < confirm; ++round) {
     const auto keys = time_regressions(report);
     if (keys.empty()) break;
