@@ -22,11 +22,11 @@ inline constexpr double kDefaultAbTimeThreshold = 0.05;
 
 struct CompareOptions {
   double time_threshold = kDefaultTimeThreshold;  // relative change of the median per-call time
-  double rss_threshold = 0.05;            // relative change of the median peak RSS
-  std::optional<double> alloc_threshold;  // off unless given
-  double instructions_threshold = 0.01;   // instructions per call, where both sides counted them
-  double min_time_delta_ns = 0;           // a time change smaller than this is never a regression
-  double min_rss_delta_kb = 0;            // likewise for peak RSS
+  double rss_threshold = 0.05;                    // relative change of the median peak RSS
+  std::optional<double> alloc_threshold;          // off unless given
+  double instructions_threshold = 0.01;  // instructions per call, where both sides counted them
+  double min_time_delta_ns = 0;          // a time change smaller than this is never a regression
+  double min_rss_delta_kb = 0;           // likewise for peak RSS
   double min_alloc_delta_bytes = 0;
   double alpha = 0.01;  // level of the one-sided Mann–Whitney U test on time samples
   bool ignore_env = false;

@@ -20,10 +20,10 @@
 
 #include "benchgate/core/jsonl.hpp"
 #include "benchgate/core/row_json.hpp"
+#include "benchgate/process/posix.hpp"
 #include "compare.hpp"
 #include "html.hpp"
 #include "render.hpp"
-#include "spawn.hpp"
 #include "threshold.hpp"
 
 namespace benchgate {
@@ -161,7 +161,7 @@ struct Rerun {
 // With `baseline_exe`, each invocation measures it too, batch for batch (runner --baseline-exe).
 Rerun rerun(const std::vector<Key>& keys, const std::string& runner, const std::string& exe,
             const std::optional<std::string>& baseline_exe,
-            const std::vector<std::string>& runner_args, const std::string& scratch) {
+            const std::vector<std::string>& runner_args, const std::string& scratch, Executor& ex) {
   std::map<std::pair<std::string, std::optional<CacheMode>>, std::set<std::uint64_t>> groups;
   for (const auto& k : keys) {
     auto& params = groups[{k.function, k.cache_mode}];
@@ -169,7 +169,6 @@ Rerun rerun(const std::vector<Key>& keys, const std::string& runner, const std::
   }
   Rerun out;
   if (baseline_exe) out.baseline.emplace();
-  PosixExecutor ex;
   std::size_t i = 0;
   for (const auto& [what, params] : groups) {
     const std::string file = scratch + "." + std::to_string(i) + ".jsonl";
@@ -189,6 +188,9 @@ Rerun rerun(const std::vector<Key>& keys, const std::string& runner, const std::
     if (what.second) req.argv.insert(req.argv.end(), {"--cache-mode", to_string(*what.second)});
     req.term_after = std::chrono::hours(1);
     req.kill_after = std::chrono::hours(1) + std::chrono::seconds(5);
+    // On Ctrl-C the runner gets SIGTERM and stops its own running benchmark first (within its
+    // own interrupt grace); what outlives it is re-parented here and killed (ProcessGuard).
+    req.interrupt_grace = std::chrono::seconds(3);
     std::cerr << kProg << ": confirming " << what.first << " ("
               << std::max<std::size_t>(1, params.size()) << " key(s)) with a rerun\n";
     const SpawnResult r = ex.run(req);
@@ -209,13 +211,14 @@ Rerun rerun(const std::vector<Key>& keys, const std::string& runner, const std::
   return out;
 }
 
-int run(int argc, char** argv) {
+int run(int argc, char** argv, const ProcessGuard& guard) {
   cxxopts::Options options(
       kProg, "Compare current benchmark rows with a baseline; exit 1 on a regression.");
   options.add_options()("baseline", "baseline .jsonl file or directory",
                         cxxopts::value<std::string>())(
       "current", "current .jsonl file or directory", cxxopts::value<std::string>())(
-      "time-threshold", "relative growth of median per-call time that regresses (default 10%; 5% with "
+      "time-threshold",
+      "relative growth of median per-call time that regresses (default 10%; 5% with "
       "--baseline-exe)",
       cxxopts::value<std::string>())(
       "rss-threshold", "relative growth of median peak RSS that regresses (default 5%)",
@@ -357,6 +360,7 @@ int run(int argc, char** argv) {
   Report report = compare_compact(std::move(base), std::move(cur), o, &regressed_base);
   std::vector<std::string> runner_args;
   if (p.count("runner-arg")) runner_args = p["runner-arg"].as<VerbatimArgs>().items;
+  PosixExecutor executor(guard);
   for (std::size_t round = 0; round < confirm; ++round) {
     const auto keys = time_regressions(report);
     if (keys.empty()) break;
@@ -365,7 +369,7 @@ int run(int argc, char** argv) {
                                      : (fs::path(current) / "confirm").string()) +
                                 ".confirm";
     const Rerun again = rerun(keys, p["runner"].as<std::string>(), p["exe"].as<std::string>(),
-                              baseline_exe, runner_args, scratch);
+                              baseline_exe, runner_args, scratch, executor);
     // A/B: the rerun's own baseline rows, measured alongside, not the first measurement's.
     apply_confirmation(report, again.baseline ? *again.baseline : regressed_base, again.current);
   }
@@ -408,8 +412,14 @@ int main(int argc, char** argv) {
   // built, would still count in the peak resident set (issue #3).
   mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
+  // Ctrl-C while a confirmation rerun measures stops the runner it started, and its benchmark.
+  const ProcessGuard guard;
   try {
-    return run(argc, argv);
+    return run(argc, argv, guard);
+  } catch (const Interrupted& e) {
+    std::cerr << kProg << ": interrupted by " << signal_name(e.signal)
+              << ": stopped the confirmation rerun; no report written\n";
+    return e.exit_code();
   } catch (const NoBaseline& e) {
     std::cerr << kProg << ": " << e.what() << "\n";
     return kNoBaseline;

@@ -37,9 +37,9 @@
 #include "benchgate/core/env.hpp"
 #include "benchgate/core/list_doc.hpp"
 #include "benchgate/core/row_json.hpp"
+#include "benchgate/process/posix.hpp"
 #include "classify.hpp"
 #include "run.hpp"
-#include "spawn.hpp"
 
 extern char** environ;
 
@@ -205,7 +205,8 @@ struct Variant {
 
 int main(int argc, char** argv) {
   const Options opt = parse_options(argc, argv);
-  benchgate::PosixExecutor executor;
+  const benchgate::ProcessGuard guard;
+  benchgate::PosixExecutor executor(guard);
   const benchgate::BenchmarkInfo info = find_noop(executor, opt.exe);
   // As run_benchmarks does: the env is captured once and forwarded to every child as JSON.
   const std::string env_json = benchgate::write_env(benchgate::capture_env(opt.exe));

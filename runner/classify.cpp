@@ -1,6 +1,8 @@
 // Outcome classification.
 #include "classify.hpp"
 
+#include "benchgate/process/posix.hpp"
+
 #include <csignal>
 #include <sstream>
 

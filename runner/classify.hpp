@@ -5,7 +5,7 @@
 #include <string>
 
 #include "benchgate/core/row.hpp"
-#include "spawn.hpp"
+#include "benchgate/process/executor.hpp"
 
 namespace benchgate {
 

@@ -18,9 +18,9 @@
 #include "benchgate/core/jsonl.hpp"
 #include "benchgate/core/list_doc.hpp"
 #include "benchgate/core/row_json.hpp"
+#include "benchgate/process/posix.hpp"
 #include "report.hpp"
 #include "run.hpp"
-#include "spawn.hpp"
 #include "verify.hpp"
 
 namespace {
@@ -117,10 +117,10 @@ Env run_env(Executor& ex, const std::string& exe, const ListDocument& doc) {
   return env;
 }
 
-int cmd_list(const std::vector<std::string>& args) {
+int cmd_list(const std::vector<std::string>& args, const ProcessGuard& guard) {
   if (args.size() != 1)
     throw UsageError(std::string("list takes exactly one executable\n") + kUsage);
-  PosixExecutor ex;
+  PosixExecutor ex(guard);
   const ListDocument doc = load_list(ex, args[0]);
   std::cout << doc.suite << ": " << doc.benchmarks.size() << " benchmark(s)\n";
   for (const auto& b : doc.benchmarks) {
@@ -148,21 +148,6 @@ std::vector<std::string> unique_names(const cxxopts::ParseResult& parsed, const 
     }
   }
   return names;
-}
-
-// An executable named `name` on PATH, or nullopt.
-std::optional<std::string> find_on_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path ? path : "");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    if (dir.empty()) dir = ".";
-    const std::string candidate = dir + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate)) {
-      return candidate;
-    }
-  }
-  return std::nullopt;
 }
 
 // Removes a directory tree when it goes out of scope (the Callgrind output directory).
@@ -219,7 +204,7 @@ std::optional<cxxopts::ParseResult> parse_command(cxxopts::Options& options, int
   return parsed;
 }
 
-int cmd_verify(int argc, char** argv) {
+int cmd_verify(int argc, char** argv, const ProcessGuard& guard) {
   cxxopts::Options options("benchgate-runner verify",
                            "Smoke-check every benchmark of EXE in children with the declared cap: "
                            "params 0 and 1 of each parametric benchmark, one call of each fixed "
@@ -235,7 +220,7 @@ int cmd_verify(int argc, char** argv) {
   if (!maybe_parsed) return 0;  // --help
   const cxxopts::ParseResult& parsed = *maybe_parsed;
   const std::string exe = exe_path(parsed["exe"].as<std::string>());
-  PosixExecutor ex;
+  PosixExecutor ex(guard);
   const ListDocument doc = load_list(ex, exe);
   const auto selected =
       select_benchmarks(doc, unique_names(parsed, "bench"), parsed["filter"].as<std::string>(),
@@ -244,7 +229,7 @@ int cmd_verify(int argc, char** argv) {
   return render_verify(results, std::cout) ? 0 : 1;
 }
 
-int cmd_run(int argc, char** argv) {
+int cmd_run(int argc, char** argv, const ProcessGuard& guard) {
   cxxopts::Options options("benchgate-runner run",
                            "Measure every benchmark of EXE, one child process per batch.");
   // Values are taken as strings and validated here so each error names flag, value and range.
@@ -415,7 +400,7 @@ int cmd_run(int argc, char** argv) {
     }
   }
 
-  PosixExecutor ex;
+  PosixExecutor ex(guard);
   const ListDocument doc = load_list(ex, exe);
   if (valgrind && !doc.callgrind) {
     throw UsageError(
@@ -554,7 +539,8 @@ int cmd_run(int argc, char** argv) {
   std::vector<OutputFile> files;
   if (out_path) files.push_back({*out_path, &rows, "rows"});
   if (baseline_out) files.push_back({*baseline_out, &baseline_rows, "--baseline-exe rows"});
-  if (!files.empty()) throw_if_interrupted();  // an interrupted run leaves the files as they were
+  if (!files.empty())
+    guard.throw_if_interrupted();  // an interrupted run leaves the files as they were
   for (const auto& [path, content, what] : files) {
     {
       // Held while the temporary file exists, so an interrupt cannot leave it behind.
@@ -564,7 +550,7 @@ int cmd_run(int argc, char** argv) {
     std::cout << what << " written to " << path << "\n";
   }
   if (!files.empty()) {
-    if (const int sig = interrupt_signal()) {  // arrived while the files were being written
+    if (const int sig = guard.interrupt_signal()) {  // arrived while the files were being written
       std::cerr << kProg << ": interrupted by " << signal_name(sig)
                 << " after the rows were written\n";
       return Interrupted{sig}.exit_code();
@@ -586,13 +572,12 @@ int cmd_run(int argc, char** argv) {
 int main(int argc, char** argv) {
   // SIGINT/SIGTERM end the running child's group and unwind (Interrupted) instead of killing
   // us and leaving the child behind; descendants that leave its group still die with it.
-  install_interrupt_handlers();
-  become_child_subreaper();
+  const ProcessGuard guard;
   try {
     const std::string cmd = argc > 1 ? argv[1] : "";
-    if (cmd == "list") return cmd_list(std::vector<std::string>(argv + 2, argv + argc));
-    if (cmd == "run") return cmd_run(argc - 1, argv + 1);
-    if (cmd == "verify") return cmd_verify(argc - 1, argv + 1);
+    if (cmd == "list") return cmd_list(std::vector<std::string>(argv + 2, argv + argc), guard);
+    if (cmd == "run") return cmd_run(argc - 1, argv + 1, guard);
+    if (cmd == "verify") return cmd_verify(argc - 1, argv + 1, guard);
     if (cmd == "-h" || cmd == "--help") {
       std::cout << kUsage;
       return 0;

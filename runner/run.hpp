@@ -13,7 +13,7 @@
 #include "benchgate/core/row.hpp"
 #include "benchgate/core/schedule.hpp"
 #include "benchgate/core/verdict.hpp"
-#include "spawn.hpp"
+#include "benchgate/process/executor.hpp"
 
 namespace benchgate {
 

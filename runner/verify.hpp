@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "benchgate/core/list_doc.hpp"
-#include "spawn.hpp"
+#include "benchgate/process/executor.hpp"
 
 namespace benchgate {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "spawn.hpp"
+#include "benchgate/process/posix.hpp"
 
 // Whether these tests (and so the fixtures) run under AddressSanitizer: no RSS magnitudes then,
 // and no Valgrind (the two cannot share a process).
@@ -31,6 +31,12 @@ inline std::filesystem::path scratch_dir(const std::string& name) {
   return dir;
 }
 
+// The process guard of the test executable (a tool's main holds one the same way).
+inline const ProcessGuard& process_guard() {
+  static const ProcessGuard guard;
+  return guard;
+}
+
 // Runs argv to completion (killed after `limit`), capturing the tails of stdout and stderr.
 inline SpawnResult run_tool(std::vector<std::string> argv,
                             std::chrono::seconds limit = std::chrono::seconds(120)) {
@@ -39,7 +45,7 @@ inline SpawnResult run_tool(std::vector<std::string> argv,
   req.term_after = limit;
   req.kill_after = limit + std::chrono::seconds(5);
   req.tail_bytes = 64 * 1024;
-  return PosixExecutor().run(req);
+  return PosixExecutor(process_guard()).run(req);
 }
 
 inline bool has(const std::string& text, const std::string& needle) {

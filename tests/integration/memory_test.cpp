@@ -55,7 +55,7 @@ Child run_child(const std::string& exe, const std::string& bench, const char* mo
   req.term_after = std::chrono::seconds(30);
   req.kill_after = std::chrono::seconds(31);
   Child c;
-  c.process = PosixExecutor().run(req);
+  c.process = PosixExecutor(process_guard()).run(req);
   REQUIRE(c.process.started);
   REQUIRE_MESSAGE(c.process.exit_code == 0, c.process.stderr_tail);
   auto parsed = parse_row(c.process.result);

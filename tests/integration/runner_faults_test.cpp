@@ -21,9 +21,14 @@
 
 #include "benchgate/core/jsonl.hpp"
 #include "helpers.hpp"
+#include "processes.hpp"
 
 namespace fs = std::filesystem;
 using namespace benchgate;
+using benchgate::testing::group_has_live_member;
+using benchgate::testing::process_gone;
+using benchgate::testing::read_pids;
+using benchgate::testing::survivors;
 
 namespace {
 
@@ -44,23 +49,13 @@ RunnerResult run_runner(const std::string& exe, std::vector<std::string> args,
   req.argv.insert(req.argv.end(), args.begin(), args.end());
   req.term_after = std::chrono::seconds(120);
   req.kill_after = std::chrono::seconds(125);
-  PosixExecutor ex;
+  PosixExecutor ex(testing::process_guard());
   const auto start = std::chrono::steady_clock::now();
   RunnerResult r;
   r.process = ex.run(req);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (fs::exists(out)) r.rows = read_rows(out.string());
   return r;
-}
-
-bool process_gone(pid_t pid) {
-  if (::kill(pid, 0) != 0) return true;
-  // Re-parented to an init that has not reaped it yet: a zombie is dead too.
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  std::getline(stat, line);
-  const auto close = line.rfind(')');
-  return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
 }
 
 // Runs one fixed fault fixture alone; the environment variables are set for that run only.
@@ -71,47 +66,6 @@ RunnerResult run_fault(const std::string& bench, const fs::path& dir,
   RunnerResult r = run_runner(exe, {"--bench", bench}, dir / "rows.jsonl");
   for (const auto& [k, v] : env) ::unsetenv(k.c_str());
   return r;
-}
-
-std::vector<pid_t> read_pids(const fs::path& file) {
-  std::vector<pid_t> pids;
-  std::ifstream in(file);
-  pid_t p = 0;
-  while (in >> p) pids.push_back(p);
-  return pids;
-}
-
-// Waits up to 2 s for every pid to be gone (reaping by whoever adopted them is asynchronous);
-// SIGKILLs and reports the survivors.
-std::vector<pid_t> survivors(const std::vector<pid_t>& pids) {
-  std::vector<pid_t> alive = pids;
-  for (int i = 0; i < 100 && !alive.empty(); ++i) {
-    std::vector<pid_t> still;
-    for (pid_t p : alive) {
-      if (!process_gone(p)) still.push_back(p);
-    }
-    alive = still;
-    if (!alive.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  for (pid_t p : alive) ::kill(p, SIGKILL);
-  return alive;
-}
-
-// Whether any process that is not a zombie is still in process group `pgid`.
-bool group_has_live_member(pid_t pgid) {
-  std::error_code ec;
-  for (fs::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
-    std::ifstream stat(it->path() / "stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;
-    const auto close = line.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(line.substr(close + 1));
-    std::string state;
-    long ppid = 0, pgrp = 0;
-    if (rest >> state >> ppid >> pgrp && pgrp == pgid && state != "Z") return true;
-  }
-  return false;
 }
 
 bool is_valid_utf8(const std::string& s) {

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "benchgate/core/row_json.hpp"
+#include "benchgate/process/executor.hpp"
 #include "classify.hpp"
 #include "printers.hpp"
-#include "spawn.hpp"
 
 namespace {
 

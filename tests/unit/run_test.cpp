@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "benchgate/core/row_json.hpp"
+#include "benchgate/process/executor.hpp"
 #include "printers.hpp"
 #include "run.hpp"
-#include "spawn.hpp"
 
 namespace {
 

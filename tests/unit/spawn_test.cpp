@@ -1,4 +1,5 @@
-// Tests runner/spawn.hpp: signal names, and PosixExecutor on programs whose outcome is certain
+// Tests process/: signal names, ProcessGuard, and PosixExecutor on programs whose outcome is
+// certain
 // (/bin/true, /bin/false, a missing path, dd, sleep, setsid). No shell; the fault cases of the
 // benchmark fixtures are integration tests.
 #include <doctest/doctest.h>
@@ -11,21 +12,27 @@
 #include <utility>
 #include <vector>
 
+#include "benchgate/process/posix.hpp"
 #include "printers.hpp"
-#include "spawn.hpp"
 
-using benchgate::become_child_subreaper;
 using benchgate::PosixExecutor;
+using benchgate::ProcessGuard;
 using benchgate::signal_name;
 using benchgate::SpawnRequest;
 using benchgate::SpawnResult;
 
 namespace {
 
+// One guard for the test process, as a tool's main holds one.
+const ProcessGuard& guard() {
+  static const ProcessGuard g;
+  return g;
+}
+
 SpawnResult run_argv(std::vector<std::string> argv) {
   SpawnRequest req;
   req.argv = std::move(argv);
-  PosixExecutor ex;
+  PosixExecutor ex(guard());
   return ex.run(req);
 }
 
@@ -84,7 +91,7 @@ TEST_CASE("spawn: a result longer than max_result_bytes is dropped, counted, and
   // 5 MiB to the result descriptor (dd reopens it through /dev/fd).
   req.argv = {"dd", "if=/dev/zero", "of=/dev/fd/3", "bs=65536", "count=80", "status=none"};
   req.max_result_bytes = 1 << 20;
-  const SpawnResult r = PosixExecutor().run(req);
+  const SpawnResult r = PosixExecutor(guard()).run(req);
   REQUIRE(r.started);
   CHECK(r.exited);
   CHECK(r.exit_code == 0);
@@ -97,7 +104,7 @@ TEST_CASE("spawn: a result up to max_result_bytes is kept whole") {
   SpawnRequest req;
   req.argv = {"dd", "if=/dev/zero", "of=/dev/fd/3", "bs=65536", "count=16", "status=none"};
   req.max_result_bytes = 1 << 20;
-  const SpawnResult r = PosixExecutor().run(req);
+  const SpawnResult r = PosixExecutor(guard()).run(req);
   REQUIRE(r.started);
   CHECK_FALSE(r.result_overflow);
   CHECK(r.result.size() == 1u << 20);
@@ -109,7 +116,7 @@ TEST_CASE("spawn: a child still running at term_after is killed_at_cap by SIGTER
   req.argv = {"sleep", "30"};
   req.term_after = std::chrono::milliseconds(50);
   req.kill_after = std::chrono::seconds(5);
-  const SpawnResult r = PosixExecutor().run(req);
+  const SpawnResult r = PosixExecutor(guard()).run(req);
   REQUIRE(r.started);
   CHECK(r.killed_at_cap);
   CHECK_FALSE(r.stopped_at_cap);
@@ -119,12 +126,12 @@ TEST_CASE("spawn: a child still running at term_after is killed_at_cap by SIGTER
 
 TEST_CASE(
     "spawn: as a subreaper, a descendant that left the group with setsid is killed and reaped") {
-  REQUIRE(become_child_subreaper());
+  REQUIRE(guard().subreaper());
   SpawnRequest req;
   // setsid(1) forks (its child leads a group already), and the fork runs sleep in a new
   // session: out of reach of the group kill, holding stdout and stderr open.
   req.argv = {"setsid", "sleep", "60"};
-  const SpawnResult r = PosixExecutor().run(req);
+  const SpawnResult r = PosixExecutor(guard()).run(req);
   if (!r.started) {
     MESSAGE("setsid(1) is not installed: " << r.start_error);
     return;
