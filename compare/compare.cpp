@@ -1,4 +1,4 @@
-// Baseline vs current: per-key, per-metric verdicts.
+// Baseline vs current: per-key, per-metric statuses.
 #include "compare.hpp"
 
 #include <algorithm>
@@ -33,13 +33,13 @@ std::string percent(double fraction) {
   return s;
 }
 
-// Median, relative change and n for both sides; verdict left to the caller. Returns false
+// Median, relative change and n for both sides; status left to the caller. Returns false
 // (with the result marked not comparable) when either side did not measure the metric.
 bool fill_common(MetricResult& r, const Samples& base, const Samples& cur) {
   r.n_baseline = base.values.size();
   r.n_current = cur.values.size();
   if (!base.measured() || !cur.measured()) {
-    r.verdict = Verdict::not_comparable;
+    r.status = KeyStatus::not_comparable;
     const Samples& bad = !base.measured() ? base : cur;
     const char* side = !base.measured() ? "baseline" : "current";
     r.note = bad.values.empty()
@@ -61,15 +61,15 @@ bool fill_common(MetricResult& r, const Samples& base, const Samples& cur) {
 
 }  // namespace
 
-const char* to_string(Verdict v) {
+const char* to_string(KeyStatus v) {
   switch (v) {
-    case Verdict::regressed: return "regressed";
-    case Verdict::broken: return "broken";
-    case Verdict::missing: return "missing";
-    case Verdict::new_key: return "new";
-    case Verdict::improved: return "improved";
-    case Verdict::not_comparable: return "not_comparable";
-    case Verdict::unchanged: return "unchanged";
+    case KeyStatus::regressed: return "regressed";
+    case KeyStatus::broken: return "broken";
+    case KeyStatus::missing: return "missing";
+    case KeyStatus::new_key: return "new";
+    case KeyStatus::improved: return "improved";
+    case KeyStatus::not_comparable: return "not_comparable";
+    case KeyStatus::unchanged: return "unchanged";
   }
   return "unchanged";
 }
@@ -86,9 +86,9 @@ const std::string& note_of(const MetricResult& m) {
   return m.note;
 }
 
-std::size_t Report::count(Verdict v) const {
-  return static_cast<std::size_t>(std::count_if(
-      results.begin(), results.end(), [&](const KeyResult& r) { return r.verdict == v; }));
+std::size_t Report::count(KeyStatus v) const {
+  return static_cast<std::size_t>(std::count_if(results.begin(), results.end(),
+                                                [&](const KeyResult& r) { return r.status == v; }));
 }
 
 std::size_t Report::failing() const {
@@ -102,11 +102,11 @@ MetricResult decide_effect(const Samples& base, const Samples& cur, double thres
   if (!fill_common(r, base, cur)) return r;
   const double delta = *r.current - *r.baseline;
   if (*r.change > threshold && delta > min_delta)
-    r.verdict = Verdict::regressed;
+    r.status = KeyStatus::regressed;
   else if (*r.change < -threshold && -delta > min_delta)
-    r.verdict = Verdict::improved;
+    r.status = KeyStatus::improved;
   else
-    r.verdict = Verdict::unchanged;
+    r.status = KeyStatus::unchanged;
   // "median +1.2% vs threshold ±10.0%"
   r.note.reserve(48);
   r.note = "median ";
@@ -119,8 +119,8 @@ MetricResult decide_effect(const Samples& base, const Samples& cur, double thres
 MetricResult decide_time(const Samples& base, const Samples& cur, double threshold,
                          double min_delta, double alpha) {
   MetricResult r = decide_effect(base, cur, threshold, min_delta);
-  if (r.verdict != Verdict::regressed && r.verdict != Verdict::improved) return r;
-  const bool slower = r.verdict == Verdict::regressed;
+  if (r.status != KeyStatus::regressed && r.status != KeyStatus::improved) return r;
+  const bool slower = r.status == KeyStatus::regressed;
   // The fastest batch must move too. Contention on a shared machine only ever slows a batch
   // down, and on this project's CI machine it comes in modes (memory-bound batches measured 2x
   // apart within seconds; docs/compare.md), so a side's fastest batch is its best view of the
@@ -134,7 +134,7 @@ MetricResult decide_time(const Samples& base, const Samples& cur, double thresho
   const bool min_agrees = slower ? min_change > threshold && cur_min - base_min > min_delta
                                  : min_change < -threshold && base_min - cur_min > min_delta;
   if (!min_agrees) {
-    r.verdict = Verdict::unchanged;
+    r.status = KeyStatus::unchanged;
     r.note = "median ";
     append_percent(r.note, *r.change);
     r.note += " but fastest batch ";
@@ -151,15 +151,15 @@ MetricResult decide_time(const Samples& base, const Samples& cur, double thresho
     r.note = s.str();
     return r;
   }
-  const UTest t = r.verdict == Verdict::regressed ? mann_whitney_greater(base.values, cur.values)
-                                                  : mann_whitney_greater(cur.values, base.values);
+  const UTest t = r.status == KeyStatus::regressed ? mann_whitney_greater(base.values, cur.values)
+                                                   : mann_whitney_greater(cur.values, base.values);
   r.p_value = t.p_value;
   std::ostringstream s;
   s << "U test p=" << t.p_value << (t.p_value <= alpha ? " <= " : " > ") << "alpha=" << alpha
     << " (" << n << " vs " << m << " samples)";
   r.note = s.str();
   if (t.p_value > alpha) {  // an effect the data cannot support: noise until shown otherwise
-    r.verdict = Verdict::unchanged;
+    r.status = KeyStatus::unchanged;
     r.note += ": not significant";
   }
   return r;
@@ -199,33 +199,33 @@ std::optional<std::string> env_mismatch(const std::optional<Env>& a, const std::
 
 namespace {
 
-Verdict key_verdict(const KeyResult& r) {
-  for (Verdict v : {Verdict::regressed, Verdict::improved, Verdict::unchanged}) {
+KeyStatus key_status(const KeyResult& r) {
+  for (KeyStatus v : {KeyStatus::regressed, KeyStatus::improved, KeyStatus::unchanged}) {
     for (const MetricResult* m : {&r.time, &r.rss, &r.alloc, &r.instructions}) {
-      if (m->verdict == v) return v;
+      if (m->status == v) return v;
     }
   }
-  return Verdict::not_comparable;
+  return KeyStatus::not_comparable;
 }
 
 void settle(KeyResult& r, const CompareOptions& o) {
-  r.failing = r.verdict == Verdict::regressed || r.verdict == Verdict::broken ||
-              (r.verdict == Verdict::missing && o.fail_on_missing) ||
+  r.failing = r.status == KeyStatus::regressed || r.status == KeyStatus::broken ||
+              (r.status == KeyStatus::missing && o.fail_on_missing) ||
               (r.hash_changed && o.fail_on_hash_change);
 }
 
-// Failing first, then by verdict, then by key. The order is computed on indexes and then applied in
+// Failing first, then by status, then by key. The order is computed on indexes and then applied in
 // place, so sorting never holds a second copy of (half) the results. Results already in key order
 // (as compare() builds them) only need a stable sort on the first two, by counting.
 void sort_results(Report& report, bool in_key_order) {
   auto& results = report.results;
   std::vector<std::size_t> order(results.size());
-  constexpr std::size_t kVerdicts = static_cast<std::size_t>(Verdict::unchanged) + 1;
+  constexpr std::size_t kStatuses = static_cast<std::size_t>(KeyStatus::unchanged) + 1;
   auto bucket = [](const KeyResult& r) {
-    return (r.failing ? 0 : kVerdicts) + static_cast<std::size_t>(r.verdict);
+    return (r.failing ? 0 : kStatuses) + static_cast<std::size_t>(r.status);
   };
   if (in_key_order) {
-    std::vector<std::size_t> start(2 * kVerdicts + 1, 0);
+    std::vector<std::size_t> start(2 * kStatuses + 1, 0);
     for (const auto& r : results) ++start[bucket(r) + 1];
     std::partial_sum(start.begin(), start.end(), start.begin());
     for (std::size_t i = 0; i < results.size(); ++i) order[start[bucket(results[i])]++] = i;
@@ -235,7 +235,7 @@ void sort_results(Report& report, bool in_key_order) {
       const KeyResult& a = results[i];
       const KeyResult& b = results[j];
       if (a.failing != b.failing) return a.failing;
-      if (a.verdict != b.verdict) return a.verdict < b.verdict;
+      if (a.status != b.status) return a.status < b.status;
       return a.key < b.key;
     });
   }
@@ -257,18 +257,38 @@ void sort_results(Report& report, bool in_key_order) {
   }
 }
 
+// How a side's eligible rows ran: all natively, all under Callgrind, or some of each.
+enum class MeasuredAs { natively, callgrind, partly_callgrind };
+
+// As the notes say it: "baseline measured natively, current under Callgrind".
+const char* phrase(MeasuredAs m) {
+  switch (m) {
+    case MeasuredAs::natively: return "natively";
+    case MeasuredAs::callgrind: return "under Callgrind";
+    case MeasuredAs::partly_callgrind: return "partly under Callgrind";
+  }
+  return "natively";
+}
+
+MeasuredAs measured_as(const Side& s) {
+  if (s.callgrind_samples == 0) return MeasuredAs::natively;
+  return s.callgrind_samples == s.time.values.size() + s.time.missing
+             ? MeasuredAs::callgrind
+             : MeasuredAs::partly_callgrind;
+}
+
 // One key, into a fresh result `r`: `base` or `cur` is null for a key on one side only; the envs
 // are the sides' envs.
 void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, const Side* cur,
                  const Env* cur_env, const CompareOptions& o) {
   r.key = std::move(key);
   if (!base) {
-    r.verdict = Verdict::new_key;
+    r.status = KeyStatus::new_key;
     r.note = "no baseline row";
     return;
   }
   if (!cur) {
-    r.verdict = Verdict::missing;
+    r.status = KeyStatus::missing;
     r.note = "in the baseline only";
     return;
   }
@@ -276,19 +296,19 @@ void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, c
   r.current_hash = cur->hash;
   r.hash_changed = base->hash && cur->hash && *base->hash != *cur->hash;
   if (base->ok_rows > 0 && cur->ok_rows == 0) {
-    r.verdict = Verdict::broken;
+    r.status = KeyStatus::broken;
     r.note = "no ok row now: " + cur->first_error.value_or("no rows");
     return;
   }
   if (base->ok_rows == 0) {
-    r.verdict = Verdict::not_comparable;
+    r.status = KeyStatus::not_comparable;
     r.note = "the baseline has no ok row";
     return;
   }
   r.time = decide_time(base->time, cur->time, o.time_threshold, o.min_time_delta_ns, o.alpha);
   if (!o.ignore_env) {
     if (auto why = env_mismatch(base_env, cur_env)) {
-      r.time.verdict = Verdict::not_comparable;
+      r.time.status = KeyStatus::not_comparable;
       r.time.p_value.reset();
       r.time.note = *why + "; pass --ignore-env to compare times anyway";
     }
@@ -297,38 +317,33 @@ void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, c
   r.instructions =
       decide_effect(base->instructions, cur->instructions, o.instructions_threshold, 0);
   if (!base->instructions.measured() || !cur->instructions.measured()) {
-    r.instructions.verdict = Verdict::not_comparable;
+    r.instructions.status = KeyStatus::not_comparable;
     r.instructions.note.clear();
     r.instructions.stock = StockNote::instructions_not_counted;
   } else if (!o.ignore_env) {
     if (auto why = env_mismatch(base_env, cur_env)) {
-      r.instructions.verdict = Verdict::not_comparable;
+      r.instructions.status = KeyStatus::not_comparable;
       r.instructions.note = *why + "; pass --ignore-env to compare instructions anyway";
     }
   }
   // Rows measured under Callgrind describe the emulation in time and RSS: they are compared only
   // with rows measured under Callgrind, and then only in instructions (and allocations).
-  const auto under = [](const Side& s) {
-    if (s.callgrind_samples == 0) return "natively";
-    return s.callgrind_samples == s.time.values.size() + s.time.missing ? "under Callgrind"
-                                                                        : "partly under Callgrind";
-  };
-  const std::string base_under = under(*base), cur_under = under(*cur);
-  if (base_under != cur_under || base_under == "partly under Callgrind") {
-    const std::string why = "baseline measured " + base_under + ", current " + cur_under +
-                            ": only rows measured alike are compared";
+  const MeasuredAs base_as = measured_as(*base), cur_as = measured_as(*cur);
+  if (base_as != cur_as || base_as == MeasuredAs::partly_callgrind) {
+    const std::string why = std::string("baseline measured ") + phrase(base_as) + ", current " +
+                            phrase(cur_as) + ": only rows measured alike are compared";
     for (MetricResult* m : {&r.time, &r.rss, &r.instructions}) {
-      m->verdict = Verdict::not_comparable;
+      m->status = KeyStatus::not_comparable;
       m->p_value.reset();
       m->note = why;
       m->stock = StockNote::none;
     }
-  } else if (base_under == "under Callgrind") {
+  } else if (base_as == MeasuredAs::callgrind) {
     // One note for the key: the time is the emulation's, the RSS includes Valgrind's own.
-    r.time.verdict = Verdict::not_comparable;
+    r.time.status = KeyStatus::not_comparable;
     r.time.p_value.reset();
     r.time.note.clear();
-    r.rss.verdict = Verdict::not_comparable;
+    r.rss.status = KeyStatus::not_comparable;
     r.rss.note.clear();
     r.note = "measured under Callgrind: gated on instructions, not time or RSS";
   }
@@ -336,7 +351,7 @@ void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, c
     r.alloc = decide_effect(base->alloc_bytes, cur->alloc_bytes, *o.alloc_threshold,
                             o.min_alloc_delta_bytes);
   } else {
-    r.alloc.verdict = Verdict::not_comparable;
+    r.alloc.status = KeyStatus::not_comparable;
     r.alloc.note.clear();
     r.alloc.stock = StockNote::alloc_not_gated;
   }
@@ -344,60 +359,27 @@ void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, c
     r.note += std::string(r.note.empty() ? "" : "; ") + "result_hash varies across the " +
               (base->hash_varies ? "baseline" : "current") + " rows";
   }
-  r.verdict = key_verdict(r);
+  r.status = key_status(r);
 }
 
-const Env* env_of(const Side& s) {
-  return s.env ? &*s.env : nullptr;
-}
-
-// The number of distinct keys of two sorted sequences of n and m keys, walked from a and b:
-// order(a, b) is <0, 0 or >0 as a's key is before, equal to or after b's; next(x) steps x.
-template <class It, class Order, class Next>
-std::size_t union_size(std::size_t n, std::size_t m, It a, It b, Order order, Next next) {
+// The number of distinct keys of two sorted sequences of n and m keys: order(i, j) is <0, 0 or >0
+// as the first's key i is before, equal to or after the second's key j.
+template <class Order>
+std::size_t union_size(std::size_t n, std::size_t m, Order order) {
   std::size_t count = 0, i = 0, j = 0;
   while (i < n || j < m) {
     ++count;
-    const int which = j == m ? -1 : (i == n ? 1 : order(a, b));
-    if (which <= 0) next(a), ++i;
-    if (which >= 0) next(b), ++j;
+    const int which = j == m ? -1 : (i == n ? 1 : order(i, j));
+    if (which <= 0) ++i;
+    if (which >= 0) ++j;
   }
   return count;
 }
 
 }  // namespace
 
-Report compare(const Reduction& baseline, const Reduction& current, const CompareOptions& o) {
-  Report report;
-  report.options = o;
-  report.results.reserve(union_size(
-      baseline.size(), current.size(), baseline.begin(), current.begin(),
-      [](auto b, auto c) { return b->first < c->first ? -1 : (c->first < b->first ? 1 : 0); },
-      [](auto& it) { ++it; }));
-  auto b = baseline.begin();
-  auto c = current.begin();
-  // Both maps are sorted by key: one merge pass.
-  while (b != baseline.end() || c != current.end()) {
-    KeyResult& r = report.results.emplace_back();
-    if (c == current.end() || (b != baseline.end() && b->first < c->first)) {
-      compare_key(r, b->first, &b->second, env_of(b->second), nullptr, nullptr, o);
-      ++b;
-    } else if (b == baseline.end() || c->first < b->first) {
-      compare_key(r, c->first, nullptr, nullptr, &c->second, env_of(c->second), o);
-      ++c;
-    } else {
-      compare_key(r, b->first, &b->second, env_of(b->second), &c->second, env_of(c->second), o);
-      ++b;
-      ++c;
-    }
-    settle(r, o);
-  }
-  sort_results(report, true);
-  return report;
-}
-
-Report compare_compact(CompactReduction&& baseline, CompactReduction&& current,
-                       const CompareOptions& o, Reduction* regressed_baseline) {
+Report compare(CompactReduction&& baseline, CompactReduction&& current, const CompareOptions& o,
+               Reduction* regressed_baseline) {
   baseline.sort();
   current.sort();
   const std::size_t n = baseline.size(), m = current.size();
@@ -408,8 +390,7 @@ Report compare_compact(CompactReduction&& baseline, CompactReduction&& current,
   Report report;
   report.options = o;
   // Exactly as many results as keys: a vector that never grows never copies itself.
-  report.results.reserve(
-      union_size(n, m, std::size_t{0}, std::size_t{0}, order, [](std::size_t& k) { ++k; }));
+  report.results.reserve(union_size(n, m, order));
   Side base, cur;  // scratch: their vectors are reused from key to key
   std::size_t i = 0, j = 0;
   while (i < n || j < m) {
@@ -427,7 +408,7 @@ Report compare_compact(CompactReduction&& baseline, CompactReduction&& current,
       baseline.side(i, base);
       current.side(j, cur);
       compare_key(r, baseline.key(i).key(), &base, baseline.env(i), &cur, current.env(j), o);
-      if (regressed_baseline && r.time.verdict == Verdict::regressed) {
+      if (regressed_baseline && r.time.status == KeyStatus::regressed) {
         Side& kept = (*regressed_baseline)[r.key];
         kept = base;
         if (const Env* e = baseline.env(i)) kept.env = *e;
@@ -448,7 +429,7 @@ Report compare_compact(CompactReduction&& baseline, CompactReduction&& current,
 std::vector<Key> time_regressions(const Report& report) {
   std::vector<Key> keys;
   for (const auto& r : report.results) {
-    if (r.time.verdict == Verdict::regressed) keys.push_back(r.key);
+    if (r.time.status == KeyStatus::regressed) keys.push_back(r.key);
   }
   return keys;
 }
@@ -456,7 +437,7 @@ std::vector<Key> time_regressions(const Report& report) {
 void apply_confirmation(Report& report, const Reduction& baseline, const Reduction& rerun) {
   const auto& o = report.options;
   for (auto& r : report.results) {
-    if (r.time.verdict != Verdict::regressed) continue;
+    if (r.time.status != KeyStatus::regressed) continue;
     ++r.confirm_runs;
     const auto b = baseline.find(r.key);
     const auto n = rerun.find(r.key);
@@ -471,14 +452,14 @@ void apply_confirmation(Report& report, const Reduction& baseline, const Reducti
     std::ostringstream s;
     s << "rerun " << r.confirm_runs << ": median "
       << (again.change ? percent(*again.change) : std::string("n/a")) << " (" << again.note << ")";
-    if (again.verdict == Verdict::regressed) {
+    if (again.status == KeyStatus::regressed) {
       ++r.confirm_reproduced;
       r.confirm_note = "confirmed: " + s.str();
     } else {
       // The report prints confirm_note next to the time note; it is not added to it as well.
       r.confirm_note = "not confirmed: " + s.str();
-      r.time.verdict = Verdict::unchanged;
-      r.verdict = key_verdict(r);
+      r.time.status = KeyStatus::unchanged;
+      r.status = key_status(r);
       settle(r, o);
     }
   }

@@ -10,8 +10,10 @@
 
 namespace benchgate {
 
-enum class Verdict { regressed, broken, missing, new_key, improved, not_comparable, unchanged };
-const char* to_string(Verdict v);  // "regressed", "broken", "missing", "new", ...
+// The gate's status of a key, and of each metric of it (docs/compare.md "Statuses"), in the order
+// a report lists them.
+enum class KeyStatus { regressed, broken, missing, new_key, improved, not_comparable, unchanged };
+const char* to_string(KeyStatus v);  // "regressed", "broken", "missing", "new", ...
 
 // The default time threshold, and the one of A/B in one run (--baseline-exe): both builds are
 // then measured side by side, batch for batch, so the machine's slow phases hit both and +10%
@@ -40,7 +42,7 @@ struct CompareOptions {
 enum class StockNote : unsigned char { none, alloc_not_gated, instructions_not_counted };
 
 struct MetricResult {
-  Verdict verdict = Verdict::not_comparable;
+  KeyStatus status = KeyStatus::not_comparable;
   StockNote stock = StockNote::none;  // the note when `note` is empty
   std::optional<double> baseline;     // medians; null when the metric was not measured
   std::optional<double> current;
@@ -56,7 +58,7 @@ const std::string& note_of(const MetricResult& m);
 
 struct KeyResult {
   Key key;
-  Verdict verdict = Verdict::not_comparable;
+  KeyStatus status = KeyStatus::not_comparable;
   MetricResult time;
   MetricResult rss;
   MetricResult alloc;
@@ -74,8 +76,8 @@ struct KeyResult {
 
 struct Report {
   CompareOptions options;
-  std::vector<KeyResult> results;  // failing first, then by verdict order, then by key
-  std::size_t count(Verdict v) const;
+  std::vector<KeyResult> results;  // failing first, then by status order, then by key
+  std::size_t count(KeyStatus v) const;
   std::size_t failing() const;
 };
 
@@ -98,22 +100,19 @@ MetricResult decide_effect(const Samples& baseline, const Samples& current, doub
 std::optional<std::string> env_mismatch(const std::optional<Env>& baseline,
                                         const std::optional<Env>& current);
 
-Report compare(const Reduction& baseline, const Reduction& current, const CompareOptions& options);
-
-// The same comparison over compact reductions, consuming them: the records of each key are
+// Compares every key of either side, consuming both reductions: the records of each key are
 // released once its result is built, so the reductions and the report never peak together.
-// Returns the Report compare() returns for baseline.expand() and current.expand().
 // `regressed_baseline`, if given, receives the baseline side of every key whose time regressed:
 // all that apply_confirmation() reads of the baseline.
-Report compare_compact(CompactReduction&& baseline, CompactReduction&& current,
-                       const CompareOptions& options, Reduction* regressed_baseline = nullptr);
+Report compare(CompactReduction&& baseline, CompactReduction&& current,
+               const CompareOptions& options, Reduction* regressed_baseline = nullptr);
 
 // Keys whose time regressed and are not yet refuted: what a confirmation rerun measures.
 std::vector<Key> time_regressions(const Report& report);
 
 // Folds one confirmation rerun into the report: each time-regressed key is decided again from
 // the rerun's samples alone against the baseline. A key whose regression does not reproduce
-// becomes unchanged in time (and its verdict is recomputed), with a note quoting the rerun.
+// becomes unchanged in time (and its status is recomputed), with a note quoting the rerun.
 void apply_confirmation(Report& report, const Reduction& baseline, const Reduction& rerun);
 
 }  // namespace benchgate

@@ -28,12 +28,6 @@ PlotPoint plot_point(const Side& side) {
   return p;
 }
 
-PlotSide plot_side(const Reduction& reduction) {
-  PlotSide out;
-  for (const auto& [key, side] : reduction) out.emplace(key, plot_point(side));
-  return out;
-}
-
 PlotSide plot_side(CompactReduction& reduction) {
   reduction.sort();
   PlotSide out;
@@ -77,9 +71,9 @@ std::string time_label(double ns) {
   return short_number(ns) + " ns";
 }
 
-constexpr Verdict kVerdicts[] = {Verdict::regressed,     Verdict::broken,   Verdict::missing,
-                                 Verdict::new_key,       Verdict::improved, Verdict::unchanged,
-                                 Verdict::not_comparable};
+constexpr KeyStatus kStatuses[] = {
+    KeyStatus::regressed, KeyStatus::broken,    KeyStatus::missing,       KeyStatus::new_key,
+    KeyStatus::improved,  KeyStatus::unchanged, KeyStatus::not_comparable};
 
 // ---- Grouping keys into benchmarks ------------------------------------------------------------
 
@@ -116,17 +110,17 @@ std::map<BenchId, Bench> group(const Report& report, const PlotData& plots) {
 
 // "4 keys: 1 regressed, 3 unchanged".
 std::string bench_counts(const Bench& b) {
-  std::map<Verdict, std::size_t> n;
+  std::map<KeyStatus, std::size_t> n;
   std::size_t total = 0, failing = 0;
   for (const auto& [param, e] : b.keys) {
     if (!e.result) continue;
-    ++n[e.result->verdict];
+    ++n[e.result->status];
     ++total;
     failing += e.result->failing ? 1 : 0;
   }
   std::string s = std::to_string(total) + (total == 1 ? " key" : " keys");
   std::string sep = ": ";
-  for (Verdict v : kVerdicts) {
+  for (KeyStatus v : kStatuses) {
     if (!n[v]) continue;
     s += sep + std::to_string(n[v]) + " " + to_string(v);
     sep = ", ";
@@ -429,7 +423,7 @@ void results_table(std::ostream& out, const Report& report) {
       << "<th>time per call</th><th>peak RSS</th>" << (alloc ? "<th>allocations</th>" : "")
       << (counted ? "<th>instructions</th>" : "") << "<th>notes</th></tr></thead>\n<tbody>\n";
   for (const auto& r : report.results) {
-    out << "<tr class=\"" << to_string(r.verdict) << (r.failing ? " failing" : "")
+    out << "<tr class=\"" << to_string(r.status) << (r.failing ? " failing" : "")
         << "\"><td class=\"status\">" << escape_markup(status_label(r)) << "</td><td>"
         << escape_markup(describe(r.key)) << "</td><td>"
         << escape_markup(metric_cell(r.time, format_duration)) << "</td><td>"
@@ -482,9 +476,9 @@ void render_html(const Report& report, const PlotData& plots, std::ostream& out)
       << "benchgate: " << escape_markup(outcome) << "</h1>\n<ul class=\"counts\">\n<li>"
       << report.results.size() << " key(s)</li>\n<li class=\"" << (failing ? "nonzero bad" : "")
       << "\">" << failing << " failing</li>\n";
-  for (Verdict v : kVerdicts) {
+  for (KeyStatus v : kStatuses) {
     const std::size_t n = report.count(v);
-    const bool bad = v == Verdict::regressed || v == Verdict::broken || v == Verdict::missing;
+    const bool bad = v == KeyStatus::regressed || v == KeyStatus::broken || v == KeyStatus::missing;
     out << "<li class=\"" << (n ? (bad ? "nonzero bad" : "nonzero good") : "") << "\">" << n << " "
         << to_string(v) << "</li>\n";
   }

@@ -1,5 +1,5 @@
 // The HTML report of a comparison: one self-contained page (inline SVG, no script, no network)
-// with the verdict, time-against-param plots, a peak-RSS bar chart and the table of every key.
+// with the outcome, time-against-param plots, a peak-RSS bar chart and the table of every key.
 #pragma once
 
 #include <map>
@@ -30,9 +30,8 @@ struct PlotData {
 };
 
 PlotPoint plot_point(const Side& side);
-PlotSide plot_side(const Reduction& reduction);
-// The same from a compact reduction; sorts it (as compare_compact does first) and reads each
-// key's side once, so it is taken before compare_compact consumes the reduction.
+// Every key's point. Sorts the reduction (as compare does first) and reads each key's side once,
+// so it is taken before compare consumes the reduction.
 PlotSide plot_side(CompactReduction& reduction);
 
 // The page: a header with the outcome, the counts per status and the thresholds; one log-log plot

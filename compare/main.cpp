@@ -126,13 +126,13 @@ std::pair<CompactReduction, CompactReduction> reduce_both(const std::string& bas
   std::exception_ptr base_error, cur_error;
   std::thread reader([&] {
     try {
-      cur = reduce_path_compact(current);
+      cur = reduce_path(current);
     } catch (...) {
       cur_error = std::current_exception();
     }
   });
   try {
-    base = reduce_path_compact(baseline);
+    base = reduce_path(baseline);
   } catch (...) {
     base_error = std::current_exception();
   }
@@ -167,8 +167,7 @@ Rerun rerun(const std::vector<Key>& keys, const std::string& runner, const std::
     auto& params = groups[{k.function, k.cache_mode}];
     if (k.param) params.insert(*k.param);
   }
-  Rerun out;
-  if (baseline_exe) out.baseline.emplace();
+  CompactReduction current, base;
   std::size_t i = 0;
   for (const auto& [what, params] : groups) {
     const std::string file = scratch + "." + std::to_string(i) + ".jsonl";
@@ -200,14 +199,17 @@ Rerun rerun(const std::vector<Key>& keys, const std::string& runner, const std::
       throw UsageError("the confirmation rerun failed with a usage error:\n" + r.stderr_tail);
     }
     if (fs::exists(file)) {
-      for_each_row(file, [&](Row&& row) { add_row(out.current, row); });
+      for_each_row(file, [&](Row&& row) { current.add(row); });
       fs::remove(file);
     }
     if (baseline_exe && fs::exists(base_file)) {
-      for_each_row(base_file, [&](Row&& row) { add_row(*out.baseline, row); });
+      for_each_row(base_file, [&](Row&& row) { base.add(row); });
       fs::remove(base_file);
     }
   }
+  Rerun out;
+  out.current = current.expand();
+  if (baseline_exe) out.baseline = base.expand();
   return out;
 }
 
@@ -357,7 +359,7 @@ int run(int argc, char** argv, const ProcessGuard& guard) {
   }
   // What --confirm needs of the baseline: the sides of the keys whose time regressed.
   Reduction regressed_base;
-  Report report = compare_compact(std::move(base), std::move(cur), o, &regressed_base);
+  Report report = compare(std::move(base), std::move(cur), o, &regressed_base);
   std::vector<std::string> runner_args;
   if (p.count("runner-arg")) runner_args = p["runner-arg"].as<VerbatimArgs>().items;
   PosixExecutor executor(guard);

@@ -1,4 +1,4 @@
-// Streaming reduction of rows to per-key samples, as a map of Sides or compactly.
+// Streaming reduction of rows to per-key samples, held compactly.
 #include "reduce.hpp"
 
 #include <algorithm>
@@ -19,7 +19,11 @@ auto tie_key(const KeyRef& k) {
   return std::tie(k.suite, k.kind, k.function, k.param, k.cache_mode);
 }
 
-// add_row's rules, shared by both reductions.
+// The metrics of a Side, in its order; a record's per-metric arrays are indexed by them.
+enum class Metric : std::uint8_t { time, rss, alloc, instructions };
+constexpr std::size_t kMetrics = 4;
+
+// What a row contributes, as CompactReduction::add states it (reduce.hpp).
 
 // Samples are ok rows not marked out of the verdict nor below the signal floor (null: a sample).
 bool is_sample(const Row& row) {
@@ -37,54 +41,11 @@ std::optional<double> alloc_sample(const Row& row) {
   return static_cast<double>(*row.alloc_bytes) / static_cast<double>(repeats);
 }
 
-// The key's cache mode: absent reads as warm on parametric rows (the reference's rule), so old
-// rows still match; fixed rows have none.
+// The key's cache mode: a parametric row without one reads as warm (the default mode; the schema
+// makes an absent cache_mode warm), so rows that omit it match warm rows; fixed rows have none.
 std::optional<CacheMode> key_cache_mode(const Row& row) {
   if (row.kind != RowKind::parametric) return std::nullopt;
   return row.cache_mode.value_or(CacheMode::warm);
-}
-
-void add_sample(Samples& s, std::optional<double> v) {
-  if (v)
-    s.values.push_back(*v);
-  else
-    ++s.missing;
-}
-
-void add_row_to(Reduction& reduction, const Row& row, const Env* env) {
-  Side& side = reduction[key_of(row)];
-  ++side.rows;
-  if (row.status != RowStatus::ok) {
-    if (!side.first_error) side.first_error = row.error.value_or(to_string(row.status));
-    return;
-  }
-  ++side.ok_rows;
-  if (!is_sample(row)) return;
-
-  add_sample(side.time, per_call_nanos(row));
-  add_sample(side.rss_kb, rss_sample(row));
-  add_sample(side.alloc_bytes, alloc_sample(row));
-  add_sample(side.instructions, instructions_per_call(row));
-  if (row.measured_under == MeasuredUnder::callgrind) ++side.callgrind_samples;
-  if (row.result_hash) {
-    if (!side.hash)
-      side.hash = row.result_hash;
-    else if (*side.hash != *row.result_hash)
-      side.hash_varies = true;
-  }
-  if (!side.env && env) side.env = *env;
-}
-
-template <class Add>
-void reduce_files(const std::string& path, Add add) {
-  const std::vector<std::string> files = jsonl_files(path);
-  if (files.empty()) {
-    throw InputError(path +
-                     ": directory holds no .jsonl file. Point at a rows file or a "
-                     "directory of them");
-  }
-  // visit_rows reports a missing file with its path.
-  for (const auto& f : files) visit_rows(f, add);
 }
 
 }  // namespace
@@ -131,10 +92,6 @@ std::string describe(const Key& k) {
   return s;
 }
 
-void add_row(Reduction& reduction, const Row& row) {
-  add_row_to(reduction, row, row.env ? &*row.env : nullptr);
-}
-
 std::vector<std::string> jsonl_files(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -149,20 +106,10 @@ std::vector<std::string> jsonl_files(const std::string& path) {
   return files;
 }
 
-Reduction reduce_path(const std::string& path) {
-  Reduction reduction;
-  reduce_files(path, [&](const Row& row, const std::shared_ptr<const Env>& env) {
-    add_row_to(reduction, row, env.get());
-  });
-  return reduction;
-}
-
 // ---- CompactReduction ------------------------------------------------------------------------
 
 namespace {
 
-// Metrics in Side order: time, rss_kb, alloc_bytes, instructions.
-constexpr std::size_t kMetrics = 4;
 // Samples kept inside a record per metric; more go to a vector. Five covers the common shapes
 // (five outer trials, five fixed repeats) without a heap allocation per key.
 constexpr std::size_t kInline = 5;
@@ -217,26 +164,26 @@ struct CompactReduction::Impl {
     double first[kMetrics][kInline] = {};
     std::unique_ptr<std::vector<double>[]> more;  // values after the first kInline, per metric
 
-    void add(std::size_t metric, std::optional<double> v) {
+    void add(Metric metric, std::optional<double> v) {
+      const auto m = static_cast<std::size_t>(metric);
       if (!v) {
-        ++missing[metric];
+        ++missing[m];
         return;
       }
-      if (count[metric] < kInline) {
-        first[metric][count[metric]] = *v;
+      if (count[m] < kInline) {
+        first[m][count[m]] = *v;
       } else {
         if (!more) more = std::make_unique<std::vector<double>[]>(kMetrics);
-        more[metric].push_back(*v);
+        more[m].push_back(*v);
       }
-      ++count[metric];
+      ++count[m];
     }
-    void fill(std::size_t metric, Samples& out) const {
-      const std::size_t n = count[metric];
-      out.values.assign(first[metric], first[metric] + std::min(n, kInline));
-      if (n > kInline) {
-        out.values.insert(out.values.end(), more[metric].begin(), more[metric].end());
-      }
-      out.missing = missing[metric];
+    void fill(Metric metric, Samples& out) const {
+      const auto m = static_cast<std::size_t>(metric);
+      const std::size_t n = count[m];
+      out.values.assign(first[m], first[m] + std::min(n, kInline));
+      if (n > kInline) out.values.insert(out.values.end(), more[m].begin(), more[m].end());
+      out.missing = missing[m];
     }
   };
 
@@ -397,6 +344,7 @@ struct CompactReduction::Impl {
     probe.mode = mode_code(key_cache_mode(row));
     Record& r = find_or_add(probe);
 
+    // What the row adds to its key's side: the rules CompactReduction::add states (reduce.hpp).
     ++r.rows;
     if (row.status != RowStatus::ok) {
       if (r.error == kNone) {
@@ -408,10 +356,10 @@ struct CompactReduction::Impl {
     ++r.ok_rows;
     if (!is_sample(row)) return;
 
-    r.add(0, per_call_nanos(row));
-    r.add(1, rss_sample(row));
-    r.add(2, alloc_sample(row));
-    r.add(3, instructions_per_call(row));
+    r.add(Metric::time, per_call_nanos(row));
+    r.add(Metric::rss, rss_sample(row));
+    r.add(Metric::alloc, alloc_sample(row));
+    r.add(Metric::instructions, instructions_per_call(row));
     if (row.measured_under == MeasuredUnder::callgrind) ++r.callgrind;
     if (row.result_hash) {
       if (!r.has_hash) {
@@ -479,6 +427,10 @@ void CompactReduction::add(const Row& row, const std::shared_ptr<const Env>& env
   impl_->add(row, env);
 }
 
+void CompactReduction::add(const Row& row) {
+  impl_->add(row, row.env ? std::make_shared<const Env>(*row.env) : nullptr);
+}
+
 std::size_t CompactReduction::size() const {
   return impl_ ? impl_->size : 0;
 }
@@ -495,10 +447,10 @@ void CompactReduction::side(std::size_t i, Side& out) const {
   const auto& r = impl_->at(i);
   out.rows = r.rows;
   out.ok_rows = r.ok_rows;
-  r.fill(0, out.time);
-  r.fill(1, out.rss_kb);
-  r.fill(2, out.alloc_bytes);
-  r.fill(3, out.instructions);
+  r.fill(Metric::time, out.time);
+  r.fill(Metric::rss, out.rss_kb);
+  r.fill(Metric::alloc, out.alloc_bytes);
+  r.fill(Metric::instructions, out.instructions);
   out.callgrind_samples = r.callgrind;
   out.hash = r.has_hash ? std::optional<std::uint64_t>(r.hash) : std::nullopt;
   out.hash_varies = r.hash_varies != 0;
@@ -533,11 +485,19 @@ Reduction CompactReduction::expand() const {
   return out;
 }
 
-CompactReduction reduce_path_compact(const std::string& path) {
+CompactReduction reduce_path(const std::string& path) {
+  const std::vector<std::string> files = jsonl_files(path);
+  if (files.empty()) {
+    throw InputError(path +
+                     ": directory holds no .jsonl file. Point at a rows file or a "
+                     "directory of them");
+  }
   CompactReduction reduction;
-  reduce_files(path, [&](const Row& row, const std::shared_ptr<const Env>& env) {
-    reduction.add(row, env);
-  });
+  // visit_rows reports a missing file with its path.
+  for (const auto& f : files) {
+    visit_rows(
+        f, [&](const Row& row, const std::shared_ptr<const Env>& env) { reduction.add(row, env); });
+  }
   reduction.sort();
   return reduction;
 }

@@ -54,20 +54,13 @@ struct Side {
   std::optional<std::string> first_error;  // why the first non-ok row failed
 };
 
+// Sides by key, in Key order: a CompactReduction expanded (CompactReduction::expand), where a
+// lookup by key is handy (confirmation reruns, tests).
 using Reduction = std::map<Key, Side>;
-
-// Adds one row. Eligible rows (the samples) are ok rows that are not marked
-// part_of_verdict = false nor below_signal_floor = true; null annotations count as eligible.
-void add_row(Reduction& reduction, const Row& row);
 
 // The rows files a path names: the path itself, or every *.jsonl file of a directory sorted by
 // name (empty if the directory has none).
 std::vector<std::string> jsonl_files(const std::string& path);
-
-// Reads a .jsonl file or every *.jsonl file of a directory (sorted by name) into a reduction,
-// streaming. Throws InputError (file:line:col) for bad input, a missing path, or a directory
-// with no .jsonl file.
-Reduction reduce_path(const std::string& path);
 
 // A key that views names held elsewhere (a CompactReduction's); ordered and compared as Key is.
 struct KeyRef {
@@ -82,11 +75,11 @@ struct KeyRef {
   friend bool operator==(const KeyRef& a, const KeyRef& b);
 };
 
-// The same reduction, held compactly for large inputs (issue #3: two files of 1,000,000 rows in
-// under 200 MB). Suite and function names are interned, each distinct env is kept once (rows of one
-// runner invocation share it), and a key's counts and first samples sit in one fixed-size record;
-// records are allocated in blocks that a consuming walk (compare_compact) releases as it goes.
-// add() follows add_row's rules exactly; expand() gives the equivalent Reduction.
+// Rows reduced to one Side per key, held compactly for large inputs (issue #3: two files of
+// 1,000,000 rows in under 200 MB). Suite and function names are interned, each distinct env is
+// kept once (rows of one runner invocation share it), and a key's counts and first samples sit in
+// one fixed-size record; records are allocated in blocks that a consuming walk (compare) releases
+// as it goes.
 class CompactReduction {
  public:
   CompactReduction();
@@ -94,11 +87,23 @@ class CompactReduction {
   CompactReduction(CompactReduction&&) noexcept;
   CompactReduction& operator=(CompactReduction&&) noexcept;
 
-  // add_row(reduction, row) for a row whose env is `env` (row.env is not read).
+  // Adds one row, whose env is `env` (row.env is not read), to the side of key_of(row):
+  // - every row counts in `rows`; a row that is not ok counts nowhere else, and the first one
+  //   gives the side its first_error (its error message, else its status);
+  // - an ok row counts in `ok_rows`, and is a sample (eligible) unless it is marked
+  //   part_of_verdict = false or below_signal_floor = true (null annotations count as eligible);
+  // - a sample adds to each metric its value, or a miss when the row has none: per-call time
+  //   (per_call_nanos(row)), peak_rss_kb, alloc_bytes per call (over max(1, inner_repeats)) and
+  //   instructions_per_call(row); one measured under Callgrind counts in callgrind_samples;
+  // - the first sample with a result_hash sets the side's hash, and a later one that differs
+  //   marks it varying; the first sample with an env gives the side its env.
   void add(const Row& row, const std::shared_ptr<const Env>& env);
+  // The same for a row that carries its env (row.env).
+  void add(const Row& row);
 
   std::size_t size() const;
   bool empty() const { return size() == 0; }
+  // Every key's side, env included, as a map: what lookups by key read.
   Reduction expand() const;
 
   // The walk: sort() puts the keys in Key order (indexes below are positions in that order; add()
@@ -117,7 +122,9 @@ class CompactReduction {
   std::unique_ptr<Impl> impl_;
 };
 
-// reduce_path into a CompactReduction, sorted.
-CompactReduction reduce_path_compact(const std::string& path);
+// Reads a .jsonl file or every *.jsonl file of a directory (sorted by name) into a reduction,
+// streaming, and sorts it. Throws InputError (file:line:col) for bad input, a missing path, or a
+// directory with no .jsonl file.
+CompactReduction reduce_path(const std::string& path);
 
 }  // namespace benchgate

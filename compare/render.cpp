@@ -43,7 +43,7 @@ std::string metric_cell(const MetricResult& m, std::string (*unit)(double)) {
 }
 
 std::string status_label(const KeyResult& r) {
-  std::string s = to_string(r.verdict);
+  std::string s = to_string(r.status);
   for (auto& c : s)
     c = static_cast<char>(r.failing ? std::toupper(static_cast<unsigned char>(c)) : c);
   return s;
@@ -60,11 +60,11 @@ std::string notes(const KeyResult& r, const CompareOptions& o) {
        {std::tuple{"time", &r.time, time_threshold}, std::tuple{"rss", &r.rss, rss_threshold},
         std::tuple{"alloc", &r.alloc, alloc_threshold},
         std::tuple{"instructions", &r.instructions, o.instructions_threshold}}) {
-    const bool compared = r.verdict != Verdict::new_key && r.verdict != Verdict::missing &&
-                          r.verdict != Verdict::broken && m->n_baseline + m->n_current > 0;
+    const bool compared = r.status != KeyStatus::new_key && r.status != KeyStatus::missing &&
+                          r.status != KeyStatus::broken && m->n_baseline + m->n_current > 0;
     const bool beyond = m->change && std::fabs(*m->change) > threshold;
     const std::string& note = note_of(*m);
-    if (compared && (m->verdict != Verdict::unchanged || beyond) && !note.empty()) {
+    if (compared && (m->status != KeyStatus::unchanged || beyond) && !note.empty()) {
       parts.push_back(std::string(name) + ": " + note);
     }
   }
@@ -99,10 +99,10 @@ namespace {
 
 std::string summary_line(const Report& r) {
   std::ostringstream s;
-  s << r.results.size() << " key(s): " << r.count(Verdict::regressed) << " regressed, "
-    << r.count(Verdict::broken) << " broken, " << r.count(Verdict::missing) << " missing, "
-    << r.count(Verdict::new_key) << " new, " << r.count(Verdict::improved) << " improved, "
-    << r.count(Verdict::unchanged) << " unchanged, " << r.count(Verdict::not_comparable)
+  s << r.results.size() << " key(s): " << r.count(KeyStatus::regressed) << " regressed, "
+    << r.count(KeyStatus::broken) << " broken, " << r.count(KeyStatus::missing) << " missing, "
+    << r.count(KeyStatus::new_key) << " new, " << r.count(KeyStatus::improved) << " improved, "
+    << r.count(KeyStatus::unchanged) << " unchanged, " << r.count(KeyStatus::not_comparable)
     << " not comparable";
   return s.str();
 }
@@ -225,18 +225,18 @@ std::string md_headline(const Report& report) {
   const std::size_t keys = report.results.size();
   const std::size_t failing = report.failing();
   if (failing == 0) {
-    const std::size_t improved = report.count(Verdict::improved);
+    const std::size_t improved = report.count(KeyStatus::improved);
     return "### ✅ benchgate: no regression (" + plural(keys, "key", "keys") +
            (improved ? ", " + std::to_string(improved) + " improved" : std::string()) + ")";
   }
   std::size_t regressed = 0, broken = 0, missing = 0, hash = 0;
   for (const auto& r : report.results) {
     if (!r.failing) continue;
-    if (r.verdict == Verdict::regressed)
+    if (r.status == KeyStatus::regressed)
       ++regressed;
-    else if (r.verdict == Verdict::broken)
+    else if (r.status == KeyStatus::broken)
       ++broken;
-    else if (r.verdict == Verdict::missing)
+    else if (r.status == KeyStatus::missing)
       ++missing;
     else
       ++hash;
@@ -252,15 +252,16 @@ std::string md_headline(const Report& report) {
   return "### ❌ benchgate: " + why + " in " + plural(keys, "key", "keys");
 }
 
-// "All 14 keys: 2 regressed, 1 improved, 11 unchanged": the non-zero counts, in verdict order.
+// "All 14 keys: 2 regressed, 1 improved, 11 unchanged": the non-zero counts, in status order.
 std::string md_counts(const Report& report) {
   std::string s = "All " + plural(report.results.size(), "key", "keys") + ":";
   const char* sep = " ";
-  for (Verdict v : {Verdict::regressed, Verdict::broken, Verdict::missing, Verdict::new_key,
-                    Verdict::improved, Verdict::not_comparable, Verdict::unchanged}) {
+  for (KeyStatus v :
+       {KeyStatus::regressed, KeyStatus::broken, KeyStatus::missing, KeyStatus::new_key,
+        KeyStatus::improved, KeyStatus::not_comparable, KeyStatus::unchanged}) {
     if (const std::size_t n = report.count(v)) {
       s += sep + std::to_string(n) + " " +
-           (v == Verdict::not_comparable ? std::string("not comparable") : to_string(v));
+           (v == KeyStatus::not_comparable ? std::string("not comparable") : to_string(v));
       sep = ", ";
     }
   }
@@ -302,10 +303,10 @@ void md_regressions(const Report& report, std::ostream& out) {
     if (!r.failing) continue;
     header();
     for (const auto& metric : kMdMetrics) {
-      if ((r.*metric.result).verdict == Verdict::regressed) md_metric_line(out, r, metric);
+      if ((r.*metric.result).status == KeyStatus::regressed) md_metric_line(out, r, metric);
     }
-    if (r.verdict == Verdict::broken || r.verdict == Verdict::missing) {
-      md_change_line(out, r, to_string(r.verdict), "n/a", "n/a", r.note);
+    if (r.status == KeyStatus::broken || r.status == KeyStatus::missing) {
+      md_change_line(out, r, to_string(r.status), "n/a", "n/a", r.note);
     }
     if (r.hash_changed && report.options.fail_on_hash_change) {
       md_change_line(out, r, "result hash",
@@ -320,7 +321,7 @@ void md_improvements(const Report& report, std::ostream& out) {
   bool any = false;
   for (const auto& r : report.results) {
     for (const auto& metric : kMdMetrics) {
-      if ((r.*metric.result).verdict != Verdict::improved) continue;
+      if ((r.*metric.result).status != KeyStatus::improved) continue;
       if (!any) out << "\n#### Improvements\n\n" << kMdChangeHeader;
       any = true;
       md_metric_line(out, r, metric);
@@ -434,7 +435,7 @@ class JsonOut {
 // A metric object, a member of a result: its members are indented by 16 spaces.
 void metric(JsonOut& j, const MetricResult& m) {
   j.raw("{\n                \"status\": ");
-  j.str(to_string(m.verdict));
+  j.str(to_string(m.status));
   j.raw(",\n                \"baseline_median\": ");
   j.opt_num(m.baseline);
   j.raw(",\n                \"current_median\": ");
@@ -473,7 +474,7 @@ void result(JsonOut& j, const KeyResult& r) {
   else
     j.raw("null");
   j.raw(",\n            \"status\": ");
-  j.str(to_string(r.verdict));
+  j.str(to_string(r.status));
   j.raw(",\n            \"failing\": ");
   j.boolean(r.failing);
   j.raw(",\n            \"time\": ");
@@ -531,11 +532,12 @@ void render_json(const Report& report, std::ostream& out) {
   j.u64(report.results.size());
   j.raw(",\n        \"failing\": ");
   j.u64(report.failing());
-  // The counts by verdict in one pass (Report::count walks every result per call).
-  std::size_t counts[static_cast<std::size_t>(Verdict::unchanged) + 1] = {};
-  for (const auto& r : report.results) ++counts[static_cast<std::size_t>(r.verdict)];
-  for (Verdict v : {Verdict::regressed, Verdict::broken, Verdict::missing, Verdict::new_key,
-                    Verdict::improved, Verdict::unchanged, Verdict::not_comparable}) {
+  // The counts by status in one pass (Report::count walks every result per call).
+  std::size_t counts[static_cast<std::size_t>(KeyStatus::unchanged) + 1] = {};
+  for (const auto& r : report.results) ++counts[static_cast<std::size_t>(r.status)];
+  for (KeyStatus v :
+       {KeyStatus::regressed, KeyStatus::broken, KeyStatus::missing, KeyStatus::new_key,
+        KeyStatus::improved, KeyStatus::unchanged, KeyStatus::not_comparable}) {
     j.raw(",\n        ");
     j.str(to_string(v));
     j.raw(": ");

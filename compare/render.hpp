@@ -33,7 +33,7 @@ std::string instructions(double v);  // "136_241 instr"
 bool counts_instructions(const Report& report);
 // "<baseline> → <current> (<change>)" in `unit`, or "n/a" when a side was not measured.
 std::string metric_cell(const MetricResult& m, std::string (*unit)(double));
-// The verdict, in upper case when the key fails the gate.
+// The key's status, in upper case when the key fails the gate.
 std::string status_label(const KeyResult& r);
 // How each metric beyond or near its threshold was decided, confirmation and hash notes.
 std::string notes(const KeyResult& r, const CompareOptions& o);

@@ -1,4 +1,4 @@
-// Ratios, trial summaries, the complexity verdict, advisories and auto-fit (reference §8).
+// Ratios, trial summaries, the complexity verdict, advisories and auto-fit (rules: verdict.hpp).
 #include "benchgate/core/verdict.hpp"
 
 #include <algorithm>

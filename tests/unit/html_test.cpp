@@ -83,11 +83,27 @@ Row row(const std::string& function, std::optional<std::uint64_t> param, std::ui
 }
 
 // Five trials of one key, times spread by under 1%.
-void add_trials(Reduction& red, const std::string& function, std::optional<std::uint64_t> param,
-                double per_call, std::optional<std::uint64_t> rss_kb) {
+void add_trials(std::vector<Row>& rows, const std::string& function,
+                std::optional<std::uint64_t> param, double per_call,
+                std::optional<std::uint64_t> rss_kb) {
   for (std::uint64_t t = 0; t < 5; ++t) {
-    add_row(red, row(function, param, t, per_call * (1 + 0.001 * static_cast<double>(t)), rss_kb));
+    rows.push_back(
+        row(function, param, t, per_call * (1 + 0.001 * static_cast<double>(t)), rss_kb));
   }
+}
+
+CompactReduction reduce(const std::vector<Row>& rows) {
+  CompactReduction out;
+  for (const Row& r : rows) out.add(r);
+  return out;
+}
+
+// The plots' data and the report of two sides' rows, as benchgate-compare takes them.
+Report compare_rows(const std::vector<Row>& baseline, const std::vector<Row>& current,
+                    const CompareOptions& options, PlotData& plots) {
+  CompactReduction b = reduce(baseline), c = reduce(current);
+  plots = {plot_side(b), plot_side(c)};
+  return compare(std::move(b), std::move(c), options);
 }
 
 constexpr std::uint64_t kParams[] = {16, 256, 4096, 65536};  // a factor 16 apart
@@ -98,7 +114,7 @@ constexpr std::uint64_t kParams[] = {16, 256, 4096, 65536};  // a factor 16 apar
 // - "one": parametric, one param (n=100), unchanged;
 // - "fixed": fixed, RSS measured in the baseline only (null in the current rows).
 struct Fixture {
-  Reduction baseline, current;
+  std::vector<Row> baseline, current;
   Report report;
   PlotData plots;
   std::string html;
@@ -115,8 +131,7 @@ Fixture fixture(const CompareOptions& options = {}) {
   add_trials(f.current, "one", 100, 500, 1000);
   add_trials(f.baseline, "fixed", std::nullopt, 20000, 3000);
   add_trials(f.current, "fixed", std::nullopt, 20000, std::nullopt);
-  f.report = compare(f.baseline, f.current, options);
-  f.plots = {plot_side(f.baseline), plot_side(f.current)};
+  f.report = compare_rows(f.baseline, f.current, options, f.plots);
   std::ostringstream out;
   render_html(f.report, f.plots, out);
   f.html = out.str();
@@ -234,9 +249,10 @@ TEST_CASE("html: the header gives the verdict, the counts and the thresholds") {
   CHECK(contains(header[0], "RSS 5%"));
 
   // The same rows against themselves pass.
-  const auto same = compare(f.baseline, f.baseline, {});
+  PlotData plots;
+  const auto same = compare_rows(f.baseline, f.baseline, {}, plots);
   std::ostringstream out;
-  render_html(same, {plot_side(f.baseline), plot_side(f.baseline)}, out);
+  render_html(same, plots, out);
   CHECK(contains(out.str(), "<header class=\"pass\">"));
   CHECK(contains(out.str(), "benchgate: PASS"));
 }
@@ -266,14 +282,16 @@ TEST_CASE("html: the page is self-contained, with no link, script or network add
 }
 
 TEST_CASE("html: names from the rows are escaped in text and attributes") {
-  Reduction b, c;
+  std::vector<Row> b, c;
   const std::string name = "f<script>&\"'";
   for (std::uint64_t n : {8u, 64u}) {
     add_trials(b, name, n, 100.0 * n, 1000);
     add_trials(c, name, n, 100.0 * n, 1000);
   }
   std::ostringstream out;
-  render_html(compare(b, c, {}), {plot_side(b), plot_side(c)}, out);
+  PlotData plots;
+  const Report report = compare_rows(b, c, {}, plots);
+  render_html(report, plots, out);
   const std::string html = out.str();
   INFO(html);
   CHECK_FALSE(contains(html, "<script"));
@@ -284,35 +302,31 @@ TEST_CASE("html: names from the rows are escaped in text and attributes") {
 }
 
 TEST_CASE("html: plot points are each side's medians, null when not measured") {
-  Reduction red;
-  add_trials(red, "f", 8, 100, std::nullopt);
-  const PlotPoint p = plot_point(red.begin()->second);
+  std::vector<Row> rows;
+  add_trials(rows, "f", 8, 100, std::nullopt);
+  CompactReduction red = reduce(rows);
+  red.sort();
+  Side side;
+  red.side(0, side);
+  const PlotPoint p = plot_point(side);
   REQUIRE(p.time_ns);
   CHECK(*p.time_ns == doctest::Approx(100.2));
   CHECK_FALSE(p.rss_kb);
   CHECK(p.eligible);
 
-  // A key whose rows all failed has no point, and the compact reduction gives the same points.
+  // A key whose rows all failed has no point; plot_side gives every key's point in key order.
   Row failed = row("g", 8, 0, 0, 100);
   failed.status = RowStatus::error;
   failed.per_call_nanos.reset();
-  add_row(red, failed);
-  CompactReduction compact;
-  for (std::uint64_t t = 0; t < 5; ++t) {
-    compact.add(row("f", 8, t, 100 * (1 + 0.001 * static_cast<double>(t)), std::nullopt), nullptr);
-  }
-  compact.add(failed, nullptr);
-  const PlotSide from_map = plot_side(red), from_compact = plot_side(compact);
-  REQUIRE(from_map.size() == 2);
-  REQUIRE(from_compact.size() == 2);
-  for (const auto& [key, point] : from_map) {
-    CAPTURE(describe(key));
-    const auto it = from_compact.find(key);
-    REQUIRE(it != from_compact.end());
-    CHECK(it->second.time_ns == point.time_ns);
-    CHECK(it->second.rss_kb == point.rss_kb);
-    CHECK(it->second.eligible == point.eligible);
-  }
-  CHECK_FALSE(from_map.rbegin()->second.eligible);
-  CHECK_FALSE(from_map.rbegin()->second.time_ns);
+  red.add(failed);
+  const PlotSide points = plot_side(red);
+  REQUIRE(points.size() == 2);
+  const PlotPoint& f = points.begin()->second;
+  CHECK(points.begin()->first.function == "f");
+  CHECK(f.time_ns == p.time_ns);
+  CHECK(f.rss_kb == p.rss_kb);
+  CHECK(f.eligible);
+  CHECK(points.rbegin()->first.function == "g");
+  CHECK_FALSE(points.rbegin()->second.eligible);
+  CHECK_FALSE(points.rbegin()->second.time_ns);
 }

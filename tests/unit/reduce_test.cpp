@@ -1,5 +1,6 @@
 // Tests compare/reduce.hpp: matching keys, which rows become samples of which metric, and
-// reading files and directories, from hand-made rows and files in a fresh temporary directory.
+// reading files and directories, from hand-made rows (reduced in memory and expanded to sides)
+// and files in a fresh temporary directory.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -60,9 +61,13 @@ Env env_named(const std::string& cpu) {
   return e;
 }
 
-const Side& only_side(const Reduction& reduction) {
+Side only_side(const Reduction& reduction) {
   REQUIRE(reduction.size() == 1);
   return reduction.begin()->second;
+}
+
+Side only_side(const CompactReduction& reduction) {
+  return only_side(reduction.expand());
 }
 
 bool contains(const std::string& s, const std::string& needle) {
@@ -141,10 +146,10 @@ TEST_CASE("reduce: describe names suite function param and a cold cache") {
 }
 
 TEST_CASE("reduce: rows that are not ok count as rows but not as samples") {
-  Reduction red;
-  add_row(red, failed(8, RowStatus::timed_out, "first failure"));
-  add_row(red, failed(8, RowStatus::error, "second failure"));
-  add_row(red, parametric(8, 250));
+  CompactReduction red;
+  red.add(failed(8, RowStatus::timed_out, "first failure"));
+  red.add(failed(8, RowStatus::error, "second failure"));
+  red.add(parametric(8, 250));
   const Side& s = only_side(red);
   CHECK(s.rows == 3);
   CHECK(s.ok_rows == 1);
@@ -156,15 +161,15 @@ TEST_CASE("reduce: rows that are not ok count as rows but not as samples") {
 }
 
 TEST_CASE("reduce: a failed row without an error message is described by its status") {
-  Reduction red;
-  add_row(red, failed(8, RowStatus::killed_at_cap, std::nullopt));
-  add_row(red, failed(8, RowStatus::error, "later"));
+  CompactReduction red;
+  red.add(failed(8, RowStatus::killed_at_cap, std::nullopt));
+  red.add(failed(8, RowStatus::error, "later"));
   CHECK(only_side(red).first_error == std::optional<std::string>("killed_at_cap"));
   CHECK(only_side(red).ok_rows == 0);
 }
 
 TEST_CASE("reduce: rows outside the verdict or below the signal floor are not samples") {
-  Reduction red;
+  CompactReduction red;
   Row warmup = parametric(8, 999);
   warmup.part_of_verdict = false;
   Row floor = parametric(8, 888);
@@ -173,7 +178,7 @@ TEST_CASE("reduce: rows outside the verdict or below the signal floor are not sa
   Row marked = parametric(8, 110);
   marked.part_of_verdict = true;
   marked.below_signal_floor = false;
-  for (const Row& r : {warmup, floor, plain, marked}) add_row(red, r);
+  for (const Row& r : {warmup, floor, plain, marked}) red.add(r);
   const Side& s = only_side(red);
   CHECK(s.rows == 4);
   CHECK(s.ok_rows == 4);
@@ -183,7 +188,7 @@ TEST_CASE("reduce: rows outside the verdict or below the signal floor are not sa
 }
 
 TEST_CASE("reduce: the time sample is the per-call time or the total over inner repeats") {
-  Reduction red;
+  CompactReduction red;
   Row given = parametric(8);
   given.total_nanos = 1000;
   given.inner_repeats = 4;
@@ -193,32 +198,55 @@ TEST_CASE("reduce: the time sample is the per-call time or the total over inner 
   Row no_repeats = given;
   no_repeats.per_call_nanos.reset();
   no_repeats.inner_repeats.reset();
-  for (const Row& r : {given, derived, no_repeats}) add_row(red, r);
+  for (const Row& r : {given, derived, no_repeats}) red.add(r);
   CHECK(only_side(red).time.values == std::vector<double>{300, 250, 1000});
   CHECK(only_side(red).time.measured());
 }
 
 TEST_CASE("reduce: allocations are bytes per call") {
-  Reduction red;
+  CompactReduction red;
   Row r = parametric(8);
   r.alloc_bytes = 4096;
   r.inner_repeats = 4;
-  add_row(red, r);
+  red.add(r);
   r.alloc_bytes = 1000;
   r.inner_repeats = 8;
-  add_row(red, r);
+  red.add(r);
   CHECK(only_side(red).alloc_bytes.values == std::vector<double>{1024, 125});
 }
 
+TEST_CASE("reduce: instructions are per call and samples under Callgrind are counted") {
+  CompactReduction red;
+  Row counted = parametric(8);
+  counted.instructions = 4000;
+  counted.inner_repeats = 4;
+  counted.measured_under = MeasuredUnder::callgrind;
+  Row native = counted;
+  native.instructions = 6000;
+  native.measured_under = MeasuredUnder::native;
+  Row warmup = counted;  // not a sample: neither its count nor its Callgrind run counts
+  warmup.part_of_verdict = false;
+  for (const Row& r : {counted, native, warmup}) red.add(r);
+  const Side s = only_side(red);
+  CHECK(s.instructions.values == std::vector<double>{1000, 1500});
+  CHECK(s.instructions.measured());
+  CHECK(s.callgrind_samples == 1);
+
+  // A sample without a count leaves instructions not measured.
+  red.add(parametric(8));
+  CHECK(only_side(red).instructions.missing == 1);
+  CHECK_FALSE(only_side(red).instructions.measured());
+}
+
 TEST_CASE("reduce: one eligible row without peak RSS makes RSS not measured") {
-  Reduction red;
+  CompactReduction red;
   Row with = parametric(8);
   with.peak_rss_kb = 2048;
   Row without = parametric(8);
   without.peak_rss_kb.reset();
-  add_row(red, with);
-  add_row(red, without);
-  add_row(red, with);
+  red.add(with);
+  red.add(without);
+  red.add(with);
   const Side& s = only_side(red);
   CHECK(s.rss_kb.values == std::vector<double>{2048, 2048});
   CHECK(s.rss_kb.missing == 1);
@@ -227,24 +255,24 @@ TEST_CASE("reduce: one eligible row without peak RSS makes RSS not measured") {
 }
 
 TEST_CASE("reduce: a missing metric in a row that is not a sample does not matter") {
-  Reduction red;
+  CompactReduction red;
   Row warmup = parametric(8);
   warmup.part_of_verdict = false;
   warmup.peak_rss_kb.reset();
   warmup.alloc_bytes.reset();
-  add_row(red, warmup);
-  add_row(red, parametric(8));
+  red.add(warmup);
+  red.add(parametric(8));
   const Side& s = only_side(red);
   CHECK(s.rss_kb.measured());
   CHECK(s.alloc_bytes.measured());
 }
 
 TEST_CASE("reduce: a metric no row measured is not measured") {
-  Reduction red;
+  CompactReduction red;
   Row r = fixed(0);
   r.alloc_bytes.reset();
-  add_row(red, r);
-  add_row(red, fixed(1));
+  red.add(r);
+  red.add(fixed(1));
   const Side& s = only_side(red);
   CHECK(s.alloc_bytes.values.empty());
   CHECK(s.alloc_bytes.missing == 2);
@@ -253,34 +281,34 @@ TEST_CASE("reduce: a metric no row measured is not measured") {
 }
 
 TEST_CASE("reduce: the result hash is the first one seen and disagreement is flagged") {
-  Reduction same;
+  CompactReduction same;
   Row a = parametric(8);
   a.result_hash = 0xabc;
-  add_row(same, a);
-  add_row(same, a);
+  same.add(a);
+  same.add(a);
   CHECK(only_side(same).hash == std::optional<std::uint64_t>(0xabc));
   CHECK_FALSE(only_side(same).hash_varies);
 
-  Reduction varies;
+  CompactReduction varies;
   Row b = a;
   b.result_hash = 0xdef;
-  add_row(varies, a);
-  add_row(varies, b);
+  varies.add(a);
+  varies.add(b);
   CHECK(only_side(varies).hash == std::optional<std::uint64_t>(0xabc));
   CHECK(only_side(varies).hash_varies);
 
   // A row that is not a sample neither sets the hash nor makes it vary.
-  Reduction ignored;
+  CompactReduction ignored;
   Row warmup = b;
   warmup.part_of_verdict = false;
-  add_row(ignored, warmup);
-  add_row(ignored, a);
+  ignored.add(warmup);
+  ignored.add(a);
   CHECK(only_side(ignored).hash == std::optional<std::uint64_t>(0xabc));
   CHECK_FALSE(only_side(ignored).hash_varies);
 }
 
 TEST_CASE("reduce: the env comes from the first eligible row") {
-  Reduction red;
+  CompactReduction red;
   Row warmup = parametric(8);
   warmup.part_of_verdict = false;
   warmup.env = env_named("warmup cpu");
@@ -288,20 +316,21 @@ TEST_CASE("reduce: the env comes from the first eligible row") {
   first.env = env_named("first cpu");
   Row second = parametric(8);
   second.env = env_named("second cpu");
-  for (const Row& r : {warmup, first, second}) add_row(red, r);
+  for (const Row& r : {warmup, first, second}) red.add(r);
   REQUIRE(only_side(red).env);
   CHECK(only_side(red).env->cpu_model == std::optional<std::string>("first cpu"));
 }
 
 TEST_CASE("reduce: keys are kept apart in one reduction") {
-  Reduction red;
-  add_row(red, parametric(8, 10));
-  add_row(red, parametric(16, 20));
-  add_row(red, fixed(0));
-  add_row(red, parametric(8, 11));
+  CompactReduction red;
+  red.add(parametric(8, 10));
+  red.add(parametric(16, 20));
+  red.add(fixed(0));
+  red.add(parametric(8, 11));
   CHECK(red.size() == 3);
-  CHECK(red.at(key_of(parametric(8))).time.values == std::vector<double>{10, 11});
-  CHECK(red.at(key_of(parametric(16))).time.values == std::vector<double>{20});
+  const Reduction sides = red.expand();
+  CHECK(sides.at(key_of(parametric(8))).time.values == std::vector<double>{10, 11});
+  CHECK(sides.at(key_of(parametric(16))).time.values == std::vector<double>{20});
 }
 
 TEST_CASE("reduce: a rows file is reduced in order") {
@@ -312,7 +341,7 @@ TEST_CASE("reduce: a rows file is reduced in order") {
   Row b = parametric(8, 120);
   b.result_hash = 0x2;
   write_bytes(path, lines({a, b, parametric(16, 300), fixed(0, 5000)}));
-  const Reduction red = reduce_path(path);
+  const Reduction red = reduce_path(path).expand();
   CHECK(red.size() == 3);
   const Side& s = red.at(key_of(a));
   CHECK(s.time.values == std::vector<double>{100, 120});
@@ -335,7 +364,7 @@ TEST_CASE("reduce: a directory reads only its jsonl files in name order") {
   write_bytes(dir.file("b.jsonl"), lines({from_b}));
   write_bytes(dir.file("notes.txt"), "not json at all\n");
   write_bytes(dir.file("rows.jsonl.bak"), "{broken\n");
-  const Reduction red = reduce_path(dir.path().string());
+  const Reduction red = reduce_path(dir.path().string()).expand();
   const Side& s = only_side(red);
   CHECK(s.rows == 3);
   CHECK(s.time.values == std::vector<double>{100, 200, 300});

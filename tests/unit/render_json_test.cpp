@@ -16,6 +16,7 @@
 
 #include "benchgate/core/row_json.hpp"
 #include "compare.hpp"
+#include "keyed_rows.hpp"
 #include "printers.hpp"
 #include "render.hpp"
 
@@ -43,7 +44,7 @@ void metric(Json& w, const char* name, const MetricResult& m) {
   check(w.Key(name));
   check(w.StartObject());
   check(w.Key("status"));
-  str(w, to_string(m.verdict));
+  str(w, to_string(m.status));
   check(w.Key("baseline_median"));
   opt_num(w, m.baseline);
   check(w.Key("current_median"));
@@ -82,8 +83,9 @@ void render_json(const Report& report, std::ostream& out) {
   check(w.Key("summary") && w.StartObject());
   check(w.Key("keys") && w.Uint64(report.results.size()));
   check(w.Key("failing") && w.Uint64(report.failing()));
-  for (Verdict v : {Verdict::regressed, Verdict::broken, Verdict::missing, Verdict::new_key,
-                    Verdict::improved, Verdict::unchanged, Verdict::not_comparable}) {
+  for (KeyStatus v :
+       {KeyStatus::regressed, KeyStatus::broken, KeyStatus::missing, KeyStatus::new_key,
+        KeyStatus::improved, KeyStatus::unchanged, KeyStatus::not_comparable}) {
     check(w.Key(to_string(v)) && w.Uint64(report.count(v)));
   }
   check(w.EndObject());
@@ -101,7 +103,7 @@ void render_json(const Report& report, std::ostream& out) {
     check(w.Key("cache_mode"));
     check(r.key.cache_mode ? w.String(to_string(*r.key.cache_mode)) : w.Null());
     check(w.Key("status"));
-    str(w, to_string(r.verdict));
+    str(w, to_string(r.status));
     check(w.Key("failing") && w.Bool(r.failing));
     metric(w, "time", r.time);
     metric(w, "rss", r.rss);
@@ -161,7 +163,7 @@ std::optional<double> any_number(std::mt19937_64& rng) {
 
 MetricResult any_metric(std::mt19937_64& rng) {
   MetricResult m;
-  m.verdict = static_cast<Verdict>(rng() % 7);
+  m.status = static_cast<KeyStatus>(rng() % 7);
   m.baseline = any_number(rng);
   m.current = any_number(rng);
   m.change = any_number(rng);
@@ -181,7 +183,7 @@ Report any_report(std::mt19937_64& rng, std::size_t results) {
     r.key.function = awkward()[rng() % awkward().size()];
     if (rng() % 2 == 0) r.key.param = rng();
     if (rng() % 3 != 0) r.key.cache_mode = rng() % 2 == 0 ? CacheMode::warm : CacheMode::cold;
-    r.verdict = static_cast<Verdict>(rng() % 7);
+    r.status = static_cast<KeyStatus>(rng() % 7);
     r.failing = rng() % 2 == 0;
     r.time = any_metric(rng);
     r.rss = any_metric(rng);
@@ -267,27 +269,33 @@ TEST_CASE("render_json: a number PrettyWriter refuses writes the same text and t
 }
 
 TEST_CASE("render_json: a report from compare renders as PrettyWriter renders it") {
-  Reduction b, c;
+  test::KeyedRows b, c;
   for (int i = 0; i < 40; ++i) {
     Key k;
     k.suite = i % 3 == 0 ? "" : "suite";
     k.function = "f" + std::to_string(i);
     k.param = static_cast<std::uint64_t>(i);
     k.cache_mode = i % 2 == 0 ? CacheMode::warm : CacheMode::cold;
-    Side s;
-    s.rows = s.ok_rows = 5;
-    s.time.values = {100, 101, 102, 103, 104};
-    s.rss_kb.values = {1000};
-    s.alloc_bytes.values = {0};
-    s.hash = 0xabc;
-    if (i % 5 != 0) b[k] = s;
-    for (auto& v : s.time.values) v *= 1.0 + 0.1 * (i % 4);
-    s.rss_kb.values = {1000.0 + 20 * i};
-    if (i % 7 == 0) s.hash = 0xdef;
-    if (i % 6 != 0) c[k] = s;
+    test::Rows rows;
+    for (double t : {100, 101, 102, 103, 104}) {
+      Row r;
+      r.inner_repeats = 1;
+      r.per_call_nanos = t;
+      r.peak_rss_kb = 1000;
+      r.alloc_bytes = 0;
+      r.result_hash = 0xabc;
+      rows.push_back(r);
+    }
+    if (i % 5 != 0) b[k] = rows;
+    for (Row& r : rows) {
+      *r.per_call_nanos *= 1.0 + 0.1 * (i % 4);
+      r.peak_rss_kb = static_cast<std::uint64_t>(1000 + 20 * i);
+      if (i % 7 == 0) r.result_hash = 0xdef;
+    }
+    if (i % 6 != 0) c[k] = rows;
   }
   CompareOptions o;
   o.alloc_threshold = 0.1;
-  check_same_json(compare(b, c, o));
-  check_same_json(compare(b, c, {}));
+  check_same_json(compare(test::reduce(b), test::reduce(c), o));
+  check_same_json(compare(test::reduce(b), test::reduce(c), {}));
 }

@@ -1,5 +1,6 @@
 // Tests compare/render.hpp: the text, Markdown and JSON forms of a comparison report computed
-// from hand-built reductions; fragments and parsed JSON values are checked, never whole prose.
+// from hand-made rows reduced in memory; fragments and parsed JSON values are checked, never
+// whole prose.
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 
@@ -12,12 +13,15 @@
 #include <vector>
 
 #include "compare.hpp"
+#include "keyed_rows.hpp"
 #include "printers.hpp"
 #include "render.hpp"
 
 namespace {
 
 using namespace benchgate;
+using benchgate::test::KeyedRows;
+using benchgate::test::Rows;
 
 bool contains(const std::string& s, const std::string& needle) {
   return s.find(needle) != std::string::npos;
@@ -54,23 +58,44 @@ Key key(const std::string& function, std::uint64_t param = 1024) {
   return k;
 }
 
-Side side(std::vector<double> times, std::optional<double> rss_kb = 1000) {
-  Side s;
-  s.rows = s.ok_rows = times.size();
-  s.time.values = std::move(times);
-  if (rss_kb)
-    s.rss_kb.values = {*rss_kb};
-  else
-    s.rss_kb.missing = s.rows;
-  s.alloc_bytes.values = {4096};
-  return s;
+// A key's rows: one ok row per time, each a sample, with `rss_kb` (null when not given) and 4096
+// bytes allocated per call.
+Rows side(const std::vector<double>& times, std::optional<std::uint64_t> rss_kb = 1000,
+          std::uint64_t alloc_bytes = 4096) {
+  Rows rows;
+  for (double t : times) {
+    Row r;
+    r.inner_repeats = 1;
+    r.per_call_nanos = t;
+    r.total_nanos = static_cast<std::uint64_t>(t);
+    r.peak_rss_kb = rss_kb;
+    r.alloc_bytes = alloc_bytes;
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+// One row that failed with `error`.
+Rows failed(const std::string& error) {
+  Row r;
+  r.status = RowStatus::error;
+  r.error = error;
+  return {r};
+}
+
+Rows hashed(Rows rows, std::uint64_t hash) {
+  return test::with(std::move(rows), [&](Row& r) { r.result_hash = hash; });
+}
+
+Report compare_rows(const KeyedRows& base, const KeyedRows& cur, const CompareOptions& o = {}) {
+  return compare(test::reduce(base), test::reduce(cur), o);
 }
 
 // One key of each kind a reader meets: a time regression, an improvement, two unchanged keys,
 // a new key, a missing key, a zero-baseline RSS regression and a key whose RSS was not measured
 // in the baseline (unchanged on time): 8 keys, 2 regressed, 3 unchanged.
 Report mixed_report() {
-  Reduction b, c;
+  KeyedRows b, c;
   b[key("slow")] = side({100});
   c[key("slow")] = side({150});
   b[key("fast")] = side({100});
@@ -81,20 +106,20 @@ Report mixed_report() {
   c[key("steady_two")] = side({99});
   c[key("fresh")] = side({100});
   b[key("gone")] = side({100});
-  b[key("from_zero")] = side({100}, 0.0);
-  c[key("from_zero")] = side({100}, 512.0);
+  b[key("from_zero")] = side({100}, 0);
+  c[key("from_zero")] = side({100}, 512);
   b[key("no_rss")] = side({100}, std::nullopt);
-  c[key("no_rss")] = side({100}, 2000.0);
-  return compare(b, c, {});
+  c[key("no_rss")] = side({100}, 2000);
+  return compare_rows(b, c);
 }
 
 Report passing_report() {
-  Reduction b, c;
+  KeyedRows b, c;
   b[key("steady")] = side({100});
   c[key("steady")] = side({100});
   b[key("quicker")] = side({100});
   c[key("quicker")] = side({60});
-  return compare(b, c, {});
+  return compare_rows(b, c);
 }
 
 std::string text(const Report& r) {
@@ -191,16 +216,14 @@ TEST_CASE("render: text prints n/a for a metric that was not measured") {
 }
 
 TEST_CASE("render: text explains an effect the U test did not support and a changed hash") {
-  Reduction b, c;
+  KeyedRows b, c;
   // Medians 100 -> 130 but the current samples straddle the baseline: unchanged, with a note.
   b[key("noisy")] = side({60, 99, 100, 101, 300});
   c[key("noisy")] = side({70, 90, 130, 131, 132});
-  b[key("hashed")] = side({100});
-  c[key("hashed")] = side({100});
-  b[key("hashed")].hash = 0xab;
-  c[key("hashed")].hash = 0xcd;
-  const Report report = compare(b, c, {});
-  REQUIRE(report.count(Verdict::unchanged) == 2);
+  b[key("hashed")] = hashed(side({100}), 0xab);
+  c[key("hashed")] = hashed(side({100}), 0xcd);
+  const Report report = compare_rows(b, c);
+  REQUIRE(report.count(KeyStatus::unchanged) == 2);
   const std::string out = text(report);
   INFO(out);
   CHECK(contains(out, "not significant"));
@@ -282,10 +305,10 @@ TEST_CASE("render: markdown folds one table of every key into details, threshold
 }
 
 TEST_CASE("render: markdown leaves out the sections that would be empty") {
-  Reduction b, c;
+  KeyedRows b, c;
   b[key("steady")] = side({100});
   c[key("steady")] = side({100});
-  const std::string out = markdown(compare(b, c, {}));
+  const std::string out = markdown(compare_rows(b, c));
   INFO(out);
   CHECK(starts_with(out, "### ✅ benchgate: no regression (1 key)\n"));
   CHECK_FALSE(contains(out, "#### Regressions"));
@@ -301,21 +324,17 @@ TEST_CASE("render: markdown leaves out the sections that would be empty") {
 }
 
 TEST_CASE("render: markdown lists broken keys, allocations and failing hash changes") {
-  Reduction b, c;
+  KeyedRows b, c;
   b[key("heavy")] = side({100});
-  c[key("heavy")] = side({100});
-  c[key("heavy")].alloc_bytes.values = {8192};
+  c[key("heavy")] = side({100}, 1000, 8192);
   b[key("crashed")] = side({100});
-  c[key("crashed")].rows = 1;
-  c[key("crashed")].first_error = "signal 11 (SIGSEGV)";
-  b[key("hashed")] = side({100});
-  c[key("hashed")] = side({100});
-  b[key("hashed")].hash = 0xab;
-  c[key("hashed")].hash = 0xcd;
+  c[key("crashed")] = failed("signal 11 (SIGSEGV)");
+  b[key("hashed")] = hashed(side({100}), 0xab);
+  c[key("hashed")] = hashed(side({100}), 0xcd);
   CompareOptions o;
   o.alloc_threshold = 0.01;
   o.fail_on_hash_change = true;
-  const Report report = compare(b, c, o);
+  const Report report = compare_rows(b, c, o);
   REQUIRE(report.failing() == 3);
   const std::string out = markdown(report);
   INFO(out);
@@ -332,13 +351,12 @@ TEST_CASE("render: markdown lists broken keys, allocations and failing hash chan
 }
 
 TEST_CASE("render: markdown escapes pipes and line breaks in cells, names in backticks") {
-  Reduction b, c;
+  KeyedRows b, c;
   b[key("a|b\nc")] = side({100});
   c[key("a|b\nc")] = side({200});
   b[key("x`y")] = side({100});
-  c[key("x`y")].rows = 1;
-  c[key("x`y")].first_error = "boom | bang\nsecond line <b> 1 <= 2";
-  const std::string out = markdown(compare(b, c, {}));
+  c[key("x`y")] = failed("boom | bang\nsecond line <b> 1 <= 2");
+  const std::string out = markdown(compare_rows(b, c));
   INFO(out);
   CHECK(contains(out, "| `suite/a\\|b c n=1024` | time per call |"));
   CHECK(contains(out, "| ``suite/x`y n=1024`` | broken |"));
@@ -366,8 +384,9 @@ TEST_CASE("render: json parses and carries the version and the summary counts") 
   const auto& summary = doc["summary"];
   CHECK(summary["keys"].GetUint64() == report.results.size());
   CHECK(summary["failing"].GetUint64() == report.failing());
-  for (Verdict v : {Verdict::regressed, Verdict::broken, Verdict::missing, Verdict::new_key,
-                    Verdict::improved, Verdict::unchanged, Verdict::not_comparable}) {
+  for (KeyStatus v :
+       {KeyStatus::regressed, KeyStatus::broken, KeyStatus::missing, KeyStatus::new_key,
+        KeyStatus::improved, KeyStatus::unchanged, KeyStatus::not_comparable}) {
     INFO(to_string(v));
     REQUIRE(summary.HasMember(to_string(v)));
     CHECK(summary[to_string(v)].GetUint64() == report.count(v));
@@ -422,12 +441,12 @@ TEST_CASE("render: json results carry key fields and the failing flag") {
 }
 
 TEST_CASE("render: a refuted time regression shows its confirmation note once") {
-  Reduction b, c, rerun;
+  KeyedRows b, c, rerun;
   b[key("f")] = side({100, 101, 102, 103, 104});
   c[key("f")] = side({150, 151, 152, 153, 154});
   rerun[key("f")] = side({100, 101, 102, 103, 104});
-  Report report = compare(b, c, {});
-  apply_confirmation(report, b, rerun);
+  Report report = compare_rows(b, c);
+  apply_confirmation(report, test::expand(b), test::expand(rerun));
   std::ostringstream out;
   render_text(report, out);
   const std::string text = out.str();

@@ -11,8 +11,9 @@ namespace benchgate {
 
 enum class CacheMode { warm, cold };
 
-// How the runner walks the parameter axis (reference §7): `automatic` picks linear for
-// exponential complexities and doubling otherwise; see docs/cli.md "Schedules".
+// How the runner walks the parameter axis: `automatic` picks linear for exponential
+// complexities and doubling otherwise (resolve_auto in benchgate/core/schedule.hpp); see
+// docs/cli.md "Schedules".
 struct ParamSchedule {
   enum class Shape { automatic, doubling, linear, custom };
   Shape shape = Shape::automatic;
@@ -26,7 +27,9 @@ struct ParamSchedule {
   }
 };
 
-// Mirrors the reference's BenchmarkConfig (lean-bench-behaviour.md §5.3), same defaults.
+// A parametric benchmark's settings and their defaults; validate() below gives each field's
+// valid range. benchgate/core/plan.hpp (the ladder, the autotune), schedule.hpp and verdict.hpp
+// say how each is used.
 struct BenchmarkConfig {
   std::uint64_t target_inner_nanos = 500'000'000;  // autotune aims just past half of this
   double max_seconds_per_call = 1.0;               // wall cap per child batch
@@ -43,8 +46,10 @@ struct BenchmarkConfig {
   std::vector<std::string> tags;
 };
 
-// Mirrors the reference's FixedBenchmarkConfig (§5.5, plus §16's min_total_seconds and
-// expected_hash).
+// A fixed benchmark's settings and their defaults: `repeats` measured children (after one
+// discarded warmup child unless `warmup` is false), each batch's inner repeats doubling until it
+// lasts min_total_seconds (autotune_fixed in benchgate/core/plan.hpp), and, when declared, the
+// result hash every ok repeat must return (expected_hash).
 struct FixedBenchmarkConfig {
   std::uint64_t repeats = 5;
   double max_seconds_per_call = 60.0;

@@ -1,8 +1,8 @@
-// Pure planning of a parametric run's schedule (reference §7, §12.3, §16 #52): auto shape
-// resolution, the linear sweep, the probe bracket, the child's effective inner target, the
-// below-signal-floor annotation and the --total-seconds budget. No clocks and no I/O: the runner
-// passes times in as integer nanoseconds and complexity values C(n) as doubles it obtained from
-// the benchmark executable (C is not available in the runner's own process).
+// Pure planning of a parametric run's schedule: auto shape resolution, the linear sweep, the probe
+// bracket, the child's effective inner target, the below-signal-floor annotation and the
+// --total-seconds budget. No clocks and no I/O: the runner passes times in as integer nanoseconds
+// and complexity values C(n) as doubles it obtained from the benchmark executable (C is not
+// available in the runner's own process).
 #pragma once
 
 #include <array>
@@ -17,12 +17,12 @@
 
 namespace benchgate {
 
-// ---- Auto shape (reference §7 step 4) ---------------------------------------------------------
+// ---- Auto shape -------------------------------------------------------------------------------
 
 // The params whose C(n) resolve_auto needs, in the order of its arguments.
 inline constexpr std::array<std::uint64_t, 4> kAutoProbeParams{8, 16, 32, 64};
 
-// `automatic` resolves to `linear` with this many samples (reference: `.linear 16`).
+// `automatic` resolves to `linear` with this many samples, the linear shape's default.
 inline constexpr std::uint64_t kAutoLinearSamples = 16;
 
 // r8 = C(16) / max(1, C(8)), r32 = C(64) / max(1, C(32)); linear iff r32 >= 4 * r8, else
@@ -30,7 +30,7 @@ inline constexpr std::uint64_t kAutoLinearSamples = 16;
 // r32 = 2^32), a constant gives 1 and 1. A NaN anywhere fails the comparison: doubling.
 ParamSchedule::Shape resolve_auto(double c8, double c16, double c32, double c64);
 
-// ---- Probe bracket (reference §7.1) -----------------------------------------------------------
+// ---- Probe bracket ----------------------------------------------------------------------------
 
 // What the doubling probe learned: the largest ok param before the first failing rung, and that
 // rung's param. Either may be missing (the first rung failed; the probe reached the ceiling or
@@ -46,7 +46,7 @@ struct ProbeBracket {
 // row is first_fail and ends the walk: later rows are ignored. Rows without a param are ignored.
 ProbeBracket probe_bracket(const std::vector<Row>& probe_rows);
 
-// ---- Linear sweep (reference §7.3) ------------------------------------------------------------
+// ---- Linear sweep -----------------------------------------------------------------------------
 
 // The 0.7 of "perUnit * C(n) > 0.7 * cap": a rung predicted to take more than 70% of the cap is
 // left out, so noise and the child's start-up do not push a planned rung over the kill.
@@ -67,14 +67,15 @@ std::vector<std::uint64_t> linear_sweep_candidates(std::uint64_t last_ok, std::u
 //   empty if first_fail' <= last_ok+1 or samples = 0.
 // Only the window's n are examined for the tightening: an n beyond last_ok+samples would give
 // min(n-1, last_ok+samples) = last_ok+samples, the untightened end, so the result is exactly
-// the reference's. `complexity` must hold C for every param of linear_sweep_candidates (extra
-// entries are ignored); a missing one throws std::invalid_argument naming it.
+// that of examining every n in (last_ok, first_fail). `complexity` must hold C for every param
+// of linear_sweep_candidates (extra entries are ignored); a missing one throws
+// std::invalid_argument naming it.
 std::vector<std::uint64_t> linear_sweep(std::uint64_t last_ok, std::uint64_t first_fail,
                                         double per_call_at_last_ok_nanos,
                                         const std::map<std::uint64_t, double>& complexity,
                                         double cap_seconds, std::uint64_t samples);
 
-// ---- Effective inner target (reference §16 #52) -----------------------------------------------
+// ---- Effective inner target -------------------------------------------------------------------
 
 // The target_inner_nanos passed to each child. With spawn floor f and
 // D = cap_seconds * 1e9 + kill_grace_ms * 1e6 (ns; the cap rounded to the nearest ns, as the
@@ -87,7 +88,7 @@ std::uint64_t effective_inner_target(std::uint64_t target_nanos,
                                      std::optional<std::uint64_t> spawn_floor_nanos,
                                      double cap_seconds, std::uint64_t kill_grace_ms);
 
-// ---- Below-signal-floor annotation (reference §7.6) -------------------------------------------
+// ---- Below-signal-floor annotation ------------------------------------------------------------
 
 // With no floor, a floor of 0, or multiplier <= 1 (or NaN): no change. Else every ok row gets
 // below_signal_floor = (total_nanos < multiplier * floor) — strictly below — so the field is
@@ -97,7 +98,7 @@ std::uint64_t effective_inner_target(std::uint64_t target_nanos,
 void annotate_below_signal_floor(std::vector<Row>& rows, std::optional<std::uint64_t> floor_nanos,
                                  double multiplier);
 
-// ---- Budget: --total-seconds (reference §12.3) ------------------------------------------------
+// ---- Budget: --total-seconds ------------------------------------------------------------------
 
 // Largest accepted --total-seconds: one year. Far beyond any CI job, and far below the ~292
 // years of nanoseconds an int64 deadline can hold.
@@ -155,11 +156,11 @@ std::string format_budget_line(const BudgetSummary& summary);
 // "  [budget skip] <name>    [parametric|fixed]".
 std::string format_budget_skip(const BudgetSkip& skip);
 
-// The budget line and then one skip line per skip, each ending in '\n'. The caller prints the
-// blank separator line before it, as the reference does.
+// The budget line and then one skip line per skip, each ending in '\n'. The caller prints a
+// blank line before it, to set it apart from the last benchmark's report.
 std::string format_budget_summary(const BudgetSummary& summary);
 
-// ---- Custom schedule note (reference §5.4, issue #46) -----------------------------------------
+// ---- Custom schedule note ---------------------------------------------------------------------
 
 // For a benchmark whose effective schedule is custom: when --param-floor and/or --param-ceiling
 // were given, the note saying they are ignored (one line, no trailing newline, starting with

@@ -1,7 +1,7 @@
-// The complexity verdict of a parametric run: per-param ratios, trial summaries, the verdict,
-// its advisories and the auto-fit ranking (reference §8, report lines per §12.7). Pure
-// functions over rows: no I/O, no clocks. C(n) lives in the benchmark executable, so the runner
-// asks it for the params it needs and passes the values in as a map param -> C(param).
+// The complexity verdict of a parametric run: per-param ratios, trial summaries, the verdict, its
+// advisories, the auto-fit ranking and their report lines. Pure functions over rows: no I/O, no
+// clocks. C(n) lives in the benchmark executable, so the runner asks it for the params it needs and
+// passes the values in as a map param -> C(param).
 #pragma once
 
 #include <cstddef>
@@ -50,7 +50,7 @@ struct TrialSummary {
 // One summary per eligible param (0 and 1 included), in first-occurrence order.
 std::vector<TrialSummary> trial_summaries(const std::vector<Row>& rows);
 
-// The block of §12.7, or nothing when outer_trials <= 1 or there are no summaries:
+// The report's trial-summary block, or nothing when outer_trials <= 1 or there are no summaries:
 //   "  trial summaries (3 trials per param; spread = (max-min)/median):"
 //   "    param  trials  median  min  max  spread" (aligned), then one row per param with
 //   ok_count/trials, durations (format_duration) and the spread as a percent with 3 decimals.
@@ -60,7 +60,7 @@ std::vector<std::string> trial_summary_lines(const std::vector<TrialSummary>& su
                                              bool instructions = false);
 
 // Deliberately two-valued: the direction of a mismatch comes from the slope, not the verdict.
-// (Not named Verdict: benchgate::Verdict is the baseline comparison's verdict.)
+// (Not to be confused with the gate's per-key status, KeyStatus in compare/compare.hpp.)
 enum class ComplexityVerdict { consistent, inconclusive };
 
 // Export strings: "consistent_with_declared_complexity", "inconclusive".
@@ -79,7 +79,7 @@ struct VerdictResult {
   std::size_t kept() const { return ratios.size() - dropped; }
 };
 
-// Reference §8.2. Fewer than 3 ratios: inconclusive with nothing else. Otherwise drop
+// Fewer than 3 ratios: inconclusive with nothing else. Otherwise drop
 // min(trunc(size × verdict_warmup_fraction), size − 3) leading ratios; β exists when at least 2
 // kept points have C > 0, their ln p range is >= 1.0 (pmax/pmin >= e) and Σdx² >= 1e-12, and
 // then the verdict is consistent iff |β| <= slope_tolerance. Without β (a narrow range) it is
@@ -96,8 +96,8 @@ std::string format_ratio(double c);
 // shows when |β| > slope_tolerance and |β| >= 0.05; positive β means slower.
 std::string verdict_line(const VerdictResult& result, const BenchmarkConfig& config);
 
-// Advisories (§8.3); export strings via to_string: "below_signal_floor",
-// "partially_below_signal_floor", "all_capped", "truncated_at_cap", "too_few_verdict_rows".
+// Advisories; export strings via to_string: "below_signal_floor", "partially_below_signal_floor",
+// "all_capped", "truncated_at_cap", "too_few_verdict_rows".
 enum class AdvisoryKind {
   below_signal_floor,
   partially_below_signal_floor,
@@ -127,11 +127,11 @@ std::vector<Advisory> advisories(const std::vector<Row>& rows, const VerdictResu
                                  const BenchmarkConfig& config,
                                  std::optional<double> spawn_floor_nanos);
 
-// §8.4: no ratio at all and the budget did not cut the run short. One ratio is usable data.
+// No usable data: no ratio at all, and the budget did not cut the run short. One ratio is data.
 bool no_usable_data(const VerdictResult& result, bool budget_truncated);
 
-// Auto-fit (§8.5, advisory only): the catalog `1`, `n`, `n log n` (n · ⌊log2(n+1)⌋), `n^2`,
-// `n^3`, `2^n`, evaluated in the log domain so 2^n never overflows.
+// Auto-fit (advisory only): the catalog `1`, `n`, `n log n` (n · ⌊log2(n+1)⌋), `n^2`, `n^3`, `2^n`,
+// evaluated in the log domain so 2^n never overflows.
 struct ModelFit {
   std::string label;
   double std_log_c = 0;    // population standard deviation of ln t − ln M(p)

@@ -1,0 +1,46 @@
+// Hand-made rows by key for the compare tests, and their reductions: a key's rows are written
+// without their key fields (the key fills them in) and reduced as benchgate-compare reduces a file.
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "reduce.hpp"
+
+namespace benchgate::test {
+
+using Rows = std::vector<Row>;  // one key's rows, in the order they are read
+using KeyedRows = std::map<Key, Rows>;
+
+// `row` as a row of `key`: its suite, kind, function, param and cache mode.
+inline Row of_key(Row row, const Key& key) {
+  row.suite = key.suite;
+  row.kind = key.kind;
+  row.function = key.function;
+  row.param = key.param;
+  row.cache_mode = key.cache_mode;
+  return row;
+}
+
+// Every key's rows, key after key, in one reduction.
+inline CompactReduction reduce(const KeyedRows& rows) {
+  CompactReduction out;
+  for (const auto& [key, list] : rows) {
+    for (const Row& row : list) out.add(of_key(row, key));
+  }
+  return out;
+}
+
+// The same as sides by key, for lookups by key (apply_confirmation) and checks.
+inline Reduction expand(const KeyedRows& rows) {
+  return reduce(rows).expand();
+}
+
+// `rows` with `change` applied to each.
+template <class Change>
+Rows with(Rows rows, Change change) {
+  for (Row& row : rows) change(row);
+  return rows;
+}
+
+}  // namespace benchgate::test
