@@ -2,7 +2,8 @@
 //
 // In one process, interleaved round by round so both sides see the same machine noise:
 //   runner  the runner's real per-batch path for the fixed "noop" benchmark of noop_bench:
-//           child_argv -> PosixExecutor::run -> classify, until the Row is in hand (it must be ok)
+//           child_request -> to_argv -> PosixExecutor::run -> classify, until the Row is in hand
+//           (it must be ok)
 //   bare    posix_spawn + waitpid of the same executable with --benchgate-probe, stdio inherited
 // Optionally (--breakdown) two more variants split the difference into its two halves:
 //   runner_probe  PosixExecutor::run of `noop_bench --benchgate-probe`: the runner's spawn
@@ -219,7 +220,7 @@ int main(int argc, char** argv) {
     req.repeat_index = 0;
     req.cap_seconds = info.fixed_config.max_seconds_per_call;
     benchgate::SpawnRequest spawn;
-    spawn.argv = benchgate::child_argv(opt.exe, info, 0, env_json);
+    spawn.argv = benchgate::to_argv(opt.exe, benchgate::child_request(info, 0, env_json));
     spawn.term_after = std::chrono::nanoseconds(
         static_cast<std::int64_t>(std::llround(info.fixed_config.max_seconds_per_call * 1e9)));
     spawn.kill_after =
@@ -252,7 +253,8 @@ int main(int argc, char** argv) {
                             fail("probe via PosixExecutor failed");
                         },
                         {}});
-    const auto child_args = benchgate::child_argv(opt.exe, info, 0, env_json);
+    const auto child_args =
+        benchgate::to_argv(opt.exe, benchgate::child_request(info, 0, env_json));
     variants.push_back({"bare_child",
                         "bare posix_spawn + waitpid of the child argv",
                         [&, child_args] { bare_spawn(child_args, true); },

@@ -78,75 +78,22 @@ std::vector<BenchmarkInfo> select_benchmarks(const ListDocument& doc,
   return out;
 }
 
-std::vector<std::string> apply_overrides(BenchmarkInfo& info, const Overrides& o) {
-  std::vector<std::string> errors;
-  std::vector<std::string> notes;
+ChildRequest child_request(const BenchmarkInfo& info, std::uint64_t which,
+                           const std::string& env_json) {
+  ChildRequest r;
+  r.bench = info.name;
+  r.kind = info.kind;
+  r.which = which;
   if (info.kind == RowKind::parametric) {
-    auto& c = info.config;
-    if (o.max_seconds_per_call) c.max_seconds_per_call = *o.max_seconds_per_call;
-    if (o.kill_grace_ms) c.kill_grace_ms = *o.kill_grace_ms;
-    if (o.target_inner_nanos) c.target_inner_nanos = *o.target_inner_nanos;
-    if (o.param_floor) c.param_floor = *o.param_floor;
-    if (o.param_ceiling) c.param_ceiling = *o.param_ceiling;
-    if (o.outer_trials) c.outer_trials = *o.outer_trials;
-    if (o.cache_mode) c.cache_mode = *o.cache_mode;
-    if (o.verdict_warmup_fraction) c.verdict_warmup_fraction = *o.verdict_warmup_fraction;
-    if (o.slope_tolerance) c.slope_tolerance = *o.slope_tolerance;
-    if (o.narrow_range_noise_floor) c.narrow_range_noise_floor = *o.narrow_range_noise_floor;
-    if (o.signal_floor_multiplier) c.signal_floor_multiplier = *o.signal_floor_multiplier;
-    if (o.param_list) {
-      c.param_schedule = ParamSchedule::custom(*o.param_list);
-    } else if (o.param_schedule) {
-      // Switching to linear keeps a declared linear sample count (reference §5.4).
-      const bool was_linear = c.param_schedule.shape == ParamSchedule::Shape::linear;
-      c.param_schedule.shape = *o.param_schedule;
-      c.param_schedule.custom_params.clear();
-      if (*o.param_schedule == ParamSchedule::Shape::linear && !was_linear)
-        c.param_schedule.linear_samples = 16;
-    }
-    if (o.linear_samples) c.param_schedule.linear_samples = *o.linear_samples;
-    if (c.param_schedule.shape == ParamSchedule::Shape::custom) {
-      if (auto note = custom_schedule_note(info.name, o.param_floor.has_value(),
-                                           o.param_ceiling.has_value())) {
-        notes.push_back(*note);
-      }
-    }
-    errors = validate(info.name, c);
+    r.cache_mode = info.config.cache_mode;
+    r.target_nanos = info.config.target_inner_nanos;
   } else {
-    auto& c = info.fixed_config;
-    if (o.max_seconds_per_call) c.max_seconds_per_call = *o.max_seconds_per_call;
-    if (o.kill_grace_ms) c.kill_grace_ms = *o.kill_grace_ms;
-    if (o.repeats) c.repeats = *o.repeats;
-    if (o.warmup) c.warmup = *o.warmup;
-    if (o.min_total_seconds) c.min_total_seconds = *o.min_total_seconds;
-    if (o.expected_hash) c.expected_hash = *o.expected_hash;
-    if (o.ignore_expected_hash) c.expected_hash.reset();
-    errors = validate(info.name, c);
-  }
-  if (!errors.empty()) {
-    std::string all;
-    for (const auto& e : errors) all += (all.empty() ? "" : "\n") + e;
-    throw UsageError(all);
-  }
-  return notes;
-}
-
-std::vector<std::string> child_argv(const std::string& exe, const BenchmarkInfo& info,
-                                    std::uint64_t param_or_repeat, const std::string& env_json) {
-  std::vector<std::string> argv{exe, "--benchgate-child", "--bench", info.name};
-  if (info.kind == RowKind::parametric) {
-    argv.insert(argv.end(), {"--param", std::to_string(param_or_repeat), "--cache-mode",
-                             to_string(info.config.cache_mode), "--target-nanos",
-                             std::to_string(info.config.target_inner_nanos)});
-  } else {
-    const auto min_total =
+    r.target_nanos =
         static_cast<std::uint64_t>(std::llround(info.fixed_config.min_total_seconds * 1e9));
-    argv.insert(argv.end(), {"--fixed", "--repeat-index", std::to_string(param_or_repeat),
-                             "--cache-mode", "warm", "--target-nanos", std::to_string(min_total)});
   }
-  argv.insert(argv.end(),
-              {"--result-fd", std::to_string(kResultFdInChild), "--env-json", env_json});
-  return argv;
+  r.result_fd = kResultFdInChild;
+  r.env_json = env_json;
+  return r;
 }
 
 std::vector<std::string> callgrind_argv(const CallgrindSettings& c, const std::string& out_file,
@@ -162,7 +109,6 @@ std::vector<std::string> callgrind_argv(const CallgrindSettings& c, const std::s
                                 "--"};
   argv.insert(argv.end(), std::make_move_iterator(child.begin()),
               std::make_move_iterator(child.end()));
-  argv.insert(argv.end(), {"--measure", "instructions"});
   return argv;
 }
 
@@ -189,8 +135,7 @@ std::map<std::uint64_t, double> query_complexity(Executor& executor, const std::
   std::map<std::uint64_t, double> out;
   if (params.empty()) return out;
   SpawnRequest req;
-  req.argv = {exe, "--benchgate-complexity", "--bench", name};
-  for (std::uint64_t p : params) req.argv.push_back(std::to_string(p));
+  req.argv = to_argv(exe, ComplexityRequest{name, params});
   req.term_after = std::chrono::seconds(30);
   req.kill_after = std::chrono::seconds(31);
   req.tail_bytes = 1u << 20;
@@ -227,7 +172,7 @@ std::optional<std::uint64_t> measure_spawn_floor(Executor& executor, const std::
   std::vector<double> walls;
   for (std::uint64_t i = 0; i < samples; ++i) {
     SpawnRequest req;
-    req.argv = {exe, "--benchgate-probe"};
+    req.argv = {exe, kProbeFlag};
     req.term_after = std::chrono::seconds(1);
     req.kill_after = std::chrono::milliseconds(1100);
     req.cpu = cpu;  // where the measured children run
@@ -504,7 +449,9 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
         cap = declared.fixed_config.max_seconds_per_call;
         grace = declared.fixed_config.kill_grace_ms;
       }
-      std::vector<std::string> argv = child_argv(program, child_info, which, env_json);
+      ChildRequest child = child_request(child_info, which, env_json);
+      if (settings.callgrind) child.measure = Measure::instructions;
+      std::vector<std::string> argv = to_argv(program, child);
       std::string callgrind_out;
       if (settings.callgrind) {
         cap *= settings.callgrind->cap_factor;

@@ -5,45 +5,18 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "benchgate/core/cli.hpp"
 #include "benchgate/core/list_doc.hpp"
+#include "benchgate/core/protocol.hpp"
 #include "benchgate/core/row.hpp"
 #include "benchgate/core/schedule.hpp"
 #include "benchgate/core/verdict.hpp"
 #include "benchgate/process/executor.hpp"
 
 namespace benchgate {
-
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// CLI overrides of the declared configuration; nullopt keeps the declared value.
-struct Overrides {
-  std::optional<double> max_seconds_per_call;  // both kinds
-  std::optional<std::uint64_t> kill_grace_ms;  // both kinds
-  std::optional<std::uint64_t> target_inner_nanos;
-  std::optional<std::uint64_t> param_floor;
-  std::optional<std::uint64_t> param_ceiling;
-  std::optional<std::uint64_t> outer_trials;
-  std::optional<CacheMode> cache_mode;
-  std::optional<double> verdict_warmup_fraction;
-  std::optional<double> slope_tolerance;
-  std::optional<double> narrow_range_noise_floor;
-  std::optional<double> signal_floor_multiplier;
-  std::optional<ParamSchedule::Shape> param_schedule;    // not custom: that is param_list
-  std::optional<std::uint64_t> linear_samples;           // implies nothing about the shape
-  std::optional<std::vector<std::uint64_t>> param_list;  // parametric: a custom schedule
-  std::optional<std::uint64_t> repeats;                  // fixed only
-  std::optional<bool> warmup;                            // fixed only
-  std::optional<double> min_total_seconds;               // fixed only
-  std::optional<std::uint64_t> expected_hash;            // fixed only
-  bool ignore_expected_hash = false;                     // fixed only
-};
 
 // Benchmarks in declaration order: those named (every name must exist, else UsageError naming
 // it and the valid names), else all whose name contains `filter` and, when `tags` is not empty,
@@ -53,13 +26,10 @@ std::vector<BenchmarkInfo> select_benchmarks(const ListDocument& doc,
                                              const std::string& filter,
                                              const std::vector<std::string>& tags = {});
 
-// Applies overrides and re-validates; throws UsageError with every validation message.
-// Returns notes for people (e.g. --param-floor/--param-ceiling ignored by a custom schedule).
-std::vector<std::string> apply_overrides(BenchmarkInfo& info, const Overrides& overrides);
-
-// The argv of one child batch per the wire protocol.
-std::vector<std::string> child_argv(const std::string& exe, const BenchmarkInfo& info,
-                                    std::uint64_t param_or_repeat, const std::string& env_json);
+// The request of one child batch of `info` (its effective configuration) at `which`, a param or
+// a repeat index: the wire protocol's --benchgate-child arguments.
+ChildRequest child_request(const BenchmarkInfo& info, std::uint64_t which,
+                           const std::string& env_json);
 
 struct BenchmarkRun {
   BenchmarkInfo info;  // the effective configuration (overrides applied)
@@ -108,7 +78,8 @@ struct CallgrindSettings {
   double cap_factor = 50;  // max_seconds_per_call is multiplied by this: Callgrind is ~50x slower
 };
 
-// The Callgrind command line for one child: valgrind's argv followed by the child's.
+// The Callgrind command line for one child: valgrind's argv followed by the child's (whose
+// request says Measure::instructions).
 std::vector<std::string> callgrind_argv(const CallgrindSettings& c, const std::string& out_file,
                                         std::vector<std::string> child);
 

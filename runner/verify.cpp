@@ -45,7 +45,7 @@ std::string check_one(Executor& executor, const std::string& exe, BenchmarkInfo 
   }
   req.cap_seconds = cap;
   SpawnRequest spawn;
-  spawn.argv = child_argv(exe, info, which, env_json);
+  spawn.argv = to_argv(exe, child_request(info, which, env_json));
   spawn.term_after = std::chrono::nanoseconds(std::llround(cap * 1e9));  // as run rounds it
   spawn.kill_after = spawn.term_after + std::chrono::milliseconds(grace);
   const Row row = classify(req, executor.run(spawn));

@@ -1,12 +1,12 @@
-// Fuzzes the threshold parsers (compare/threshold.hpp) against a separate reference: the decimal
+// Fuzzes the threshold parsers (core/cli.hpp) against a separate reference: the decimal
 // grammar written out by hand and std::from_chars for the value.
 //
 // Invariants:
-//  - parse_non_negative accepts exactly a decimal number (digits with at most one '.', at least
+//  - read_decimal accepts exactly a decimal number (digits with at most one '.', at least
 //    one digit, an optional exponent; no sign, space, hex, inf or nan) whose value is finite and
 //    not lost to underflow (zero, or at least the smallest normal double), with from_chars' value.
-//  - parse_threshold("X%") is parse_non_negative("X") / 100, parse_threshold("X") is
-//    parse_non_negative("X"); either way only fractions in [0, 10] are accepted.
+//  - parse_threshold("X%") is read_decimal("X") / 100, parse_threshold("X") is
+//    read_decimal("X"); either way only fractions in [0, 10] are accepted.
 //  - Rendering is stable: "%.17g" of an accepted threshold parses back to it exactly, and the
 //    report's form (ostream default precision, times 100, then '%') re-parses to a threshold that
 //    renders the same; both for every threshold but subnormal ones (only "X%" with X below
@@ -20,8 +20,8 @@
 #include <sstream>
 #include <string>
 
+#include "benchgate/core/cli.hpp"
 #include "fuzz_check.hpp"
-#include "threshold.hpp"
 
 namespace {
 
@@ -50,7 +50,7 @@ bool decimal_grammar(const std::string& s) {
   return i == s.size();
 }
 
-// The reference value of a decimal text, or nullopt when it is not one parse_non_negative takes.
+// The reference value of a decimal text, or nullopt when it is not one read_decimal takes.
 // `unsure` is set at the edge of underflow, where strtod's ERANGE and rounding may go either way.
 std::optional<double> reference(const std::string& s, bool& unsure) {
   unsure = false;
@@ -89,14 +89,14 @@ std::string report_form(double threshold) {
 }
 
 void check_non_negative(const std::string& text) {
-  const auto got = benchgate::parse_non_negative(text);
+  const auto got = benchgate::read_decimal(text);
   bool unsure = false;
   const auto want = reference(text, unsure);
   if (unsure && !want) {
     if (got) FUZZ_CHECK(*got >= 0 && std::isfinite(*got), "bad value for " + printable(text));
     return;
   }
-  FUZZ_CHECK(got == want, "parse_non_negative(\"" + printable(text) + "\") = " + as_text(got) +
+  FUZZ_CHECK(got == want, "read_decimal(\"" + printable(text) + "\") = " + as_text(got) +
                               ", reference " + as_text(want));
 }
 
@@ -107,8 +107,7 @@ void check_threshold(const std::string& text) {
                "threshold out of [0, 10]: " + as_text(got) + " from " + printable(text));
   }
   const bool percent = !text.empty() && text.back() == '%';
-  const auto number =
-      benchgate::parse_non_negative(percent ? text.substr(0, text.size() - 1) : text);
+  const auto number = benchgate::read_decimal(percent ? text.substr(0, text.size() - 1) : text);
   std::optional<double> want;
   if (number) {
     const double fraction = percent ? *number / 100 : *number;

@@ -15,6 +15,8 @@
 #include <variant>
 #include <vector>
 
+#include "benchgate/core/overrides.hpp"
+#include "benchgate/core/protocol.hpp"
 #include "benchgate/core/row_json.hpp"
 #include "benchgate/process/executor.hpp"
 #include "printers.hpp"
@@ -26,13 +28,14 @@ using namespace benchgate;
 using U = std::vector<std::uint64_t>;
 using Argv = std::vector<std::string>;
 
-// What a child was asked to do, read back from its argv.
+// What a child was asked to do (the wire protocol's parser reads its argv), with its program and
+// how many children ran for the same (program, bench, which) before it.
 struct ChildArgs {
   std::string exe;  // argv[0]
   std::string bench;
   bool fixed = false;
   std::uint64_t which = 0;  // --param or --repeat-index
-  int attempt = 0;          // how many children ran for this (bench, which) before this one
+  int attempt = 0;
 };
 
 enum class Act { ok, error_row, crash, hang };
@@ -46,19 +49,18 @@ class ScriptedExecutor final : public Executor {
 
   SpawnResult run(const SpawnRequest& request) override {
     // The runner's own questions: the spawn floor and the declared complexity.
-    if (request.argv.size() > 1 && request.argv[1] == "--benchgate-probe") {
+    if (request.argv.size() > 1 && request.argv[1] == kProbeFlag) {
       others.push_back(request);
       SpawnResult o;
       o.started = o.exited = true;
       o.wall_nanos = probe_wall_nanos;
       return o;
     }
-    if (request.argv.size() > 1 && request.argv[1] == "--benchgate-complexity") {
+    if (request.argv.size() > 1 && request.argv[1] == kComplexityFlag) {
       others.push_back(request);
       SpawnResult o;
       o.started = o.exited = true;
-      for (std::size_t i = 4; i < request.argv.size(); ++i) {
-        const std::uint64_t n = std::stoull(request.argv[i]);
+      for (const std::uint64_t n : parse_complexity_request(request.argv).params) {
         char line[64];
         std::snprintf(line, sizeof line, "%llu %.17g\n", static_cast<unsigned long long>(n),
                       complexity(static_cast<double>(n)));
@@ -130,19 +132,12 @@ class ScriptedExecutor final : public Executor {
 
  private:
   static ChildArgs parse(const Argv& argv) {
+    const ChildRequest r = parse_child_request(argv);
     ChildArgs a;
     a.exe = argv.at(0);
-    for (std::size_t i = 1; i < argv.size(); ++i) {
-      const std::string& flag = argv[i];
-      const bool has_value = i + 1 < argv.size();
-      if (flag == "--bench" && has_value)
-        a.bench = argv[++i];
-      else if ((flag == "--param" || flag == "--repeat-index") && has_value) {
-        a.which = std::stoull(argv[++i]);
-      } else if (flag == "--fixed") {
-        a.fixed = true;
-      }
-    }
+    a.bench = r.bench;
+    a.fixed = r.kind == RowKind::fixed;
+    a.which = r.which;
     return a;
   }
 
@@ -441,19 +436,19 @@ TEST_CASE("run: each child gets the cap as SIGTERM deadline and cap + grace as S
   CHECK(ex.requests[2].kill_after == milliseconds(12'250));
 }
 
-TEST_CASE("run: child_argv carries the wire-protocol flags of a parametric batch") {
+TEST_CASE("run: a parametric batch's request carries its param, cache mode, target and env") {
   BenchmarkInfo b = parametric("sort.std_sort", 0, 16);
   b.config.cache_mode = CacheMode::cold;
   const std::string env_json = write_env(run_env());
-  CHECK(child_argv("./sort_bench", b, 1024, env_json) ==
+  CHECK(to_argv("./sort_bench", child_request(b, 1024, env_json)) ==
         Argv{"./sort_bench", "--benchgate-child", "--bench", "sort.std_sort", "--param", "1024",
              "--cache-mode", "cold", "--target-nanos", "1000000", "--result-fd", "3", "--env-json",
              env_json});
 }
 
-TEST_CASE("run: child_argv carries the wire-protocol flags of a fixed batch") {
+TEST_CASE("run: a fixed batch's request carries its repeat index and least batch time") {
   const BenchmarkInfo b = fixed("parse_corpus", 3, true);
-  CHECK(child_argv("/abs/bench", b, 2, "{}") ==
+  CHECK(to_argv("/abs/bench", child_request(b, 2, "{}")) ==
         Argv{"/abs/bench", "--benchgate-child", "--bench", "parse_corpus", "--fixed",
              "--repeat-index", "2", "--cache-mode", "warm", "--target-nanos", "250000000",
              "--result-fd", "3", "--env-json", "{}"});
@@ -469,7 +464,8 @@ TEST_CASE("run: run_benchmarks passes the exe, the declared cache mode and the e
     REQUIRE(argv.size() >= 4);
     CHECK(argv[0] == "./build/sort_bench");
     CHECK(argv[1] == "--benchgate-child");
-    CHECK(argv == child_argv("./build/sort_bench", b, std::stoull(argv[5]), env_json));
+    const ChildRequest r = parse_child_request(argv);
+    CHECK(r == child_request(b, r.which, env_json));
     auto parsed = parse_env(argv.back());
     REQUIRE(std::holds_alternative<Env>(parsed));
     CHECK(std::get<Env>(parsed) == run_env());
@@ -515,13 +511,13 @@ TEST_CASE("run: a filter that matches nothing is a usage error listing the names
 TEST_CASE("run: apply_overrides applies each override to a parametric benchmark") {
   BenchmarkInfo b = parametric("f", 0, 16);
   Overrides o;
-  o.max_seconds_per_call = 3.5;
-  o.kill_grace_ms = 500;
-  o.target_inner_nanos = 2'000'000;
-  o.param_floor = 4;
-  o.param_ceiling = 256;
-  o.outer_trials = 5;
-  o.cache_mode = CacheMode::cold;
+  o.values["max-seconds-per-call"] = double(3.5);
+  o.values["kill-grace-ms"] = std::uint64_t(500);
+  o.values["target-inner-nanos"] = std::uint64_t(2'000'000);
+  o.values["param-floor"] = std::uint64_t(4);
+  o.values["param-ceiling"] = std::uint64_t(256);
+  o.values["outer-trials"] = std::uint64_t(5);
+  o.values["cache-mode"] = CacheMode::cold;
   apply_overrides(b, o);
   CHECK(b.config.max_seconds_per_call == 3.5);
   CHECK(b.config.kill_grace_ms == 500);
@@ -546,10 +542,10 @@ TEST_CASE("run: apply_overrides with no overrides keeps the declared config") {
 TEST_CASE("run: apply_overrides applies the overrides that concern a fixed benchmark") {
   BenchmarkInfo b = fixed("g", 3, true);
   Overrides o;
-  o.max_seconds_per_call = 30;
-  o.kill_grace_ms = 7;
-  o.repeats = 11;
-  o.param_ceiling = 8;  // parametric only: ignored
+  o.values["max-seconds-per-call"] = double(30);
+  o.values["kill-grace-ms"] = std::uint64_t(7);
+  o.values["repeats"] = std::uint64_t(11);
+  o.values["param-ceiling"] = std::uint64_t(8);  // parametric only: ignored
   apply_overrides(b, o);
   CHECK(b.fixed_config.max_seconds_per_call == 30);
   CHECK(b.fixed_config.kill_grace_ms == 7);
@@ -560,7 +556,7 @@ TEST_CASE("run: apply_overrides throws UsageError with the validation message") 
   SUBCASE("a negative cap") {
     BenchmarkInfo b = parametric("f", 0, 16);
     Overrides o;
-    o.max_seconds_per_call = -1;
+    o.values["max-seconds-per-call"] = double(-1);
     const std::string what = usage_error([&] { apply_overrides(b, o); });
     CHECK(contains(what, "f: BenchmarkConfig.max_seconds_per_call"));
     CHECK(contains(what, "got -1"));
@@ -568,7 +564,7 @@ TEST_CASE("run: apply_overrides throws UsageError with the validation message") 
   SUBCASE("a floor above the ceiling") {
     BenchmarkInfo b = parametric("f", 0, 16);
     Overrides o;
-    o.param_floor = 32;
+    o.values["param-floor"] = std::uint64_t(32);
     const std::string what = usage_error([&] { apply_overrides(b, o); });
     CHECK(contains(what, "BenchmarkConfig.param_floor"));
     CHECK(contains(what, "got 32"));
@@ -576,8 +572,8 @@ TEST_CASE("run: apply_overrides throws UsageError with the validation message") 
   SUBCASE("zero outer trials and zero target, both reported") {
     BenchmarkInfo b = parametric("f", 0, 16);
     Overrides o;
-    o.outer_trials = 0;
-    o.target_inner_nanos = 0;
+    o.values["outer-trials"] = std::uint64_t(0);
+    o.values["target-inner-nanos"] = std::uint64_t(0);
     const std::string what = usage_error([&] { apply_overrides(b, o); });
     CHECK(contains(what, "BenchmarkConfig.outer_trials"));
     CHECK(contains(what, "BenchmarkConfig.target_inner_nanos"));
@@ -585,7 +581,7 @@ TEST_CASE("run: apply_overrides throws UsageError with the validation message") 
   SUBCASE("zero repeats of a fixed benchmark") {
     BenchmarkInfo b = fixed("g", 3, true);
     Overrides o;
-    o.repeats = 0;
+    o.values["repeats"] = std::uint64_t(0);
     const std::string what = usage_error([&] { apply_overrides(b, o); });
     CHECK(contains(what, "g: FixedBenchmarkConfig.repeats"));
     CHECK(contains(what, "got 0"));
@@ -593,7 +589,7 @@ TEST_CASE("run: apply_overrides throws UsageError with the validation message") 
   SUBCASE("a fixed cap below min_total_seconds") {
     BenchmarkInfo b = fixed("g", 3, true);
     Overrides o;
-    o.max_seconds_per_call = 0.1;  // min_total_seconds is 0.25
+    o.values["max-seconds-per-call"] = double(0.1);  // min_total_seconds is 0.25
     const std::string what = usage_error([&] { apply_overrides(b, o); });
     CHECK(contains(what, "FixedBenchmarkConfig.min_total_seconds"));
   }
@@ -603,14 +599,14 @@ TEST_CASE("run: apply_overrides switches the schedule shape, keeping a declared 
   BenchmarkInfo b = parametric("f", 0, 16);
   b.config.param_schedule = ParamSchedule::linear(8);
   Overrides o;
-  o.param_schedule = ParamSchedule::Shape::linear;
+  o.values["param-schedule"] = ParamSchedule::Shape::linear;
   (void)apply_overrides(b, o);
   CHECK(b.config.param_schedule.linear_samples == 8u);
   b.config.param_schedule = ParamSchedule::doubling();
   (void)apply_overrides(b, o);
   CHECK(b.config.param_schedule.shape == ParamSchedule::Shape::linear);
   CHECK(b.config.param_schedule.linear_samples == 16u);
-  o.linear_samples = 4;
+  o.values["linear-samples"] = std::uint64_t(4);
   (void)apply_overrides(b, o);
   CHECK(b.config.param_schedule.linear_samples == 4u);
 }
@@ -620,13 +616,13 @@ TEST_CASE("run: --param-floor or --param-ceiling on a custom schedule gives the 
   b.config.param_schedule = ParamSchedule::custom({4, 64});
   Overrides o;
   CHECK(apply_overrides(b, o).empty());
-  o.param_ceiling = 1024;
+  o.values["param-ceiling"] = std::uint64_t(1024);
   const auto notes = apply_overrides(b, o);
   REQUIRE(notes.size() == 1);
   CHECK(contains(notes[0], "--param-ceiling"));
   CHECK(contains(notes[0], "custom"));
   // Switching the shape away from custom makes the flags count: no note.
-  o.param_schedule = ParamSchedule::Shape::doubling;
+  o.values["param-schedule"] = ParamSchedule::Shape::doubling;
   b.config.param_schedule = ParamSchedule::custom({4, 64});
   CHECK(apply_overrides(b, o).empty());
 }

@@ -1,12 +1,12 @@
-// Tests compare/threshold.hpp: thresholds written as percentages or fractions and the absolute
+// Tests core/cli.hpp: thresholds written as percentages or fractions and the absolute
 // floors, with the accepted forms and every rejected form checked one by one.
 #include <doctest/doctest.h>
 
 #include <optional>
 #include <string>
 
+#include "benchgate/core/cli.hpp"
 #include "printers.hpp"
-#include "threshold.hpp"
 
 namespace {
 
@@ -47,15 +47,15 @@ TEST_CASE("threshold: a fraction above ten is rejected like its percentage") {
 }
 
 TEST_CASE("threshold: non-negative floors accept plain and exponent numbers") {
-  CHECK(parse_non_negative("0") == std::optional<double>(0.0));
-  CHECK(parse_non_negative("250") == std::optional<double>(250.0));
-  CHECK(parse_non_negative("1e3") == std::optional<double>(1000.0));
-  CHECK(parse_non_negative("0.5") == std::optional<double>(0.5));
+  CHECK(read_decimal("0") == std::optional<double>(0.0));
+  CHECK(read_decimal("250") == std::optional<double>(250.0));
+  CHECK(read_decimal("1e3") == std::optional<double>(1000.0));
+  CHECK(read_decimal("0.5") == std::optional<double>(0.5));
 }
 
 TEST_CASE("threshold: non-negative floors reject signs and words and non-finite values") {
   for (const std::string text : {"-1", "", "abc", "inf", "nan", "1e400", " 1", "1 ", "5%", "+1"}) {
     INFO("text: '" << text << "'");
-    CHECK(parse_non_negative(text) == std::nullopt);
+    CHECK(read_decimal(text) == std::nullopt);
   }
 }

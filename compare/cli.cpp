@@ -1,0 +1,167 @@
+// The compare command line: its cxxopts specification and parser.
+#include "cli.hpp"
+
+#include <cxxopts.hpp>
+
+#include "benchgate/core/cli.hpp"
+
+namespace benchgate {
+namespace {
+
+cxxopts::Options compare_options() {
+  cxxopts::Options options(
+      "benchgate-compare",
+      "Compare current benchmark rows with a baseline; exit 1 on a regression.");
+  options.add_options()("baseline", "baseline .jsonl file or directory",
+                        cxxopts::value<std::string>())(
+      "current", "current .jsonl file or directory", cxxopts::value<std::string>())(
+      "time-threshold",
+      "relative growth of median per-call time that regresses (default 10%; 5% with "
+      "--baseline-exe)",
+      cxxopts::value<std::string>())(
+      "rss-threshold", "relative growth of median peak RSS that regresses (default 5%)",
+      cxxopts::value<std::string>())(
+      "alloc-threshold",
+      "relative growth of allocated bytes per call that regresses (default: not gated)",
+      cxxopts::value<std::string>())(
+      "instructions-threshold",
+      "relative growth of instructions per call that regresses, where both sides counted "
+      "them (default 1%)",
+      cxxopts::value<std::string>())(
+      "min-time-delta", "time changes smaller than this many ns never regress (default 0)",
+      cxxopts::value<std::string>())(
+      "min-rss-delta", "RSS changes smaller than this many KiB never regress (default 0)",
+      cxxopts::value<std::string>())(
+      "min-alloc-delta",
+      "allocation changes smaller than this many bytes per call never regress (default 0)",
+      cxxopts::value<std::string>())(
+      "alpha", "level of the one-sided Mann-Whitney U test on time (default 0.01)",
+      cxxopts::value<std::string>())(
+      "ignore-env", "compare times even when cpu_model, compiler or build_type differ")(
+      "fail-on-missing", "a key in the baseline only fails the gate")(
+      "fail-on-hash-change", "a changed result_hash fails the gate")(
+      "format", "text, markdown or json (default text)",
+      cxxopts::value<std::string>()->default_value("text"))(
+      "output", "write the report to FILE instead of stdout", cxxopts::value<std::string>())(
+      "html", "also write a self-contained HTML report with SVG plots to FILE",
+      cxxopts::value<std::string>())(
+      "confirm",
+      "rerun time regressions N times; fail only if every rerun reproduces them (default 1 "
+      "with --runner and --exe, else 0)",
+      cxxopts::value<std::string>())("runner", "benchgate-runner for --confirm",
+                                     cxxopts::value<std::string>())(
+      "exe", "the benchmark executable for --confirm", cxxopts::value<std::string>())(
+      "baseline-exe",
+      "for --confirm, when BASELINE came from `benchgate-runner run --baseline-exe EXE2`: EXE2; "
+      "each rerun measures it too, alternating, and is judged against its rows",
+      cxxopts::value<std::string>())(
+      "runner-arg", "extra argument for the rerun (repeatable; write --runner-arg=--flag)",
+      cxxopts::value<VerbatimArgs>())(
+      "write-baseline", "copy CURRENT's rows over BASELINE in a stable order and exit")(
+      "h,help", "show this help");
+  options.parse_positional({"baseline", "current"});
+  options.positional_help("BASELINE CURRENT");
+  return options;
+}
+
+double threshold(const std::string& flag, const std::string& text) {
+  if (const auto v = parse_threshold(text)) return *v;
+  throw UsageError("--" + flag + " '" + text +
+                   "': must be a percentage like 5% or a fraction like 0.05, from 0 to 1000%");
+}
+
+double floor_value(const std::string& flag, const std::string& text, const char* unit) {
+  NumberRule rule;
+  rule.unit = unit;
+  return parse_number(flag, text, rule);
+}
+
+ReportFormat format_of(const std::string& text) {
+  if (text == "text") return ReportFormat::text;
+  if (text == "markdown") return ReportFormat::markdown;
+  if (text == "json") return ReportFormat::json;
+  throw UsageError("--format '" + text + "': must be text, markdown or json");
+}
+
+CompareOptions options_of(const cxxopts::ParseResult& p) {
+  auto text = [&](const char* flag) { return p[flag].as<std::string>(); };
+  CompareOptions o;
+  if (p.count("baseline-exe")) o.time_threshold = kDefaultAbTimeThreshold;
+  if (p.count("time-threshold"))
+    o.time_threshold = threshold("time-threshold", text("time-threshold"));
+  if (p.count("rss-threshold")) o.rss_threshold = threshold("rss-threshold", text("rss-threshold"));
+  if (p.count("alloc-threshold"))
+    o.alloc_threshold = threshold("alloc-threshold", text("alloc-threshold"));
+  if (p.count("instructions-threshold")) {
+    o.instructions_threshold = threshold("instructions-threshold", text("instructions-threshold"));
+  }
+  if (p.count("min-time-delta"))
+    o.min_time_delta_ns = floor_value("min-time-delta", text("min-time-delta"), "nanoseconds");
+  if (p.count("min-rss-delta"))
+    o.min_rss_delta_kb = floor_value("min-rss-delta", text("min-rss-delta"), "KiB");
+  if (p.count("min-alloc-delta")) {
+    o.min_alloc_delta_bytes =
+        floor_value("min-alloc-delta", text("min-alloc-delta"), "bytes per call");
+  }
+  if (p.count("alpha")) {
+    NumberRule rule;
+    rule.lo_open = rule.hi_open = true;
+    rule.hi = 0.5;
+    o.alpha = parse_number("alpha", text("alpha"), rule);
+  }
+  o.ignore_env = p.count("ignore-env") > 0;
+  o.fail_on_missing = p.count("fail-on-missing") > 0;
+  o.fail_on_hash_change = p.count("fail-on-hash-change") > 0;
+  return o;
+}
+
+}  // namespace
+
+std::optional<CompareRequest> parse_compare_request(const std::vector<std::string>& args) {
+  cxxopts::Options options = compare_options();
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  cxxopts::ParseResult p;
+  try {
+    p = options.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const cxxopts::exceptions::exception& e) {
+    throw UsageError(std::string(e.what()) + " (see --help)");
+  }
+  if (p.count("help")) return std::nullopt;
+  if (!p.unmatched().empty())
+    throw UsageError("unexpected argument '" + p.unmatched().front() + "'");
+  if (!p.count("baseline") || !p.count("current"))
+    throw UsageError("need BASELINE and CURRENT (see --help)");
+  auto optional = [&](const char* flag) {
+    return p.count(flag) ? std::optional<std::string>(p[flag].as<std::string>()) : std::nullopt;
+  };
+  CompareRequest r;
+  r.baseline = p["baseline"].as<std::string>();
+  r.current = p["current"].as<std::string>();
+  r.write_baseline = p.count("write-baseline") > 0;
+  if (r.write_baseline) return r;
+  r.options = options_of(p);
+  r.format = format_of(p["format"].as<std::string>());
+  r.output = optional("output");
+  r.html = optional("html");
+  r.runner = optional("runner");
+  r.exe = optional("exe");
+  r.baseline_exe = optional("baseline-exe");
+  if (p.count("runner-arg")) r.runner_args = p["runner-arg"].as<VerbatimArgs>().items;
+  // Confirmation needs the runner and the executable: asked for both, it is on by default.
+  r.confirm = r.runner && r.exe ? 1 : 0;
+  if (p.count("confirm")) {
+    r.confirm = parse_count("confirm", p["confirm"].as<std::string>(), 0, 100);
+    if (r.confirm > 0 && (!r.runner || !r.exe)) {
+      throw UsageError(
+          "--confirm needs --runner (benchgate-runner) and --exe (the benchmark executable)");
+    }
+  }
+  return r;
+}
+
+std::string compare_help() {
+  return compare_options().help();
+}
+
+}  // namespace benchgate

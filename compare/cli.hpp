@@ -1,0 +1,40 @@
+// benchgate-compare's command line as a type, with its parser and --help.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compare.hpp"
+
+namespace benchgate {
+
+enum class ReportFormat { text, markdown, json };
+
+struct CompareRequest {
+  std::string baseline;  // a rows file or a directory of them
+  std::string current;
+  bool write_baseline = false;  // copy CURRENT over BASELINE and exit
+  CompareOptions options;       // thresholds, floors, alpha and the flags that fail the gate
+  ReportFormat format = ReportFormat::text;
+  std::optional<std::string> output;  // the report's file; stdout without it
+  std::optional<std::string> html;    // also an HTML report
+  // Confirmation reruns: how many, through which runner, of which executable; with
+  // baseline_exe, each rerun measures it too and is judged against its own rows.
+  std::size_t confirm = 0;
+  std::optional<std::string> runner;
+  std::optional<std::string> exe;
+  std::optional<std::string> baseline_exe;
+  std::vector<std::string> runner_args;  // each whole, for `benchgate-runner run`
+};
+
+// The command line (args[0] the program). nullopt when --help was asked for. Throws UsageError
+// naming the flag, the value and what it accepts. Defaults: CompareOptions's, but a time
+// threshold of kDefaultAbTimeThreshold with --baseline-exe, and --confirm 1 when --runner and
+// --exe are both given.
+std::optional<CompareRequest> parse_compare_request(const std::vector<std::string>& args);
+
+std::string compare_help();
+
+}  // namespace benchgate

@@ -1,0 +1,232 @@
+// Child mode (--benchgate-child): run one batch of one benchmark and write exactly one row to
+// the result descriptor.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "benchgate/core/cli.hpp"
+#include "benchgate/core/env.hpp"
+#include "benchgate/core/plan.hpp"
+#include "benchgate/core/protocol.hpp"
+#include "benchgate/core/row_json.hpp"
+#include "modes.hpp"
+#include "registry.hpp"
+
+#if defined(BENCHGATE_HAVE_CALLGRIND)
+#include <valgrind/callgrind.h>
+#endif
+
+namespace benchgate::detail {
+namespace {
+
+std::optional<std::string> non_empty(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+// The run's env as the runner sent it (captured here when it did not), with this executable's
+// name and build.
+Env child_env(const ChildRequest& r, const std::string& exe) {
+  Env env;
+  bool have = false;
+  if (r.env_json) {
+    auto parsed = parse_env(*r.env_json);
+    if (auto* e = std::get_if<Env>(&parsed)) {
+      env = *e;
+      have = true;
+    }
+  }
+  if (!have) env = capture_env(exe);
+  env.exe_name = base_name(exe);
+  const auto& build = registry().build;
+  env.compiler = non_empty(build.compiler);
+  env.compiler_version = non_empty(build.compiler_version);
+  env.build_type = non_empty(build.build_type);
+  return env;
+}
+
+void write_all(int fd, const std::string& text) {
+  const char* p = text.data();
+  std::size_t left = text.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      std::cerr << "benchgate: error: cannot write the row to --result-fd " << fd << ": "
+                << std::strerror(errno) << "\n";
+      std::exit(1);
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+// The `instructions` measure: the child runs under Callgrind with instrumentation and collection
+// off; this switches instrumentation on for the counted batch (collection itself is switched
+// inside measure_start/stop), and refuses to run where the count cannot be taken.
+class CallgrindBatch {
+ public:
+  static void check_available() {
+#if !defined(BENCHGATE_HAVE_CALLGRIND)
+    throw std::runtime_error(
+        "--measure instructions is unavailable: this benchmark executable was built without "
+        "<valgrind/callgrind.h>. Install valgrind (Debian: apt-get install valgrind), then "
+        "reconfigure and rebuild");
+#else
+    if (!RUNNING_ON_VALGRIND) {
+      throw std::runtime_error(
+          "--measure instructions: not running under Valgrind's Callgrind; benchgate-runner "
+          "starts the child under valgrind --tool=callgrind");
+    }
+#endif
+  }
+  CallgrindBatch() {
+#if defined(BENCHGATE_HAVE_CALLGRIND)
+    CALLGRIND_START_INSTRUMENTATION;
+#endif
+    set_callgrind_collect(true);
+  }
+  ~CallgrindBatch() {
+    set_callgrind_collect(false);
+#if defined(BENCHGATE_HAVE_CALLGRIND)
+    CALLGRIND_STOP_INSTRUMENTATION;
+#endif
+  }
+  CallgrindBatch(const CallgrindBatch&) = delete;
+  CallgrindBatch& operator=(const CallgrindBatch&) = delete;
+};
+
+template <class Entries>
+const auto& find_entry(const Entries& entries, const std::string& name, const char* what) {
+  auto it =
+      std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.name == name; });
+  if (it == entries.end()) throw std::invalid_argument(std::string(what) + name);
+  return *it;
+}
+
+// The row of a batch that ran: timing, memory and counters of the last batch (autotune returns
+// the count of the batch it ran last, so `last` holds that batch).
+void fill_measured(Row& row, std::uint64_t count, const detail::Measure& last, bool instructions,
+                   const Prepared& prepared) {
+  row.inner_repeats = count;
+  row.total_nanos = last.wall_nanos;
+  row.per_call_nanos = static_cast<double>(last.wall_nanos) / static_cast<double>(count);
+  row.cpu_nanos = last.cpu_nanos;
+  row.peak_rss_kb = last.peak_rss_kb;
+  if (row.peak_rss_kb) row.peak_rss_includes_setup = last.peak_rss_includes_setup;
+  row.rss_baseline_kb = last.rss_baseline_kb;
+  row.alloc_bytes = last.alloc_bytes;
+  row.alloc_count = last.alloc_count;
+  // Under Callgrind the runner reads the count from Callgrind's output once the child is gone.
+  row.measured_under = instructions ? MeasuredUnder::callgrind : MeasuredUnder::native;
+  if (!instructions) {
+    row.instructions = last.instructions;
+    row.cycles = last.cycles;
+  }
+  row.result_hash = prepared.last_hash();
+  row.status = RowStatus::ok;
+}
+
+// Runs one batch (with autotune) and returns the row; throws what the benchmark throws. Under
+// --measure instructions there is no autotune: the count needs no long batch to be stable, and a
+// fixed inner-repeat count keeps it identical from run to run. A warm batch is one call after
+// one uncounted warm-up call, a cold one a single call in a fresh process, a fixed one a single
+// call (the runner's separate warm-up child still runs first when declared).
+Row run_child(const ChildRequest& r) {
+  const bool instructions = r.measure == benchgate::Measure::instructions;
+  auto& reg = registry();
+  Row row;
+  row.function = r.bench;
+  Prepared prepared;
+  std::uint64_t count = 0;
+  detail::Measure last;
+  auto time_batch = [&](std::uint64_t n) {
+    prepared.run_batch(n, last);
+    return last.wall_nanos;
+  };
+  if (instructions) CallgrindBatch::check_available();
+  auto counted_batch = [&] {
+    CallgrindBatch counted;
+    time_batch(1);
+    return std::uint64_t{1};
+  };
+  if (r.kind == RowKind::parametric) {
+    row.kind = RowKind::parametric;
+    row.param = r.which;
+    row.cache_mode = r.cache_mode;
+    row.inner_repeats = 0;
+    prepared = find_entry(reg.parametric, r.bench, "unregistered benchmark: ").prepare(r.which);
+    if (instructions) {
+      if (r.cache_mode == CacheMode::warm) time_batch(1);  // warm-up, not counted
+      count = counted_batch();
+    } else if (r.cache_mode == CacheMode::warm) {
+      count = autotune_warm(r.target_nanos, time_batch).count;
+    } else {
+      count = 1;  // cold: one call in a fresh process, no warmup
+      time_batch(1);
+    }
+  } else {
+    row.kind = RowKind::fixed;
+    row.repeat_index = r.which;
+    prepared = find_entry(reg.fixed, r.bench, "unregistered fixed benchmark: ").prepare();
+    count = instructions ? counted_batch() : autotune_fixed(r.target_nanos, time_batch).count;
+  }
+  fill_measured(row, count, last, instructions, prepared);
+  return row;
+}
+
+// The row of a batch that threw: the request's identity and the error.
+Row error_row(const ChildRequest& r, std::string error) {
+  Row row;
+  row.kind = r.kind;
+  row.function = r.bench;
+  row.status = RowStatus::error;
+  row.error = std::move(error);
+  row.total_nanos = 0;
+  if (r.kind == RowKind::fixed) {
+    row.repeat_index = r.which;
+  } else {
+    row.param = r.which;
+    row.inner_repeats = 0;
+    row.cache_mode = r.cache_mode;
+  }
+  row.measured_under = r.measure == benchgate::Measure::instructions ? MeasuredUnder::callgrind
+                                                                     : MeasuredUnder::native;
+  return row;
+}
+
+}  // namespace
+
+int child_main(const std::vector<std::string>& argv) {
+  const ChildRequest r = parse_child_request(argv);
+  if (fcntl(r.result_fd, F_GETFD) < 0) {
+    throw UsageError("--result-fd " + std::to_string(r.result_fd) +
+                     " is not an open file descriptor");
+  }
+  Row row;
+  int code = 0;
+  try {
+    row = run_child(r);
+  } catch (const std::exception& e) {
+    row = error_row(r, std::string("benchmark threw: ") + e.what());
+    code = 1;
+  } catch (...) {
+    row = error_row(r, "benchmark threw a non-std::exception");
+    code = 1;
+  }
+  row.env = child_env(r, argv[0]);
+  write_all(r.result_fd, write_row(row) + "\n");
+  ::close(r.result_fd);
+  return code;
+}
+
+}  // namespace benchgate::detail
