@@ -123,9 +123,9 @@ MetricResult decide_time(const Samples& base, const Samples& cur, double thresho
   const bool slower = r.status == KeyStatus::regressed;
   // The fastest batch must move too. Contention on a shared machine only ever slows a batch
   // down, and on this project's CI machine it comes in modes (memory-bound batches measured 2x
-  // apart within seconds; docs/compare.md), so a side's fastest batch is its best view of the
-  // uncontended speed. A real slowdown moves every batch, the fastest included; a side that
-  // caught the machine in a slow mode for most of its batches does not move its minimum.
+  // apart within seconds; docs/lab/2026-11-28-ci-noise.md), so a side's fastest batch is its best
+  // view of the uncontended speed. A real slowdown moves every batch, the fastest included; a side
+  // that caught the machine in a slow mode for most of its batches does not move its minimum.
   const double base_min = *std::min_element(base.values.begin(), base.values.end());
   const double cur_min = *std::min_element(cur.values.begin(), cur.values.end());
   const double min_change = base_min > 0  ? (cur_min - base_min) / base_min

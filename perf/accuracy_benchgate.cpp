@@ -11,10 +11,11 @@ benchgate::BenchmarkConfig config() {
   c.param_schedule = benchgate::ParamSchedule::custom({1});
   // Batches of 0.5-1 s: no shorter than Google Benchmark's runs at --benchmark_min_time=0.5, so
   // that a hiccup of the machine weighs no more in one tool's sample than in the other's
-  // (docs/performance.md has the CVs with 200 ms, batches of 110-220 ms, and with this).
+  // (docs/lab/2026-11-28-accuracy.md has the CVs with 200 ms, batches of 110-220 ms, and with
+  // this).
   c.target_inner_nanos = 910'000'000;
-  // The runner clamps a child's target to a quarter of the cap (docs/cli.md, "The clamped inner
-  // target"): with the default 1 s cap the 910 ms above became about 270 ms, batches of
+  // The runner clamps a child's target to a quarter of the cap (docs/design.md, "The clamped
+  // inner target"): with the default 1 s cap the 910 ms above became about 270 ms, batches of
   // 135-270 ms. A 5 s cap lets the target through.
   c.max_seconds_per_call = 5;
   c.outer_trials = 10;

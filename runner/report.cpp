@@ -50,7 +50,7 @@ std::string count_text(std::uint64_t v) {
   return format_count(v);
 }
 
-// The memory lines of reference §4, over ok rows: peak RSS of the batch, its growth over the
+// The memory lines of a report, over ok rows: peak RSS of the batch, its growth over the
 // resident set the batch started from, and allocations per call. "n/a" when nothing measured.
 void render_memory(const std::vector<const Row*>& ok, const char* noun, std::ostream& out) {
   if (ok.empty()) return;
@@ -101,7 +101,7 @@ std::string schedule_text(const BenchmarkRun& run) {
   return text;
 }
 
-// Markers after the status (§12.7): [probe], [<floor], [trial k/N], † for warmup-dropped params.
+// Markers after the status: [probe], [<floor], [trial k/N], † for warmup-dropped params.
 std::string markers(const BenchmarkRun& run, const Row& r, const std::set<std::uint64_t>& dropped) {
   std::string m;
   const bool ok = r.status == RowStatus::ok;

@@ -7,7 +7,7 @@
 
 namespace benchgate {
 
-// One block per benchmark (reference §12.7 with benchgate's fixes): the header, a table of rows
+// One block per benchmark: the header, a table of rows
 // (param or repeat, per-call time, inner repeats, C, peak RSS, status and markers), then for
 // parametric benchmarks the verdict, the spawn floor, memory, trial summaries, advisories and
 // auto-fit; for fixed ones median/min/max, hash agreement, the expected_hash check and memory.

@@ -248,7 +248,7 @@ class Walk {
 void run_parametric(BenchmarkRun& run, Walk& walk, Executor& executor, const std::string& exe,
                     const RunSettings& settings) {
   const BenchmarkConfig& c = run.info.config;
-  // auto's linear uses the configured count, which defaults to the reference's 16, so that
+  // auto's linear uses the configured count (16 unless declared or overridden), so that
   // --linear-samples works with auto too.
   const std::uint64_t linear_samples = c.param_schedule.linear_samples;
   run.schedule = c.param_schedule.shape;
@@ -353,7 +353,8 @@ void run_fixed(BenchmarkRun& run, Walk& walk,
     run.hashes_agree = agree;
     run.observed_hash = first;
   }
-  // expected_hash (reference §16 #57): unset, match, or one of the failures below.
+  // expected_hash: unset, met by every ok repeat, or one of the failures below; checked only when
+  // some repeat succeeded (a run that broke says why on its own).
   if (c.expected_hash && std::any_of(run.rows.begin(), run.rows.end(),
                                      [](const Row& r) { return r.status == RowStatus::ok; })) {
     const std::string want = format_hash(*c.expected_hash);

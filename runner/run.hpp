@@ -108,7 +108,7 @@ struct RunSettings {
   std::optional<PairedRun> paired;             // A/B in one run: see PairedRun
 };
 
-// Runs every benchmark in the order given (reference §7, §9, with the decisions in docs/cli.md):
+// Runs every benchmark in the order given (docs/cli.md, "What run does"):
 // - first the spawn floor: the median wall time of a few `EXE --benchgate-probe` spawns;
 // - parametric: resolve `automatic` (C(8), C(16), C(32), C(64) asked of the executable), walk
 //   the doubling ladder or the custom list one trial per rung (a failed trial is retried up to

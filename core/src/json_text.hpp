@@ -32,7 +32,7 @@ struct JsonText {
 // a number is read as RapidJSON reads it when not asked for full precision (an integer that fits
 // 64 bits as an integer, anything else as a double) but every double is correctly rounded, by
 // std::from_chars. RapidJSON 1.1.0's own full-precision path misreads some numbers and can read
-// out of bounds (Tencent/rapidjson#1290, #2326; docs/reliability.md "Fuzzing").
+// out of bounds (Tencent/rapidjson#1290, #2326; docs/lab/2026-11-28-fuzzing.md).
 std::variant<std::unique_ptr<JsonText>, JsonError> parse_json_text(std::string_view text);
 
 // A string from a document as an error message quotes it: at most 40 bytes, each control

@@ -52,7 +52,7 @@ namespace detail {
 // The batch loop's sink for each call's result: the compiler must compute it, but need not
 // store it. A result that fits a register may stay in one ("r,m", as Google Benchmark's
 // DoNotOptimize does); anything else escapes through its address, as do_not_optimize does.
-// Measured in docs/performance.md ("Accuracy"): the store that do_not_optimize forces per call
+// Measured (docs/lab/2026-11-28-accuracy.md): the store that do_not_optimize forces per call
 // cost about 1% of a 100 ns call. Not public: do_not_optimize stays the stronger barrier users
 // get, under which a variable whose address escapes may also have changed.
 template <class T>

@@ -1,6 +1,7 @@
 // A benchmark for the gate tests. Its work is a register-only hash chain: on this project's
 // shared CI machine such loops vary by a few percent while memory-bound ones vary by tens of
-// percent (docs/compare.md), so a 30% slowdown here is a real signal, not a coin toss.
+// percent (docs/lab/2026-11-28-ci-noise.md), so a 30% slowdown here is a real signal, not a coin
+// toss.
 #include <benchgate/benchgate.hpp>
 #include <cstdint>
 #include <cstring>
