@@ -196,6 +196,92 @@ struct PlotPt {
   bool failing;
 };
 
+// The legend, above the plot area.
+void time_legend(std::ostream& out, const std::vector<PlotPt> (&series)[2]) {
+  out << "<g class=\"legend\">\n";
+  for (int s = 0; s < 2; ++s) {
+    const double x = kLeft + s * 130.0;
+    out << "<line x1=\"" << num(x) << "\" y1=\"18\" x2=\"" << num(x + 28)
+        << "\" y2=\"18\" stroke=\"" << kColor[s] << "\" stroke-width=\"2\""
+        << (s == 0 ? " stroke-dasharray=\"6 3\"" : "") << "/><circle cx=\"" << num(x + 14)
+        << "\" cy=\"18\" r=\"4\" fill=\"" << (s == 0 ? "#ffffff" : kColor[s]) << "\" stroke=\""
+        << kColor[s] << "\" stroke-width=\"2\"/><text x=\"" << num(x + 36) << "\" y=\"22\">"
+        << kSideName[s] << " (" << series[s].size() << ")</text>\n";
+  }
+  if (std::any_of(series[1].begin(), series[1].end(), [](const PlotPt& p) { return p.failing; })) {
+    const double x = kLeft + 260;
+    out << "<circle cx=\"" << num(x + 14) << "\" cy=\"18\" r=\"5.5\" fill=\"" << kColor[1]
+        << "\" stroke=\"" << kFailColor << "\" stroke-width=\"2\"/><text x=\"" << num(x + 28)
+        << "\" y=\"22\">fails the gate</text>\n";
+  }
+  out << "</g>\n";
+}
+
+// The log-log SVG of the two series (at least one point between them).
+void time_svg(std::ostream& out, const Bench& b, const std::vector<PlotPt> (&series)[2]) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  double xmin = kInf, xmax = 0, ymin = kInf, ymax = 0;
+  for (const auto& ser : series) {
+    for (const auto& p : ser) {
+      xmin = std::min(xmin, static_cast<double>(p.param));
+      xmax = std::max(xmax, static_cast<double>(p.param));
+      ymin = std::min(ymin, p.time_ns);
+      ymax = std::max(ymax, p.time_ns);
+    }
+  }
+  const LogAxis xa = log_axis(xmin, xmax), ya = log_axis(ymin, ymax);
+  const double w = kPlotWidth - kLeft - kRight, h = kPlotHeight - kTop - kBottom;
+  auto px = [&](double v) { return kLeft + xa.frac(v) * w; };
+  auto py = [&](double v) { return kTop + h - ya.frac(v) * h; };
+  out << "<svg class=\"time-plot\" viewBox=\"0 0 " << num(kPlotWidth) << " " << num(kPlotHeight)
+      << "\" width=\"" << num(kPlotWidth) << "\" height=\"" << num(kPlotHeight)
+      << "\" role=\"img\" aria-label=\"time per call against param, log-log: "
+      << escape_markup(b.label) << "\">\n";
+  out << "<rect class=\"frame\" x=\"" << num(kLeft) << "\" y=\"" << num(kTop) << "\" width=\""
+      << num(w) << "\" height=\"" << num(h) << "\"/>\n";
+  out << "<g class=\"axis x\">\n";
+  for (double t : xa.ticks) {
+    const std::string x = num(px(t));
+    out << "<line class=\"grid\" x1=\"" << x << "\" y1=\"" << num(kTop) << "\" x2=\"" << x
+        << "\" y2=\"" << num(kTop + h) << "\"/><text class=\"tick\" x=\"" << x << "\" y=\""
+        << num(kTop + h + 18) << "\" text-anchor=\"middle\">" << count_label(t) << "</text>\n";
+  }
+  out << "<text class=\"title\" x=\"" << num(kLeft + w / 2) << "\" y=\"" << num(kPlotHeight - 12)
+      << "\" text-anchor=\"middle\">param n (log scale)</text>\n</g>\n";
+  out << "<g class=\"axis y\">\n";
+  for (double t : ya.ticks) {
+    const std::string y = num(py(t));
+    out << "<line class=\"grid\" x1=\"" << num(kLeft) << "\" y1=\"" << y << "\" x2=\""
+        << num(kLeft + w) << "\" y2=\"" << y << "\"/><text class=\"tick\" x=\"" << num(kLeft - 6)
+        << "\" y=\"" << num(py(t) + 4) << "\" text-anchor=\"end\">" << time_label(t) << "</text>\n";
+  }
+  out << "<text class=\"title\" transform=\"translate(16 " << num(kTop + h / 2)
+      << ") rotate(-90)\" text-anchor=\"middle\">time per call (median, log scale)</text>\n"
+      << "</g>\n";
+  for (int s = 0; s < 2; ++s) {
+    if (series[s].empty()) continue;
+    out << "<polyline class=\"series " << kSideName[s] << "\" data-series=\"" << kSideName[s]
+        << "\" fill=\"none\" stroke=\"" << kColor[s] << "\" stroke-width=\"2\""
+        << (s == 0 ? " stroke-dasharray=\"6 3\"" : "") << " points=\"";
+    for (std::size_t i = 0; i < series[s].size(); ++i) {
+      out << (i ? " " : "") << num(px(static_cast<double>(series[s][i].param))) << ","
+          << num(py(series[s][i].time_ns));
+    }
+    out << "\"/>\n";
+    for (const auto& p : series[s]) {
+      out << "<circle class=\"point " << kSideName[s] << (p.failing ? " failing" : "") << "\" cx=\""
+          << num(px(static_cast<double>(p.param))) << "\" cy=\"" << num(py(p.time_ns)) << "\" r=\""
+          << (p.failing ? "5.5" : "4") << "\" fill=\"" << (s == 0 ? "#ffffff" : kColor[s])
+          << "\" stroke=\"" << (p.failing ? kFailColor : kColor[s])
+          << "\" stroke-width=\"2\"><title>" << kSideName[s] << " n=" << p.param << ": "
+          << format_duration(p.time_ns) << (p.failing ? " (fails the gate)" : "")
+          << "</title></circle>\n";
+    }
+  }
+  time_legend(out, series);
+  out << "</svg>\n";
+}
+
 void time_plot(std::ostream& out, const Bench& b) {
   std::vector<PlotPt> series[2];
   std::vector<std::uint64_t> no_time[2], zero[2];
@@ -233,85 +319,7 @@ void time_plot(std::ostream& out, const Bench& b) {
   if (series[0].empty() && series[1].empty()) {
     out << "<p class=\"note\">No time sample to plot.</p>\n";
   } else {
-    constexpr double kInf = std::numeric_limits<double>::infinity();
-    double xmin = kInf, xmax = 0, ymin = kInf, ymax = 0;
-    for (const auto& ser : series) {
-      for (const auto& p : ser) {
-        xmin = std::min(xmin, static_cast<double>(p.param));
-        xmax = std::max(xmax, static_cast<double>(p.param));
-        ymin = std::min(ymin, p.time_ns);
-        ymax = std::max(ymax, p.time_ns);
-      }
-    }
-    const LogAxis xa = log_axis(xmin, xmax), ya = log_axis(ymin, ymax);
-    const double w = kPlotWidth - kLeft - kRight, h = kPlotHeight - kTop - kBottom;
-    auto px = [&](double v) { return kLeft + xa.frac(v) * w; };
-    auto py = [&](double v) { return kTop + h - ya.frac(v) * h; };
-    out << "<svg class=\"time-plot\" viewBox=\"0 0 " << num(kPlotWidth) << " " << num(kPlotHeight)
-        << "\" width=\"" << num(kPlotWidth) << "\" height=\"" << num(kPlotHeight)
-        << "\" role=\"img\" aria-label=\"time per call against param, log-log: "
-        << escape_markup(b.label) << "\">\n";
-    out << "<rect class=\"frame\" x=\"" << num(kLeft) << "\" y=\"" << num(kTop) << "\" width=\""
-        << num(w) << "\" height=\"" << num(h) << "\"/>\n";
-    out << "<g class=\"axis x\">\n";
-    for (double t : xa.ticks) {
-      const std::string x = num(px(t));
-      out << "<line class=\"grid\" x1=\"" << x << "\" y1=\"" << num(kTop) << "\" x2=\"" << x
-          << "\" y2=\"" << num(kTop + h) << "\"/><text class=\"tick\" x=\"" << x << "\" y=\""
-          << num(kTop + h + 18) << "\" text-anchor=\"middle\">" << count_label(t) << "</text>\n";
-    }
-    out << "<text class=\"title\" x=\"" << num(kLeft + w / 2) << "\" y=\"" << num(kPlotHeight - 12)
-        << "\" text-anchor=\"middle\">param n (log scale)</text>\n</g>\n";
-    out << "<g class=\"axis y\">\n";
-    for (double t : ya.ticks) {
-      const std::string y = num(py(t));
-      out << "<line class=\"grid\" x1=\"" << num(kLeft) << "\" y1=\"" << y << "\" x2=\""
-          << num(kLeft + w) << "\" y2=\"" << y << "\"/><text class=\"tick\" x=\"" << num(kLeft - 6)
-          << "\" y=\"" << num(py(t) + 4) << "\" text-anchor=\"end\">" << time_label(t)
-          << "</text>\n";
-    }
-    out << "<text class=\"title\" transform=\"translate(16 " << num(kTop + h / 2)
-        << ") rotate(-90)\" text-anchor=\"middle\">time per call (median, log scale)</text>\n"
-        << "</g>\n";
-    for (int s = 0; s < 2; ++s) {
-      if (series[s].empty()) continue;
-      out << "<polyline class=\"series " << kSideName[s] << "\" data-series=\"" << kSideName[s]
-          << "\" fill=\"none\" stroke=\"" << kColor[s] << "\" stroke-width=\"2\""
-          << (s == 0 ? " stroke-dasharray=\"6 3\"" : "") << " points=\"";
-      for (std::size_t i = 0; i < series[s].size(); ++i) {
-        out << (i ? " " : "") << num(px(static_cast<double>(series[s][i].param))) << ","
-            << num(py(series[s][i].time_ns));
-      }
-      out << "\"/>\n";
-      for (const auto& p : series[s]) {
-        out << "<circle class=\"point " << kSideName[s] << (p.failing ? " failing" : "")
-            << "\" cx=\"" << num(px(static_cast<double>(p.param))) << "\" cy=\""
-            << num(py(p.time_ns)) << "\" r=\"" << (p.failing ? "5.5" : "4") << "\" fill=\""
-            << (s == 0 ? "#ffffff" : kColor[s]) << "\" stroke=\""
-            << (p.failing ? kFailColor : kColor[s]) << "\" stroke-width=\"2\"><title>"
-            << kSideName[s] << " n=" << p.param << ": " << format_duration(p.time_ns)
-            << (p.failing ? " (fails the gate)" : "") << "</title></circle>\n";
-      }
-    }
-    // The legend, above the plot area.
-    out << "<g class=\"legend\">\n";
-    for (int s = 0; s < 2; ++s) {
-      const double x = kLeft + s * 130.0;
-      out << "<line x1=\"" << num(x) << "\" y1=\"18\" x2=\"" << num(x + 28)
-          << "\" y2=\"18\" stroke=\"" << kColor[s] << "\" stroke-width=\"2\""
-          << (s == 0 ? " stroke-dasharray=\"6 3\"" : "") << "/><circle cx=\"" << num(x + 14)
-          << "\" cy=\"18\" r=\"4\" fill=\"" << (s == 0 ? "#ffffff" : kColor[s]) << "\" stroke=\""
-          << kColor[s] << "\" stroke-width=\"2\"/><text x=\"" << num(x + 36) << "\" y=\"22\">"
-          << kSideName[s] << " (" << series[s].size() << ")</text>\n";
-    }
-    if (std::any_of(series[1].begin(), series[1].end(),
-                    [](const PlotPt& p) { return p.failing; })) {
-      const double x = kLeft + 260;
-      out << "<circle cx=\"" << num(x + 14) << "\" cy=\"18\" r=\"5.5\" fill=\"" << kColor[1]
-          << "\" stroke=\"" << kFailColor << "\" stroke-width=\"2\"/><text x=\"" << num(x + 28)
-          << "\" y=\"22\">fails the gate</text>\n";
-    }
-    out << "</g>\n</svg>\n";
+    time_svg(out, b, series);
     if (series[0].size() + series[1].size() <= 2 && b.keys.size() == 1)
       notes.push_back("one param only: a point per side, no line");
   }

@@ -393,6 +393,170 @@ std::optional<std::string> problem_of(const BenchmarkRun& run) {
   return std::nullopt;
 }
 
+// What every batch of a run shares: where children go and what their rows carry.
+struct RunContext {
+  Executor& executor;
+  const RunSettings& settings;
+  const std::string& exe;
+  const std::string& suite;
+  const Env& env;
+  std::string env_json;
+  const BatchObserver& observe;
+  std::uint64_t callgrind_files = 0;  // Callgrind output files named so far
+};
+
+// One benchmark's batches: each a child of EXE (and, in A/B, of the other executable too),
+// classified, annotated and shown to the observer.
+class Batches {
+ public:
+  Batches(RunContext& ctx, BenchmarkRun& run, const BenchmarkInfo& child_info)
+      : ctx_(ctx),
+        run_(run),
+        child_info_(child_info),
+        paired_(ctx.settings.paired &&
+                std::find(ctx.settings.paired->benchmarks.begin(),
+                          ctx.settings.paired->benchmarks.end(),
+                          run.info.name) != ctx.settings.paired->benchmarks.end()) {}
+
+  bool paired() const { return paired_; }
+
+  Row operator()(std::uint64_t which, std::uint64_t trial, bool warmup) {
+    if (!paired_) {
+      Row row = measure(ctx_.exe, which, trial);
+      if (ctx_.observe) ctx_.observe(run_.info, row, warmup);
+      return row;
+    }
+    // The other executable first in even pairs, second in odd ones: neither side always runs
+    // right after the other (page cache, frequency, the neighbour's last burst).
+    const bool other_first = pairs_++ % 2 == 0;
+    Row other;
+    if (other_first) other = measure(ctx_.settings.paired->exe, which, trial);
+    Row row = measure(ctx_.exe, which, trial);
+    if (!other_first) other = measure(ctx_.settings.paired->exe, which, trial);
+    // The fixed warmup is discarded on both sides.
+    if (!warmup) run_.paired_rows.push_back(std::move(other));
+    if (ctx_.observe) ctx_.observe(run_.info, row, warmup);
+    return row;
+  }
+
+ private:
+  // One child of `program` for this benchmark, classified and annotated.
+  Row measure(const std::string& program, std::uint64_t which, std::uint64_t trial) {
+    const BenchmarkInfo& declared = run_.info;
+    const RunSettings& settings = ctx_.settings;
+    RowRequest req;
+    req.kind = declared.kind;
+    req.function = declared.name;
+    const bool parametric = declared.kind == RowKind::parametric;
+    double cap = parametric ? declared.config.max_seconds_per_call
+                            : declared.fixed_config.max_seconds_per_call;
+    const std::uint64_t grace =
+        parametric ? declared.config.kill_grace_ms : declared.fixed_config.kill_grace_ms;
+    if (parametric) {
+      req.param = which;
+      req.cache_mode = declared.config.cache_mode;
+    } else {
+      req.repeat_index = which;
+    }
+    ChildRequest child = child_request(child_info_, which, ctx_.env_json);
+    if (settings.callgrind) child.measure = Measure::instructions;
+    std::vector<std::string> argv = to_argv(program, child);
+    std::string callgrind_out;
+    if (settings.callgrind) {
+      cap *= settings.callgrind->cap_factor;
+      callgrind_out =
+          settings.callgrind->out_dir + "/callgrind.out." + std::to_string(++ctx_.callgrind_files);
+      argv = callgrind_argv(*settings.callgrind, callgrind_out, std::move(argv));
+    }
+    req.cap_seconds = cap;
+    SpawnRequest request = request_for(std::move(argv), cap, grace);
+    request.cpu = settings.cpu;
+    Row row = classify(req, ctx_.executor.run(request));
+    if (settings.callgrind) read_callgrind_count(row, callgrind_out);
+    // The paired executable's rows carry this suite's name too, so that its file and this one
+    // compare key for key.
+    row.suite = ctx_.suite;
+    row.trial_index = trial;
+    if (!row.env) row.env = ctx_.env;
+    return row;
+  }
+
+  // Under Callgrind: the instructions of an ok batch, from Callgrind's output file (removed).
+  static void read_callgrind_count(Row& row, const std::string& file) {
+    row.measured_under = MeasuredUnder::callgrind;
+    if (row.status == RowStatus::ok) {
+      row.instructions = read_callgrind_total(file);
+      if (!row.instructions) {
+        row.status = RowStatus::error;
+        row.error =
+            "Callgrind left no instruction count (" + file + " missing or without a totals line)";
+      }
+    }
+    ::unlink(file.c_str());
+  }
+
+  RunContext& ctx_;
+  BenchmarkRun& run_;
+  const BenchmarkInfo& child_info_;
+  const bool paired_;
+  std::uint64_t pairs_ = 0;
+};
+
+// One benchmark from its declared configuration to its BenchmarkRun.
+BenchmarkRun run_one(RunContext& ctx, const BenchmarkInfo& declared,
+                     std::optional<std::uint64_t> spawn_floor) {
+  BenchmarkRun run;
+  run.info = declared;
+  run.spawn_floor_nanos = spawn_floor;
+  // Children get a target clamped by the floor so that autotune stays inside the cap; the
+  // report keeps the declared one.
+  BenchmarkInfo child_info = declared;
+  if (declared.kind == RowKind::parametric) {
+    child_info.config.target_inner_nanos =
+        effective_inner_target(declared.config.target_inner_nanos, spawn_floor,
+                               declared.config.max_seconds_per_call, declared.config.kill_grace_ms);
+    run.child_target_nanos = child_info.config.target_inner_nanos;
+  }
+  Batches batches(ctx, run, child_info);
+  auto batch = [&](std::uint64_t which, std::uint64_t trial, bool warmup) {
+    return batches(which, trial, warmup);
+  };
+  Walk walk(run, ctx.settings, batch);
+  if (declared.kind == RowKind::parametric) {
+    run_parametric(run, walk, ctx.executor, ctx.exe, ctx.settings);
+  } else {
+    run_fixed(run, walk, batch);
+  }
+  if (batches.paired()) {
+    // One paired row per measured row, in the same order: the same annotations.
+    for (std::size_t i = 0; i < run.paired_rows.size() && i < run.rows.size(); ++i) {
+      run.paired_rows[i].part_of_verdict = run.rows[i].part_of_verdict;
+    }
+    if (declared.kind == RowKind::parametric) {
+      annotate_below_signal_floor(run.paired_rows, run.spawn_floor_nanos,
+                                  run.info.config.signal_floor_multiplier);
+    }
+  }
+  run.problem = problem_of(run);
+  return run;
+}
+
+// What a limited budget was used for, from the budget's own start (which the caller set before
+// anything it counts) or the run's, whichever came first.
+BudgetSummary budget_summary(const RunSettings& settings, std::int64_t started,
+                             const RunOutput& out) {
+  BudgetSummary summary;
+  summary.total_seconds = settings.budget.total_seconds().value_or(0);
+  const std::int64_t budget_start =
+      *settings.budget.deadline() - static_cast<std::int64_t>(summary.total_seconds * 1e9);
+  summary.elapsed_nanos = settings.now() - std::min(started, budget_start);
+  summary.completed = out.runs.size();
+  summary.truncated = static_cast<std::uint64_t>(std::count_if(
+      out.runs.begin(), out.runs.end(), [](const BenchmarkRun& r) { return r.budget_truncated; }));
+  summary.skips = out.skipped;
+  return summary;
+}
+
 }  // namespace
 
 RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::string& suite,
@@ -400,7 +564,7 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
                          const BatchObserver& observe, RunSettings settings) {
   if (!settings.now) settings.now = steady_now;
   const std::int64_t started = settings.now();
-  const std::string env_json = write_env(env);
+  RunContext ctx{executor, settings, exe, suite, env, write_env(env), observe};
   RunOutput out;
   out.suite = suite;
   // Only parametric benchmarks use the floor (signal floor, clamped inner target).
@@ -414,132 +578,14 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
     out.spawn_floor_nanos =
         measure_spawn_floor(executor, exe, settings.spawn_floor_samples, settings.cpu);
   }
-  std::uint64_t truncated = 0;
-  std::uint64_t callgrind_files = 0;
   for (const auto& declared : benchmarks) {
     if (settings.budget.exhausted(settings.now())) {
       out.skipped.push_back(BudgetSkip{declared.name, declared.kind});
       continue;
     }
-    BenchmarkRun run;
-    run.info = declared;
-    run.spawn_floor_nanos = out.spawn_floor_nanos;
-    // Children get a target clamped by the floor so that autotune stays inside the cap; the
-    // report keeps the declared one.
-    BenchmarkInfo child_info = declared;
-    if (declared.kind == RowKind::parametric) {
-      child_info.config.target_inner_nanos = effective_inner_target(
-          declared.config.target_inner_nanos, out.spawn_floor_nanos,
-          declared.config.max_seconds_per_call, declared.config.kill_grace_ms);
-      run.child_target_nanos = child_info.config.target_inner_nanos;
-    }
-    // One child of `program` for this benchmark, classified and annotated.
-    auto measure = [&](const std::string& program, std::uint64_t which, std::uint64_t trial) {
-      RowRequest req;
-      req.kind = declared.kind;
-      req.function = declared.name;
-      double cap;
-      std::uint64_t grace;
-      if (declared.kind == RowKind::parametric) {
-        req.param = which;
-        req.cache_mode = declared.config.cache_mode;
-        cap = declared.config.max_seconds_per_call;
-        grace = declared.config.kill_grace_ms;
-      } else {
-        req.repeat_index = which;
-        cap = declared.fixed_config.max_seconds_per_call;
-        grace = declared.fixed_config.kill_grace_ms;
-      }
-      ChildRequest child = child_request(child_info, which, env_json);
-      if (settings.callgrind) child.measure = Measure::instructions;
-      std::vector<std::string> argv = to_argv(program, child);
-      std::string callgrind_out;
-      if (settings.callgrind) {
-        cap *= settings.callgrind->cap_factor;
-        callgrind_out =
-            settings.callgrind->out_dir + "/callgrind.out." + std::to_string(++callgrind_files);
-        argv = callgrind_argv(*settings.callgrind, callgrind_out, std::move(argv));
-      }
-      req.cap_seconds = cap;
-      SpawnRequest request = request_for(std::move(argv), cap, grace);
-      request.cpu = settings.cpu;
-      const SpawnResult result = executor.run(request);
-      Row row = classify(req, result);
-      if (settings.callgrind) {
-        row.measured_under = MeasuredUnder::callgrind;
-        if (row.status == RowStatus::ok) {
-          row.instructions = read_callgrind_total(callgrind_out);
-          if (!row.instructions) {
-            row.status = RowStatus::error;
-            row.error = "Callgrind left no instruction count (" + callgrind_out +
-                        " missing or without a totals line)";
-          }
-        }
-        ::unlink(callgrind_out.c_str());
-      }
-      // The paired executable's rows carry this suite's name too, so that its file and this
-      // one compare key for key.
-      row.suite = suite;
-      row.trial_index = trial;
-      if (!row.env) row.env = env;
-      return row;
-    };
-    const bool paired =
-        settings.paired &&
-        std::find(settings.paired->benchmarks.begin(), settings.paired->benchmarks.end(),
-                  declared.name) != settings.paired->benchmarks.end();
-    std::uint64_t pairs = 0;
-    auto batch = [&](std::uint64_t which, std::uint64_t trial, bool warmup) {
-      if (!paired) {
-        Row row = measure(exe, which, trial);
-        if (observe) observe(declared, row, warmup);
-        return row;
-      }
-      // The other executable first in even pairs, second in odd ones: neither side always
-      // runs right after the other (page cache, frequency, the neighbour's last burst).
-      const bool other_first = pairs++ % 2 == 0;
-      Row other;
-      if (other_first) other = measure(settings.paired->exe, which, trial);
-      Row row = measure(exe, which, trial);
-      if (!other_first) other = measure(settings.paired->exe, which, trial);
-      // The fixed warmup is discarded on both sides.
-      if (!warmup) run.paired_rows.push_back(std::move(other));
-      if (observe) observe(declared, row, warmup);
-      return row;
-    };
-    Walk walk(run, settings, batch);
-    if (declared.kind == RowKind::parametric) {
-      run_parametric(run, walk, executor, exe, settings);
-    } else {
-      run_fixed(run, walk, batch);
-    }
-    if (paired) {
-      // One paired row per measured row, in the same order: the same annotations.
-      for (std::size_t i = 0; i < run.paired_rows.size() && i < run.rows.size(); ++i) {
-        run.paired_rows[i].part_of_verdict = run.rows[i].part_of_verdict;
-      }
-      if (declared.kind == RowKind::parametric) {
-        annotate_below_signal_floor(run.paired_rows, run.spawn_floor_nanos,
-                                    run.info.config.signal_floor_multiplier);
-      }
-    }
-    run.problem = problem_of(run);
-    if (run.budget_truncated) ++truncated;
-    out.runs.push_back(std::move(run));
+    out.runs.push_back(run_one(ctx, declared, out.spawn_floor_nanos));
   }
-  if (settings.budget.limited()) {
-    BudgetSummary summary;
-    summary.total_seconds = settings.budget.total_seconds().value_or(0);
-    // From the budget's own start, which the caller set before anything it counts.
-    const std::int64_t budget_start =
-        *settings.budget.deadline() -
-        static_cast<std::int64_t>(settings.budget.total_seconds().value_or(0) * 1e9);
-    summary.elapsed_nanos = settings.now() - std::min(started, budget_start);
-    summary.completed = out.runs.size();
-    summary.truncated = truncated;
-    summary.skips = out.skipped;
-    out.budget = summary;
-  }
+  if (settings.budget.limited()) out.budget = budget_summary(settings, started, out);
   return out;
 }
 
