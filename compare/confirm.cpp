@@ -14,9 +14,16 @@ namespace benchgate {
 namespace fs = std::filesystem;
 
 RunRequest rerun_template(const std::string& exe, const std::vector<std::string>& runner_args) {
+  // EXE first, so that a stray value among the runner arguments is the one named "unexpected"
+  // (after "--" when EXE itself would read as a flag).
   std::vector<std::string> args{"benchgate-runner run"};
-  args.insert(args.end(), runner_args.begin(), runner_args.end());
-  args.insert(args.end(), {"--", exe});
+  if (!exe.empty() && exe.front() == '-') {
+    args.insert(args.end(), runner_args.begin(), runner_args.end());
+    args.insert(args.end(), {"--", exe});
+  } else {
+    args.push_back(exe);
+    args.insert(args.end(), runner_args.begin(), runner_args.end());
+  }
   try {
     if (auto r = parse_run_request(args)) return *r;
   } catch (const UsageError& e) {
@@ -59,9 +66,9 @@ std::vector<RerunPlan> plan_reruns(const std::vector<Key>& keys, const RunReques
 }
 
 std::string scratch_prefix(const std::string& current) {
+  // A bare file name ("cur.jsonl", no directory part) is a file too: its prefix is next to it.
   const fs::path p(current);
-  return (p.has_parent_path() && !fs::is_directory(p) ? p.string() : (p / "confirm").string()) +
-         ".confirm";
+  return (fs::is_directory(p) ? (p / "confirm").string() : p.string()) + ".confirm";
 }
 
 Rerun run_reruns(const std::vector<RerunPlan>& plans, const std::string& runner, Executor& ex,

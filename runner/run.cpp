@@ -141,20 +141,7 @@ std::map<std::uint64_t, double> query_complexity(Executor& executor, const std::
   req.tail_bytes = 1u << 20;
   const SpawnResult r = executor.run(req);
   if (!r.started || !r.exited || r.exit_code != 0) return out;
-  std::istringstream lines(r.stdout_tail);
-  std::string line;
-  while (std::getline(lines, line)) {
-    std::istringstream fields(line);
-    std::string p_text, c_text;
-    if (!(fields >> p_text >> c_text)) continue;
-    char* end = nullptr;
-    const unsigned long long p = std::strtoull(p_text.c_str(), &end, 10);
-    if (*end != '\0') continue;
-    const double c = std::strtod(c_text.c_str(), &end);  // accepts "inf" and "nan"
-    if (*end != '\0') continue;
-    out[p] = c;
-  }
-  return out;
+  return parse_complexity_answer(r.stdout_tail);
 }
 
 namespace {

@@ -123,6 +123,7 @@ std::optional<int> resolve_cpu(const CpuPin& pin, const std::vector<int>& allowe
   if (std::find(allowed.begin(), allowed.end(), pin.cpu) == allowed.end()) {
     std::string list;
     for (int c : allowed) list += (list.empty() ? "" : ",") + std::to_string(c);
+    if (list.empty()) list = "(none known)";
     throw UsageError("--cpu '" + std::to_string(pin.cpu) + "': this runner may only use CPU(s) " +
                      list + "; or use auto or none");
   }

@@ -61,6 +61,10 @@ std::uint64_t parse_count(const std::string& flag, const std::string& text, std:
 
 std::string exact_decimal(double v) {
   char buf[32];
+  if (v == std::trunc(v) && std::fabs(v) < 1e15) {  // whole numbers: "86400", not "8.64e+04"
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+    return buf;
+  }
   for (int precision = 1; precision <= 17; ++precision) {
     std::snprintf(buf, sizeof buf, "%.*g", precision, v);
     if (std::strtod(buf, nullptr) == v) break;

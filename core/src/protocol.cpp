@@ -1,7 +1,11 @@
 // The runner <-> benchmark executable requests: argv out, argv in.
 #include "benchgate/core/protocol.hpp"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
+#include <sstream>
 #include <tuple>
 
 #include "benchgate/core/cli.hpp"
@@ -139,6 +143,35 @@ ComplexityRequest parse_complexity_request(const std::vector<std::string>& argv)
   for (std::size_t i = 4; i < argv.size(); ++i)
     r.params.push_back(parse_count("param", argv[i], 0, kMaxU64));
   return r;
+}
+
+std::string format_complexity_answer(const std::map<std::uint64_t, double>& values) {
+  std::string out;
+  for (const auto& [p, c] : values) {
+    char line[64];
+    std::snprintf(line, sizeof line, "%llu %.17g\n", static_cast<unsigned long long>(p), c);
+    out += line;
+  }
+  return out;
+}
+
+std::map<std::uint64_t, double> parse_complexity_answer(const std::string& text) {
+  std::map<std::uint64_t, double> out;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string p_text, c_text;
+    if (!(fields >> p_text >> c_text)) continue;
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long p = std::strtoull(p_text.c_str(), &end, 10);
+    if (*end != '\0' || errno == ERANGE) continue;
+    const double c = std::strtod(c_text.c_str(), &end);  // accepts "inf" and "nan"
+    if (*end != '\0') continue;
+    out[p] = c;
+  }
+  return out;
 }
 
 }  // namespace benchgate

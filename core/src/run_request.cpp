@@ -10,7 +10,7 @@
 namespace benchgate {
 namespace {
 
-cxxopts::Options run_options() {
+cxxopts::Options make_run_options() {
   cxxopts::Options options("benchgate-runner run",
                            "Measure every benchmark of EXE, one child process per batch.");
   // Values are taken as strings and validated afterwards so each error names flag, value and
@@ -53,6 +53,13 @@ cxxopts::Options run_options() {
   return options;
 }
 
+// Built once: building cxxopts' specification costs far more than parsing with it. Parsing
+// leaves it as it was (each parse keeps its values in its own ParseResult).
+cxxopts::Options& run_options() {
+  static cxxopts::Options options = make_run_options();
+  return options;
+}
+
 std::vector<std::string> unique(const std::vector<std::string>& names) {
   std::vector<std::string> out;
   for (const auto& n : names) {
@@ -67,6 +74,8 @@ CpuPin parse_cpu(const std::string& text) {
     pin.mode = CpuPin::Mode::last_allowed;
   } else if (text != "none") {
     pin.mode = CpuPin::Mode::fixed;
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+      throw UsageError("--cpu '" + text + "': must be auto, none or a CPU number in [0, 1023]");
     pin.cpu = static_cast<int>(parse_count("cpu", text, 0, 1023));
   }
   return pin;
@@ -95,8 +104,14 @@ bool operator==(const RunRequest& a, const RunRequest& b) {
 
 std::vector<std::string> to_argv(const std::string& runner, const RunRequest& r) {
   std::vector<std::string> argv{runner, "run"};
+  // `--flag value`, which carries any text; `--flag=value` where the value would otherwise read
+  // as a flag (a leading dash) or vanish (empty).
   auto add = [&](const std::string& flag, const std::string& value) {
-    argv.push_back("--" + flag + "=" + value);
+    if (value.empty() || value.front() == '-') {
+      argv.push_back("--" + flag + "=" + value);
+    } else {
+      argv.insert(argv.end(), {"--" + flag, value});
+    }
   };
   if (r.out) add("out", *r.out);
   for (const auto& b : r.benches) add("bench", b);
@@ -124,7 +139,7 @@ std::vector<std::string> to_argv(const std::string& runner, const RunRequest& r)
 }
 
 std::optional<RunRequest> parse_run_request(const std::vector<std::string>& args) {
-  cxxopts::Options options = run_options();
+  cxxopts::Options& options = run_options();
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
   cxxopts::ParseResult p;

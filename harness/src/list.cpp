@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -66,8 +67,7 @@ ListDocument list_document(const std::string& exe) {
 }  // namespace
 
 // The declared complexity evaluated where the runner needs it (schedule choice, linear sweep,
-// verdict): the function is C++ and lives only here. One line per param, "P C", C printed with
-// 17 significant digits ("inf" where it overflows a double, "nan" where undefined).
+// verdict): the function is C++ and lives only here.
 int complexity_main(const std::vector<std::string>& argv) {
   const ComplexityRequest r = parse_complexity_request(argv);
   const auto& reg = registry();
@@ -76,14 +76,9 @@ int complexity_main(const std::vector<std::string>& argv) {
   if (it == reg.parametric.end()) {
     throw UsageError("--bench '" + r.bench + "' is not a registered parametric benchmark");
   }
-  std::string out;
-  for (std::uint64_t p : r.params) {
-    char line[64];
-    std::snprintf(line, sizeof line, "%llu %.17g\n", static_cast<unsigned long long>(p),
-                  it->complexity(static_cast<double>(p)));
-    out += line;
-  }
-  std::cout << out << std::flush;
+  std::map<std::uint64_t, double> values;
+  for (std::uint64_t p : r.params) values[p] = it->complexity(static_cast<double>(p));
+  std::cout << format_complexity_answer(values) << std::flush;
   return 0;
 }
 

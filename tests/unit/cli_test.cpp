@@ -134,6 +134,8 @@ TEST_CASE("cli: exact_decimal writes the shortest text that reads back as the sa
   CHECK(exact_decimal(0) == "0");
   CHECK(exact_decimal(1e-05) == "1e-05");
   CHECK(exact_decimal(0.5) == "0.5");
+  CHECK(exact_decimal(86400) == "86400");  // whole numbers as integers, not "8.64e+04"
+  CHECK(exact_decimal(600) == "600");
 }
 
 TEST_CASE("cli: exact_decimal text reads back bit for bit through read_decimal") {

@@ -111,6 +111,7 @@ TEST_CASE("confirm: RUNNER_ARGS the runner would refuse are a usage error naming
     (void)rerun_template("./bench", {"--param-list", "1024", "4096"});
   });
   CHECK(contains(stray, "--runner-arg"));
+  CHECK(contains(stray, "unexpected argument '4096'"));  // the stray value, not EXE
   const std::string help = usage_error([] { (void)rerun_template("./bench", {"--help"}); });
   CHECK(contains(help, "--runner-arg"));
   CHECK(contains(help, "--help"));
@@ -218,6 +219,8 @@ TEST_CASE("confirm: each rerun's argv reads back as its plan's request") {
 
 TEST_CASE("confirm: scratch files go next to a CURRENT file, or inside a CURRENT directory") {
   CHECK(scratch_prefix("out/cur.jsonl") == "out/cur.jsonl.confirm");
+  // A bare file name is a file in the working directory, not a directory to create.
+  CHECK(scratch_prefix("cur.jsonl") == "cur.jsonl.confirm");
   const benchgate::test::TempDir dir;
   CHECK(scratch_prefix(dir.path().string()) == (dir.path() / "confirm").string() + ".confirm");
 }

@@ -88,25 +88,46 @@ TEST_CASE("run request: a request with every field set is pinned and reads back 
   r.baseline_out = "old.jsonl";
   CHECK(to_argv("benchgate-runner", r) == Argv{"benchgate-runner",
                                                "run",
-                                               "--out=rows.jsonl",
-                                               "--bench=sort.std_sort",
-                                               "--bench=parse_corpus",
-                                               "--filter=sort",
-                                               "--tag=fast",
-                                               "--tag=nightly",
-                                               "--outer-trials=3",
-                                               "--cache-mode=cold",
+                                               "--out",
+                                               "rows.jsonl",
+                                               "--bench",
+                                               "sort.std_sort",
+                                               "--bench",
+                                               "parse_corpus",
+                                               "--filter",
+                                               "sort",
+                                               "--tag",
+                                               "fast",
+                                               "--tag",
+                                               "nightly",
+                                               "--outer-trials",
+                                               "3",
+                                               "--cache-mode",
+                                               "cold",
                                                "--ignore-expected-hash",
-                                               "--total-seconds=600.5",
+                                               "--total-seconds",
+                                               "600.5",
                                                "--auto-fit",
-                                               "--cpu=1",
+                                               "--cpu",
+                                               "1",
                                                "--progress",
                                                "--quiet",
-                                               "--measure=instructions",
-                                               "--baseline-exe=./old",
-                                               "--baseline-out=old.jsonl",
+                                               "--measure",
+                                               "instructions",
+                                               "--baseline-exe",
+                                               "./old",
+                                               "--baseline-out",
+                                               "old.jsonl",
                                                "--",
                                                "./bench"});
+  // A value that would read as a flag, or an empty one, is written joined to its flag.
+  RunRequest dashes;
+  dashes.exe = "./bench";
+  dashes.filter = "-x";
+  dashes.benches = {""};
+  CHECK(to_argv("benchgate-runner", dashes) ==
+        Argv{"benchgate-runner", "run", "--bench=", "--filter=-x", "--", "./bench"});
+  CHECK(round_trip(dashes) == dashes);
   CHECK(round_trip(r) == r);
 }
 
@@ -216,7 +237,8 @@ TEST_CASE("run request: a bad --total-seconds, --cpu or --measure names flag, va
   CHECK(contains(run_error({"--total-seconds", "40000000", "./bench"}),
                  "--total-seconds '40000000': must be a number of seconds in [0, 31536000]"));
   CHECK(run_error({"--cpu", "5000", "./bench"}) == "--cpu '5000': must be an integer in [0, 1023]");
-  CHECK(run_error({"--cpu", "last", "./bench"}) == "--cpu 'last': must be an integer in [0, 1023]");
+  CHECK(run_error({"--cpu", "last", "./bench"}) ==
+        "--cpu 'last': must be auto, none or a CPU number in [0, 1023]");
   CHECK(run_error({"--measure", "cycles", "./bench"}) ==
         "--measure 'cycles': must be time or instructions");
 }

@@ -60,12 +60,10 @@ class ScriptedExecutor final : public Executor {
       others.push_back(request);
       SpawnResult o;
       o.started = o.exited = true;
-      for (const std::uint64_t n : parse_complexity_request(request.argv).params) {
-        char line[64];
-        std::snprintf(line, sizeof line, "%llu %.17g\n", static_cast<unsigned long long>(n),
-                      complexity(static_cast<double>(n)));
-        o.stdout_tail += line;
-      }
+      std::map<std::uint64_t, double> values;
+      for (const std::uint64_t n : parse_complexity_request(request.argv).params)
+        values[n] = complexity(static_cast<double>(n));
+      o.stdout_tail = format_complexity_answer(values);
       return o;
     }
     requests.push_back(request);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,5 +62,12 @@ struct ComplexityRequest {
 };
 std::vector<std::string> to_argv(const std::string& exe, const ComplexityRequest& request);
 ComplexityRequest parse_complexity_request(const std::vector<std::string>& argv);
+
+// The answer on stdout: one "P C" line per param, C with 17 significant digits ("inf" where it
+// overflows a double, "nan" where undefined).
+std::string format_complexity_answer(const std::map<std::uint64_t, double>& values);
+// The values of an answer; a line that is not "P C" is skipped (the caller decides what a
+// missing param means).
+std::map<std::uint64_t, double> parse_complexity_answer(const std::string& text);
 
 }  // namespace benchgate

@@ -48,8 +48,9 @@ struct RunRequest {
   friend bool operator==(const RunRequest& a, const RunRequest& b);
 };
 
-// `runner run [flags] -- EXE`: every value as --flag=value, so that values that start with a
-// dash, or hold commas, spaces or '=', reach the parser as they are.
+// `runner run [flags] -- EXE`, each value as `--flag value`, or as `--flag=value` where it is
+// empty or starts with a dash, so that any value the parser accepted (commas, spaces, '=',
+// newlines, a leading dash) reaches it again as it was.
 std::vector<std::string> to_argv(const std::string& runner, const RunRequest& request);
 
 // The run command's flags and EXE: `args` is what follows `run` (args[0] is taken as the
