@@ -104,14 +104,11 @@ bool operator==(const RunRequest& a, const RunRequest& b) {
 
 std::vector<std::string> to_argv(const std::string& runner, const RunRequest& r) {
   std::vector<std::string> argv{runner, "run"};
-  // `--flag value`, which carries any text; `--flag=value` where the value would otherwise read
-  // as a flag (a leading dash) or vanish (empty).
+  // `--flag value`: cxxopts takes the argument after a flag that needs a value as it is, whatever
+  // it holds (a leading dash, '=', a newline, nothing), while `--flag=value` must match its
+  // option syntax, which a newline in the value breaks.
   auto add = [&](const std::string& flag, const std::string& value) {
-    if (value.empty() || value.front() == '-') {
-      argv.push_back("--" + flag + "=" + value);
-    } else {
-      argv.insert(argv.end(), {"--" + flag, value});
-    }
+    argv.insert(argv.end(), {"--" + flag, value});
   };
   if (r.out) add("out", *r.out);
   for (const auto& b : r.benches) add("bench", b);

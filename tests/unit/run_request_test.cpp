@@ -120,13 +120,15 @@ TEST_CASE("run request: a request with every field set is pinned and reads back 
                                                "old.jsonl",
                                                "--",
                                                "./bench"});
-  // A value that would read as a flag, or an empty one, is written joined to its flag.
+  // A value that would read as a flag, an empty one, one with a newline: each as it is, after
+  // its flag (the fuzzer found that `--filter=-x\ny` does not read back).
   RunRequest dashes;
   dashes.exe = "./bench";
-  dashes.filter = "-x";
-  dashes.benches = {""};
-  CHECK(to_argv("benchgate-runner", dashes) ==
-        Argv{"benchgate-runner", "run", "--bench=", "--filter=-x", "--", "./bench"});
+  dashes.filter = "-x\ny";
+  dashes.benches = {"", "--", "-"};
+  CHECK(to_argv("benchgate-runner", dashes) == Argv{"benchgate-runner", "run", "--bench", "",
+                                                    "--bench", "--", "--bench", "-", "--filter",
+                                                    "-x\ny", "--", "./bench"});
   CHECK(round_trip(dashes) == dashes);
   CHECK(round_trip(r) == r);
 }

@@ -48,9 +48,9 @@ struct RunRequest {
   friend bool operator==(const RunRequest& a, const RunRequest& b);
 };
 
-// `runner run [flags] -- EXE`, each value as `--flag value`, or as `--flag=value` where it is
-// empty or starts with a dash, so that any value the parser accepted (commas, spaces, '=',
-// newlines, a leading dash) reaches it again as it was.
+// `runner run [flags] -- EXE`, each value as its own argument after its flag (`--flag value`),
+// so that any value the parser accepted (commas, spaces, '=', newlines, a leading dash, empty)
+// reaches it again as it was.
 std::vector<std::string> to_argv(const std::string& runner, const RunRequest& request);
 
 // The run command's flags and EXE: `args` is what follows `run` (args[0] is taken as the
