@@ -70,12 +70,20 @@ if(NOT "${props}" MATCHES "TIMEOUT=60")
   message(FATAL_ERROR "TIMEOUT 60 missing; properties: ${props}")
 endif()
 
+# The thresholds and CONFIRM reach benchgate-compare only when given (demo gives both
+# thresholds, own_new only CONFIRM): benchgate-compare holds the defaults.
 describe_test(bench.demo.compare command props)
-if(NOT command MATCHES "benchgate-compare;[^;]*/baselines/demo.jsonl;[^;]*/benchgate/demo.jsonl;--time-threshold;300%;--rss-threshold;0.5;--confirm;1;--runner;[^;]*benchgate-runner;--exe;[^;]*/demo;--runner-arg=--param-ceiling;--runner-arg=8;--runner-arg=--max-seconds-per-call;--runner-arg=10$")
+if(NOT command MATCHES "benchgate-compare;[^;]*/baselines/demo.jsonl;[^;]*/benchgate/demo.jsonl;--time-threshold;300%;--rss-threshold;0.5;--runner;[^;]*benchgate-runner;--exe;[^;]*/demo;--runner-arg=--param-ceiling;--runner-arg=8;--runner-arg=--max-seconds-per-call;--runner-arg=10$"
+   OR command MATCHES ";--confirm;")
   message(FATAL_ERROR "unexpected compare command: ${command}")
 endif()
 expect_props(bench.demo.compare "LABELS=bench" "RUN_SERIAL=ON" "FIXTURES_REQUIRED=bench.demo"
   "SKIP_RETURN_CODE=77")
+describe_test(bench.own_new.compare command props)
+if(NOT command MATCHES "benchgate-compare;[^;]*/baselines/own_new.jsonl;[^;]*/benchgate/own_new.jsonl;--confirm;2;--runner;[^;]*benchgate-runner;--exe;[^;]*/own_new;--runner-arg=--param-ceiling;--runner-arg=8;--runner-arg=--max-seconds-per-call;--runner-arg=10$"
+   OR command MATCHES ";--(time|rss)-threshold;")
+  message(FATAL_ERROR "unexpected compare command: ${command}")
+endif()
 if("bench.counted.run" IN_LIST names)
   describe_test(bench.counted.run command props)
   if(NOT command MATCHES ";--param-ceiling;8;--measure;instructions$")
