@@ -13,7 +13,8 @@
 #      configure errors: not a directory (missing, or a file), this build tree (however spelt).
 # The default time threshold is benchgate-compare's (CMake passes none unless TIME_THRESHOLD is
 # given): 5% with --baseline-exe, as head's compare report says, against 10% in base's.
-# Usage: cmake -DSOURCE_DIR=... -DBINARY_DIR=... -DBENCHGATE_SOURCE_DIR=... -P check_ab.cmake
+# Usage: cmake -DSOURCE_DIR=... -DBINARY_DIR=... -DBENCHGATE_PREFIX=<install prefix>
+#        -P check_ab.cmake
 cmake_minimum_required(VERSION 3.25)
 
 include("${CMAKE_CURRENT_LIST_DIR}/run.cmake")
@@ -27,7 +28,7 @@ file(MAKE_DIRECTORY "${BINARY_DIR}")  # where cmake runs: relative values start 
 function(tree dir slowdown)
   cmake_parse_arguments(PARSE_ARGV 2 arg "NO_BUILD" "" "")
   run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${dir}" -DCMAKE_BUILD_TYPE=Release
-      "-DBENCHGATE_SOURCE_DIR=${BENCHGATE_SOURCE_DIR}" -DSLOWDOWN_PERCENT=${slowdown} -DEXTRA_MIB=0
+      "-DCMAKE_PREFIX_PATH=${BENCHGATE_PREFIX}" -DSLOWDOWN_PERCENT=${slowdown} -DEXTRA_MIB=0
       ${arg_UNPARSED_ARGUMENTS} WORKING_DIRECTORY "${BINARY_DIR}")
   if(NOT arg_NO_BUILD)
     run("${CMAKE_COMMAND}" --build "${dir}" -j2)
@@ -211,7 +212,7 @@ function(expect_configure_error value expected)
   file(REMOVE_RECURSE "${dir}")
   execute_process(
     COMMAND "${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${dir}" -DCMAKE_BUILD_TYPE=Release
-            "-DBENCHGATE_SOURCE_DIR=${BENCHGATE_SOURCE_DIR}" "-DBENCHGATE_BASELINE_BUILD=${value}"
+            "-DCMAKE_PREFIX_PATH=${BENCHGATE_PREFIX}" "-DBENCHGATE_BASELINE_BUILD=${value}"
     WORKING_DIRECTORY "${BINARY_DIR}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   # CMake wraps messages at spaces: compare with the whitespace collapsed.
   string(REGEX REPLACE "[ \t\r\n]+" " " flat "${out}${err}")

@@ -2,13 +2,14 @@
 # `ctest --show-only=json-v1` that add_benchmark() registered bench.demo.run (label bench,
 # RUN_SERIAL, the TIMEOUT given, the fixture, a command running benchgate-runner on the
 # executable), then runs `ctest -L bench` there and checks the rows file was written.
-# Usage: cmake -DSOURCE_DIR=... -DBINARY_DIR=... -DBENCHGATE_SOURCE_DIR=... -P check_registration.cmake
+# Usage: cmake -DSOURCE_DIR=... -DBINARY_DIR=... -DBENCHGATE_PREFIX=<install prefix>
+#        -P check_registration.cmake
 cmake_minimum_required(VERSION 3.25)
 
 include("${CMAKE_CURRENT_LIST_DIR}/run.cmake")
 
 run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -DCASE=ok
-    "-DBENCHGATE_SOURCE_DIR=${BENCHGATE_SOURCE_DIR}")
+    "-DCMAKE_PREFIX_PATH=${BENCHGATE_PREFIX}")
 run("${CMAKE_COMMAND}" --build "${BINARY_DIR}" -j2)
 execute_process(COMMAND "${CMAKE_CTEST_COMMAND}" --show-only=json-v1
   WORKING_DIRECTORY "${BINARY_DIR}" RESULT_VARIABLE rc OUTPUT_VARIABLE json)
@@ -23,8 +24,8 @@ foreach(t RANGE ${last_test})
   set(index_${tname} ${t})
 endforeach()
 set(expected_names bench.demo.run bench.demo.compare bench.own_new.run bench.own_new.compare)
-file(STRINGS "${BINARY_DIR}/CMakeCache.txt" callgrind_header REGEX "^BENCHGATE_CALLGRIND_HEADER:")
-if(callgrind_header MATCHES "=1$")
+file(STRINGS "${BINARY_DIR}/CMakeCache.txt" callgrind REGEX "^FIXTURE_CALLGRIND:")
+if(callgrind MATCHES "=(ON|1|TRUE)$")
   list(APPEND expected_names bench.counted.run bench.counted.compare)
 endif()
 if(NOT names STREQUAL expected_names)
