@@ -65,15 +65,19 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
     builds are then measured side by side, and docs/performance.md shows 5% catching +10% every
     time with no false alarm there). Written ``10%`` or ``0.1``. A key regresses in time when its
     median per-call time grows by more than this (and the U test agrees when the samples allow
-    one; see docs/compare.md).
+    one; see docs/compare.md). Checked at configure time and passed to ``benchgate-compare`` as
+    ``--time-threshold`` only when given; the defaults are ``benchgate-compare``'s own (``5%``
+    with ``--baseline-exe``), as are those of ``RSS_THRESHOLD`` and ``CONFIRM``.
 
   ``RSS_THRESHOLD <percent>``
-    One value, optional, default ``5%``. The same for the median peak RSS.
+    One value, optional, default ``5%``. The same for the median peak RSS
+    (``--rss-threshold``).
 
   ``CONFIRM <count>``
-    One value, optional, default 1. How many times a time regression is measured again in
-    fresh children before the test fails; it fails only if every rerun reproduces it. 0
-    turns confirmation off.
+    One value, optional, default 1 (``benchgate-compare``'s default when given the runner and
+    the executable, as the compare test is). How many times a time regression is measured again
+    in fresh children before the test fails; it fails only if every rerun reproduces it. 0
+    turns confirmation off. Passed as ``--confirm`` only when given.
 
   ``COUNT_ALLOCATIONS <ON|OFF>``
     One value, optional, default ``${BENCHGATE_COUNT_ALLOCATIONS}``, which defaults to ``ON``.
@@ -128,8 +132,9 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
   The global property ``BENCHGATE_BENCHMARKS`` lists the benchmark names added so far.
 
   The build target ``benchgate-update-baselines`` copies every benchmark's current rows over
-  its baseline file in a stable order (run ``ctest -L bench`` first, then commit the files). The executable is compiled with ``BENCHGATE_BUILD_TYPE`` set to ``$<CONFIG>`` so rows
-  record the build type.
+  its baseline file in a stable order (run ``ctest -L bench`` first, then commit the files).
+  The executable is compiled with ``BENCHGATE_BUILD_TYPE`` set to ``$<CONFIG>`` so rows record
+  the build type.
 
   Example:
 
@@ -147,18 +152,48 @@ include_guard(GLOBAL)
 set(BENCHGATE_BASELINE_BUILD "" CACHE PATH
   "A build tree of this project at the merge base: measure its benchmarks alongside (A/B in one job)")
 
+# benchgate_add_benchmark() is a driver: it parses the keywords into arg_*, then hands each part
+# to a helper below. The helpers are functions called from the driver: they read its `name`,
+# `where` ("benchgate_add_benchmark(<name>)") and arg_* variables, and set what they compute in
+# its scope (PARENT_SCOPE) under the names the driver passes them.
 function(benchgate_add_benchmark name)
   set(options "")
   set(one_value OUTPUT TIMEOUT BASELINE TIME_THRESHOLD RSS_THRESHOLD CONFIRM COUNT_ALLOCATIONS
     MEASURE)
   set(multi_value SOURCES LIBRARIES RUNNER_ARGS COMPARE_ARGS)
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
-
   set(where "benchgate_add_benchmark(${name})")
+
+  # Configure errors, and the defaults of TIMEOUT, COUNT_ALLOCATIONS, MEASURE, BASELINE and
+  # OUTPUT. TIME_THRESHOLD, RSS_THRESHOLD and CONFIRM stay unset when not given:
+  # benchgate-compare has their defaults.
+  _benchgate_check_args("${one_value} ${multi_value}")
+  _benchgate_shard_labels(labels)
+  set_property(GLOBAL APPEND PROPERTY BENCHGATE_BENCHMARKS "${name}")
+  _benchgate_add_executable()
+
+  if(BENCHGATE_VERIFY_ONLY)
+    # Sanitizer and coverage builds: run every benchmark's code once, measure nothing.
+    add_test(NAME bench.${name}.verify
+      COMMAND $<TARGET_FILE:benchgate::runner> verify $<TARGET_FILE:${name}>)
+    set_tests_properties(bench.${name}.verify PROPERTIES LABELS "${labels}" TIMEOUT ${arg_TIMEOUT})
+    return()
+  endif()
+  # With BENCHGATE_BASELINE_BUILD: the run measures the base tree's executable too, and the
+  # compare test reads those rows instead of BASELINE.
+  _benchgate_ab_args(ab_run_args ab_compare_args compare_baseline)
+  _benchgate_add_tests("${labels}" "${ab_run_args}" "${ab_compare_args}" "${compare_baseline}")
+endfunction()
+
+# Checks the driver's arguments (configure errors naming the keyword and the value) and sets the
+# defaults of arg_TIMEOUT, arg_COUNT_ALLOCATIONS, arg_MEASURE, arg_BASELINE and arg_OUTPUT in its
+# scope; MEASURE instructions appends --measure instructions to arg_RUNNER_ARGS. `keywords` is the
+# list of valid keywords, for the messages.
+function(_benchgate_check_args keywords)
   if(arg_UNPARSED_ARGUMENTS)
     list(JOIN arg_UNPARSED_ARGUMENTS "\", \"" unknown)
     message(FATAL_ERROR "${where}: unknown argument(s): \"${unknown}\". "
-      "Valid keywords: ${one_value} ${multi_value}.")
+      "Valid keywords: ${keywords}.")
   endif()
   if(arg_KEYWORDS_MISSING_VALUES)
     list(JOIN arg_KEYWORDS_MISSING_VALUES ", " missing)
@@ -170,7 +205,7 @@ function(benchgate_add_benchmark name)
     foreach(item IN LISTS arg_${list_keyword})
       if(item MATCHES "^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$")
         message(FATAL_ERROR "${where}: unknown keyword \"${item}\" (read as part of "
-          "${list_keyword}). Valid keywords: ${one_value} ${multi_value}.")
+          "${list_keyword}). Valid keywords: ${keywords}.")
       endif()
     endforeach()
   endforeach()
@@ -204,31 +239,15 @@ function(benchgate_add_benchmark name)
   elseif(NOT arg_TIMEOUT MATCHES "^[1-9][0-9]*$")
     message(FATAL_ERROR "${where}: TIMEOUT \"${arg_TIMEOUT}\" must be a positive whole number of seconds.")
   endif()
-  # A/B in one job measures both builds side by side, so the time threshold can be tighter
-  # (docs/performance.md, "Gate quality, A/B in one run": at 5%, +10% caught 10 of 10 and no
-  # false alarm in 40 A/A comparisons; at 10%, +10% was caught 0 of 10).
-  # A value such as "0" names a directory too: only the empty string turns A/B off.
-  if(DEFINED BENCHGATE_BASELINE_BUILD AND NOT BENCHGATE_BASELINE_BUILD STREQUAL "")
-    set(ab_job TRUE)
-    set(time_default 5%)
-  else()
-    set(ab_job FALSE)
-    set(time_default 10%)
-  endif()
-  foreach(keyword_default TIME_THRESHOLD=${time_default} RSS_THRESHOLD=5%)
-    string(REPLACE "=" ";" pair "${keyword_default}")
-    list(GET pair 0 keyword)
-    list(GET pair 1 default)
-    if(NOT DEFINED arg_${keyword})
-      set(arg_${keyword} "${default}")
-    elseif(NOT arg_${keyword} MATCHES "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)%?$")
+  # Checked here, passed on only when given: benchgate-compare's defaults apply otherwise
+  # (time 10%, or 5% with --baseline-exe; RSS 5%; one confirmation rerun).
+  foreach(keyword TIME_THRESHOLD RSS_THRESHOLD)
+    if(DEFINED arg_${keyword} AND NOT arg_${keyword} MATCHES "^([0-9]+(\\.[0-9]*)?|\\.[0-9]+)%?$")
       message(FATAL_ERROR "${where}: ${keyword} \"${arg_${keyword}}\" must be a percentage "
         "like 10% or a fraction like 0.1 (not negative).")
     endif()
   endforeach()
-  if(NOT DEFINED arg_CONFIRM)
-    set(arg_CONFIRM 1)
-  elseif(NOT arg_CONFIRM MATCHES "^[0-9]+$" OR arg_CONFIRM GREATER 100)
+  if(DEFINED arg_CONFIRM AND (NOT arg_CONFIRM MATCHES "^[0-9]+$" OR arg_CONFIRM GREATER 100))
     message(FATAL_ERROR "${where}: CONFIRM \"${arg_CONFIRM}\" must be a whole number from 0 to 100.")
   endif()
   if(NOT DEFINED arg_COUNT_ALLOCATIONS)
@@ -282,21 +301,34 @@ function(benchgate_add_benchmark name)
         "then reconfigure (and reinstall) benchgate.")
     endif()
   endif()
-  # Sharding across CI machines: with BENCHGATE_SHARDS set to N > 1, the benchmarks are dealt
-  # round-robin, in the order they are added, to shards 1..N; each shard is one ctest label, so
-  # machine K runs `ctest -L bench-shard-K-of-N` (docs/cmake.md, "Sharding across machines").
+  foreach(var TIMEOUT COUNT_ALLOCATIONS MEASURE RUNNER_ARGS BASELINE OUTPUT)
+    set(arg_${var} "${arg_${var}}" PARENT_SCOPE)
+  endforeach()
+endfunction()
+
+# Sets `out_var` to the test labels: bench, and with BENCHGATE_SHARDS set to N, the shard's
+# bench-shard-K-of-N. Sharding across CI machines: the benchmarks are dealt round-robin, in the
+# order they are added, to shards 1..N; each shard is one ctest label, so machine K runs
+# `ctest -L bench-shard-K-of-N` (docs/cmake.md, "Sharding across machines").
+function(_benchgate_shard_labels out_var)
   set(labels bench)
   if(DEFINED BENCHGATE_SHARDS AND NOT BENCHGATE_SHARDS STREQUAL "")
     if(NOT BENCHGATE_SHARDS MATCHES "^[1-9][0-9]*$")
       message(FATAL_ERROR "${where}: BENCHGATE_SHARDS \"${BENCHGATE_SHARDS}\" must be a "
         "positive whole number (the number of machines the benchmarks are split across).")
     endif()
+    get_property(known GLOBAL PROPERTY BENCHGATE_BENCHMARKS)
     list(LENGTH known index)
     math(EXPR shard "${index} % ${BENCHGATE_SHARDS} + 1")
     list(APPEND labels "bench-shard-${shard}-of-${BENCHGATE_SHARDS}")
   endif()
-  set_property(GLOBAL APPEND PROPERTY BENCHGATE_BENCHMARKS "${name}")
+  set(${out_var} "${labels}" PARENT_SCOPE)
+endfunction()
 
+# The benchmark executable `name`: SOURCES, linked to the harness, LIBRARIES and (unless
+# COUNT_ALLOCATIONS is OFF) the allocation counter; the properties BENCHGATE_OUTPUT and
+# BENCHGATE_BASELINE.
+function(_benchgate_add_executable)
   add_executable(${name} ${arg_SOURCES})
   target_link_libraries(${name} PRIVATE benchgate::benchgate ${arg_LIBRARIES})
   if(arg_COUNT_ALLOCATIONS)
@@ -318,47 +350,53 @@ function(benchgate_add_benchmark name)
       add_dependencies(${name} ${tool_target})
     endif()
   endforeach()
+endfunction()
 
-  if(BENCHGATE_VERIFY_ONLY)
-    # Sanitizer and coverage builds: run every benchmark's code once, measure nothing.
-    add_test(NAME bench.${name}.verify
-      COMMAND $<TARGET_FILE:benchgate::runner> verify $<TARGET_FILE:${name}>)
-    set_tests_properties(bench.${name}.verify PROPERTIES LABELS "${labels}" TIMEOUT ${arg_TIMEOUT})
+# A/B in one run (docs/cmake.md, "A/B in one job"): with BENCHGATE_BASELINE_BUILD set to a build
+# tree of the same project at the merge base, the run test measures that tree's executable of
+# this target too, batch for batch, and the compare test gates against those rows instead of the
+# committed file. Same layout, so the same path relative to the top. Sets `run_var` and
+# `compare_var` to the extra arguments of the run and compare tests (empty without A/B) and
+# `baseline_var` to the rows the compare test reads (arg_BASELINE without A/B).
+function(_benchgate_ab_args run_var compare_var baseline_var)
+  set(${run_var} "" PARENT_SCOPE)
+  set(${compare_var} "" PARENT_SCOPE)
+  set(${baseline_var} "${arg_BASELINE}" PARENT_SCOPE)
+  # A value such as "0" names a directory too: only the empty string turns A/B off.
+  if(NOT DEFINED BENCHGATE_BASELINE_BUILD OR BENCHGATE_BASELINE_BUILD STREQUAL "")
     return()
   endif()
-  # A/B in one run (docs/cmake.md, "A/B in one job"): with BENCHGATE_BASELINE_BUILD set to a
-  # build tree of the same project at the merge base, the run test measures that tree's
-  # executable of this target too, batch for batch, and the compare test gates against those
-  # rows instead of the committed file. Same layout, so the same path relative to the top.
-  set(ab_run_args "")
-  set(ab_compare_args "")
-  set(compare_baseline "${arg_BASELINE}")
-  if(ab_job)
-    if(CMAKE_VERSION VERSION_LESS 3.24)
-      message(FATAL_ERROR "${where}: BENCHGATE_BASELINE_BUILD needs CMake 3.24 or newer "
-        "(\$<PATH:RELATIVE_PATH>); this is ${CMAKE_VERSION}.")
-    endif()
-    get_filename_component(base_build "${BENCHGATE_BASELINE_BUILD}" ABSOLUTE
-      BASE_DIR "${CMAKE_BINARY_DIR}")
-    if(NOT IS_DIRECTORY "${base_build}")
-      message(FATAL_ERROR "${where}: BENCHGATE_BASELINE_BUILD \"${BENCHGATE_BASELINE_BUILD}\" is "
-        "not a directory; set it to a build tree of this project at the merge base (configured "
-        "and built the same way), or unset it to compare with the committed baselines.")
-    endif()
-    file(REAL_PATH "${base_build}" base_real)
-    file(REAL_PATH "${CMAKE_BINARY_DIR}" own_real)
-    if(base_real STREQUAL own_real)
-      message(FATAL_ERROR "${where}: BENCHGATE_BASELINE_BUILD is this build tree; the gate would "
-        "compare the executable with itself. Point it at a separate build of the merge base.")
-    endif()
-    set(base_exe
-      "${base_build}/$<PATH:RELATIVE_PATH,$<TARGET_FILE:${name}>,${CMAKE_BINARY_DIR}>")
-    get_filename_component(out_dir "${arg_OUTPUT}" DIRECTORY)
-    get_filename_component(out_stem "${arg_OUTPUT}" NAME_WLE)
-    set(compare_baseline "${out_dir}/${out_stem}.baseline.jsonl")
-    set(ab_run_args --baseline-exe "${base_exe}" --baseline-out "${compare_baseline}")
-    set(ab_compare_args --baseline-exe "${base_exe}")
+  if(CMAKE_VERSION VERSION_LESS 3.24)
+    message(FATAL_ERROR "${where}: BENCHGATE_BASELINE_BUILD needs CMake 3.24 or newer "
+      "(\$<PATH:RELATIVE_PATH>); this is ${CMAKE_VERSION}.")
   endif()
+  get_filename_component(base_build "${BENCHGATE_BASELINE_BUILD}" ABSOLUTE
+    BASE_DIR "${CMAKE_BINARY_DIR}")
+  if(NOT IS_DIRECTORY "${base_build}")
+    message(FATAL_ERROR "${where}: BENCHGATE_BASELINE_BUILD \"${BENCHGATE_BASELINE_BUILD}\" is "
+      "not a directory; set it to a build tree of this project at the merge base (configured "
+      "and built the same way), or unset it to compare with the committed baselines.")
+  endif()
+  file(REAL_PATH "${base_build}" base_real)
+  file(REAL_PATH "${CMAKE_BINARY_DIR}" own_real)
+  if(base_real STREQUAL own_real)
+    message(FATAL_ERROR "${where}: BENCHGATE_BASELINE_BUILD is this build tree; the gate would "
+      "compare the executable with itself. Point it at a separate build of the merge base.")
+  endif()
+  set(base_exe
+    "${base_build}/$<PATH:RELATIVE_PATH,$<TARGET_FILE:${name}>,${CMAKE_BINARY_DIR}>")
+  get_filename_component(out_dir "${arg_OUTPUT}" DIRECTORY)
+  get_filename_component(out_stem "${arg_OUTPUT}" NAME_WLE)
+  set(baseline_rows "${out_dir}/${out_stem}.baseline.jsonl")
+  set(${run_var} --baseline-exe "${base_exe}" --baseline-out "${baseline_rows}" PARENT_SCOPE)
+  set(${compare_var} --baseline-exe "${base_exe}" PARENT_SCOPE)
+  set(${baseline_var} "${baseline_rows}" PARENT_SCOPE)
+endfunction()
+
+# The tests bench.<name>.run and bench.<name>.compare with the given labels, the A/B arguments
+# from _benchgate_ab_args() and the rows the compare test reads; the build targets
+# benchgate-update-baseline-<name> and benchgate-update-baselines.
+function(_benchgate_add_tests labels ab_run_args ab_compare_args compare_baseline)
   add_test(NAME bench.${name}.run
     COMMAND $<TARGET_FILE:benchgate::runner> run $<TARGET_FILE:${name}>
             --out "${arg_OUTPUT}" ${ab_run_args} ${arg_RUNNER_ARGS})
@@ -376,14 +414,23 @@ function(benchgate_add_benchmark name)
     TIMEOUT ${arg_TIMEOUT}
     FIXTURES_SETUP bench.${name})
 
-  set(rerun_args "")
-  foreach(a IN LISTS arg_RUNNER_ARGS)
-    list(APPEND rerun_args "--runner-arg=${a}")
-  endforeach()
+  # Only what the call set: benchgate-compare holds the defaults (docs/compare.md).
+  set(gate_args "")
+  if(DEFINED arg_TIME_THRESHOLD)
+    list(APPEND gate_args --time-threshold "${arg_TIME_THRESHOLD}")
+  endif()
+  if(DEFINED arg_RSS_THRESHOLD)
+    list(APPEND gate_args --rss-threshold "${arg_RSS_THRESHOLD}")
+  endif()
+  if(DEFINED arg_CONFIRM)
+    list(APPEND gate_args --confirm "${arg_CONFIRM}")
+  endif()
+  # One --runner-arg=<value> per argument, so that each reaches the rerun whole (a value may
+  # hold commas, spaces or '=', or start with a dash).
+  list(TRANSFORM arg_RUNNER_ARGS PREPEND "--runner-arg=" OUTPUT_VARIABLE rerun_args)
   add_test(NAME bench.${name}.compare
     COMMAND $<TARGET_FILE:benchgate::compare> "${compare_baseline}" "${arg_OUTPUT}"
-            --time-threshold ${arg_TIME_THRESHOLD} --rss-threshold ${arg_RSS_THRESHOLD}
-            --confirm ${arg_CONFIRM} --runner $<TARGET_FILE:benchgate::runner>
+            ${gate_args} --runner $<TARGET_FILE:benchgate::runner>
             --exe $<TARGET_FILE:${name}> ${ab_compare_args} ${rerun_args} ${arg_COMPARE_ARGS})
   set_tests_properties(bench.${name}.compare PROPERTIES
     LABELS "${labels}"

@@ -11,7 +11,10 @@
 #      against a base tree without the executable (a new benchmark) it is skipped;
 #   5. a relative BENCHGATE_BASELINE_BUILD is taken from the directory cmake runs in; the
 #      configure errors: not a directory (missing, or a file), this build tree (however spelt).
-# Usage: cmake -DSOURCE_DIR=... -DBINARY_DIR=... -DBENCHGATE_SOURCE_DIR=... -P check_ab.cmake
+# The default time threshold is benchgate-compare's (CMake passes none unless TIME_THRESHOLD is
+# given): 5% with --baseline-exe, as head's compare report says, against 10% in base's.
+# Usage: cmake -DSOURCE_DIR=... -DBINARY_DIR=... -DBENCHGATE_PREFIX=<install prefix>
+#        -P check_ab.cmake
 cmake_minimum_required(VERSION 3.25)
 
 include("${CMAKE_CURRENT_LIST_DIR}/run.cmake")
@@ -25,7 +28,7 @@ file(MAKE_DIRECTORY "${BINARY_DIR}")  # where cmake runs: relative values start 
 function(tree dir slowdown)
   cmake_parse_arguments(PARSE_ARGV 2 arg "NO_BUILD" "" "")
   run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${dir}" -DCMAKE_BUILD_TYPE=Release
-      "-DBENCHGATE_SOURCE_DIR=${BENCHGATE_SOURCE_DIR}" -DSLOWDOWN_PERCENT=${slowdown} -DEXTRA_MIB=0
+      "-DCMAKE_PREFIX_PATH=${BENCHGATE_PREFIX}" -DSLOWDOWN_PERCENT=${slowdown} -DEXTRA_MIB=0
       ${arg_UNPARSED_ARGUMENTS} WORKING_DIRECTORY "${BINARY_DIR}")
   if(NOT arg_NO_BUILD)
     run("${CMAKE_COMMAND}" --build "${dir}" -j2)
@@ -59,9 +62,10 @@ function(expect_in_command what list)
   endif()
 endfunction()
 
-# Runs ctest -L bench in `dir`; its output is left in `ctest_out`.
+# Runs ctest -L bench in `dir` (extra ctest arguments after it); its output is left in
+# `ctest_out`.
 function(bench dir)
-  execute_process(COMMAND "${CMAKE_CTEST_COMMAND}" -L bench --output-on-failure
+  execute_process(COMMAND "${CMAKE_CTEST_COMMAND}" -L bench --output-on-failure ${ARGN}
     WORKING_DIRECTORY "${dir}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   set(ctest_out "${out}${err}" PARENT_SCOPE)
 endfunction()
@@ -100,10 +104,13 @@ if(NOT compare_base STREQUAL "${head}/benchgate/gate.baseline.jsonl" OR
 endif()
 expect_in_command(bench.gate.compare "${compare_command}" --exe "${head}/gate")
 expect_in_command(bench.gate.compare "${compare_command}" --baseline-exe "${base}/gate")
-# No TIME_THRESHOLD given: side by side, the default is 5% (docs/cmake.md, "A/B in one job").
-expect_in_command(bench.gate.compare "${compare_command}" --time-threshold 5%)
+# No TIME_THRESHOLD given: no threshold in the command, benchgate-compare's default applies
+# (checked in its report below).
 test_command("${base}" bench.gate.compare base_compare_command)
-expect_in_command(bench.gate.compare "${base_compare_command}" --time-threshold 10%)
+if(compare_command MATCHES ";--time-threshold;" OR base_compare_command MATCHES ";--time-threshold;")
+  message(FATAL_ERROR "no TIME_THRESHOLD given, yet a --time-threshold in the command:\n"
+    "head: ${compare_command}\nbase: ${base_compare_command}")
+endif()
 if(compare_command MATCHES "baselines/gate.jsonl")
   message(FATAL_ERROR "bench.gate.compare still reads the committed baseline: ${compare_command}")
 endif()
@@ -117,6 +124,8 @@ expect("bench.gate.run [.]*   Passed")
 expect("bench.gate.compare [.]*[*][*][*]Failed")
 expect("REGRESSED +gate/gate.hash_chain")
 expect("confirmed: rerun 1")
+# Side by side, the default time threshold is 5% (docs/cmake.md, "A/B in one job").
+expect("thresholds: time 5%")
 if(ctest_out MATCHES "not confirmed")
   message(FATAL_ERROR "the paired rerun should confirm a 100% slowdown:\n${ctest_out}")
 endif()
@@ -146,6 +155,15 @@ if(NOT ncur EQUAL 1 OR NOT nbase EQUAL 1 OR cur_hashes STREQUAL base_hashes)
   message(FATAL_ERROR "each file should hold its own executable's result hash: head "
     "${cur_hashes}, base ${base_hashes}")
 endif()
+
+# Base, without A/B, gates at 10%: its compare test alone (-FA: not its run) on copies of the
+# base executable's rows as both its baseline and its current rows, printed by ctest -V.
+file(MAKE_DIRECTORY "${base}/baselines" "${base}/benchgate")
+file(COPY_FILE "${base_rows}" "${base}/baselines/gate.jsonl")
+file(COPY_FILE "${base_rows}" "${base}/benchgate/gate.jsonl")
+bench("${base}" -V -R "^bench[.]gate[.]compare$" -FA ".*")
+expect("bench.gate.compare [.]*   Passed")
+expect("thresholds: time 10%")
 
 # 4. A/A: the same code on both sides passes.
 tree("${head}" 0 "-DBENCHGATE_BASELINE_BUILD=${base}")
@@ -194,7 +212,7 @@ function(expect_configure_error value expected)
   file(REMOVE_RECURSE "${dir}")
   execute_process(
     COMMAND "${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${dir}" -DCMAKE_BUILD_TYPE=Release
-            "-DBENCHGATE_SOURCE_DIR=${BENCHGATE_SOURCE_DIR}" "-DBENCHGATE_BASELINE_BUILD=${value}"
+            "-DCMAKE_PREFIX_PATH=${BENCHGATE_PREFIX}" "-DBENCHGATE_BASELINE_BUILD=${value}"
     WORKING_DIRECTORY "${BINARY_DIR}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   # CMake wraps messages at spaces: compare with the whitespace collapsed.
   string(REGEX REPLACE "[ \t\r\n]+" " " flat "${out}${err}")

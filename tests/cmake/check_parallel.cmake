@@ -2,7 +2,8 @@
 # (the second time against baselines, so the compare tests and their reruns run side by side
 # too), and checks that each rows file is whole: every line a schema v1 row of its own suite,
 # no temporary files left, every test passed.
-# Usage: cmake -DSOURCE_DIR=... -DBINARY_DIR=... -DBENCHGATE_SOURCE_DIR=... -P check_parallel.cmake
+# Usage: cmake -DSOURCE_DIR=... -DBINARY_DIR=... -DBENCHGATE_PREFIX=<install prefix>
+#        -P check_parallel.cmake
 cmake_minimum_required(VERSION 3.25)
 
 include("${CMAKE_CURRENT_LIST_DIR}/run.cmake")
@@ -10,7 +11,7 @@ include("${CMAKE_CURRENT_LIST_DIR}/run.cmake")
 set(baselines "${BINARY_DIR}/baselines")
 file(REMOVE_RECURSE "${baselines}")
 run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -DCASE=parallel -UBENCHGATE_SHARDS
-    "-DBENCHGATE_SOURCE_DIR=${BENCHGATE_SOURCE_DIR}" "-DBENCHGATE_BASELINE_DIR=${baselines}")
+    "-DCMAKE_PREFIX_PATH=${BENCHGATE_PREFIX}" "-DBENCHGATE_BASELINE_DIR=${baselines}")
 run("${CMAKE_COMMAND}" --build "${BINARY_DIR}" -j2)
 
 function(check_rows)

@@ -2,13 +2,14 @@
 # `ctest --show-only=json-v1` that add_benchmark() registered bench.demo.run (label bench,
 # RUN_SERIAL, the TIMEOUT given, the fixture, a command running benchgate-runner on the
 # executable), then runs `ctest -L bench` there and checks the rows file was written.
-# Usage: cmake -DSOURCE_DIR=... -DBINARY_DIR=... -DBENCHGATE_SOURCE_DIR=... -P check_registration.cmake
+# Usage: cmake -DSOURCE_DIR=... -DBINARY_DIR=... -DBENCHGATE_PREFIX=<install prefix>
+#        -P check_registration.cmake
 cmake_minimum_required(VERSION 3.25)
 
 include("${CMAKE_CURRENT_LIST_DIR}/run.cmake")
 
 run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -DCASE=ok
-    "-DBENCHGATE_SOURCE_DIR=${BENCHGATE_SOURCE_DIR}")
+    "-DCMAKE_PREFIX_PATH=${BENCHGATE_PREFIX}")
 run("${CMAKE_COMMAND}" --build "${BINARY_DIR}" -j2)
 execute_process(COMMAND "${CMAKE_CTEST_COMMAND}" --show-only=json-v1
   WORKING_DIRECTORY "${BINARY_DIR}" RESULT_VARIABLE rc OUTPUT_VARIABLE json)
@@ -23,8 +24,8 @@ foreach(t RANGE ${last_test})
   set(index_${tname} ${t})
 endforeach()
 set(expected_names bench.demo.run bench.demo.compare bench.own_new.run bench.own_new.compare)
-file(STRINGS "${BINARY_DIR}/CMakeCache.txt" callgrind_header REGEX "^BENCHGATE_CALLGRIND_HEADER:")
-if(callgrind_header MATCHES "=1$")
+file(STRINGS "${BINARY_DIR}/CMakeCache.txt" callgrind REGEX "^FIXTURE_CALLGRIND:")
+if(callgrind MATCHES "=(ON|1|TRUE)$")
   list(APPEND expected_names bench.counted.run bench.counted.compare)
 endif()
 if(NOT names STREQUAL expected_names)
@@ -70,12 +71,20 @@ if(NOT "${props}" MATCHES "TIMEOUT=60")
   message(FATAL_ERROR "TIMEOUT 60 missing; properties: ${props}")
 endif()
 
+# The thresholds and CONFIRM reach benchgate-compare only when given (demo gives both
+# thresholds, own_new only CONFIRM): benchgate-compare holds the defaults.
 describe_test(bench.demo.compare command props)
-if(NOT command MATCHES "benchgate-compare;[^;]*/baselines/demo.jsonl;[^;]*/benchgate/demo.jsonl;--time-threshold;300%;--rss-threshold;0.5;--confirm;1;--runner;[^;]*benchgate-runner;--exe;[^;]*/demo;--runner-arg=--param-ceiling;--runner-arg=8;--runner-arg=--max-seconds-per-call;--runner-arg=10$")
+if(NOT command MATCHES "benchgate-compare;[^;]*/baselines/demo.jsonl;[^;]*/benchgate/demo.jsonl;--time-threshold;300%;--rss-threshold;0.5;--runner;[^;]*benchgate-runner;--exe;[^;]*/demo;--runner-arg=--param-ceiling;--runner-arg=8;--runner-arg=--max-seconds-per-call;--runner-arg=10$"
+   OR command MATCHES ";--confirm;")
   message(FATAL_ERROR "unexpected compare command: ${command}")
 endif()
 expect_props(bench.demo.compare "LABELS=bench" "RUN_SERIAL=ON" "FIXTURES_REQUIRED=bench.demo"
   "SKIP_RETURN_CODE=77")
+describe_test(bench.own_new.compare command props)
+if(NOT command MATCHES "benchgate-compare;[^;]*/baselines/own_new.jsonl;[^;]*/benchgate/own_new.jsonl;--confirm;2;--runner;[^;]*benchgate-runner;--exe;[^;]*/own_new;--runner-arg=--param-ceiling;--runner-arg=8;--runner-arg=--max-seconds-per-call;--runner-arg=10$"
+   OR command MATCHES ";--(time|rss)-threshold;")
+  message(FATAL_ERROR "unexpected compare command: ${command}")
+endif()
 if("bench.counted.run" IN_LIST names)
   describe_test(bench.counted.run command props)
   if(NOT command MATCHES ";--param-ceiling;8;--measure;instructions$")

@@ -4,8 +4,8 @@
 # would upload it. Checks that the shards are disjoint and cover every benchmark, that every row
 # says which host produced it, that benchgate-compare over the merged directory passes with
 # --fail-on-missing, and that a forgotten shard fails it, naming the missing benchmarks.
-# Usage: cmake -DSOURCE_DIR=... -DBINARY_DIR=... -DBENCHGATE_SOURCE_DIR=... -DCOMPARE=<exe>
-#        -P check_shards.cmake
+# Usage: cmake -DSOURCE_DIR=... -DBINARY_DIR=... -DBENCHGATE_PREFIX=<install prefix>
+#        -DCOMPARE=<exe> -P check_shards.cmake
 cmake_minimum_required(VERSION 3.25)
 
 include("${CMAKE_CURRENT_LIST_DIR}/run.cmake")
@@ -16,7 +16,7 @@ if(NOT EXISTS "${baselines}/par1.jsonl")
     "builds this fixture and records them")
 endif()
 run("${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -DCASE=parallel -DBENCHGATE_SHARDS=2
-    "-DBENCHGATE_SOURCE_DIR=${BENCHGATE_SOURCE_DIR}" "-DBENCHGATE_BASELINE_DIR=${baselines}")
+    "-DCMAKE_PREFIX_PATH=${BENCHGATE_PREFIX}" "-DBENCHGATE_BASELINE_DIR=${baselines}")
 
 set(expected_1 par1 par3)
 set(expected_2 par2 par4)
