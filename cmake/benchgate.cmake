@@ -190,6 +190,7 @@ endfunction()
 # scope; MEASURE instructions appends --measure instructions to arg_RUNNER_ARGS. `keywords` is the
 # list of valid keywords, for the messages.
 function(_benchgate_check_args keywords)
+  list(JOIN keywords " " keywords)  # "OUTPUT TIMEOUT ...", not a ;-list, in the messages
   if(arg_UNPARSED_ARGUMENTS)
     list(JOIN arg_UNPARSED_ARGUMENTS "\", \"" unknown)
     message(FATAL_ERROR "${where}: unknown argument(s): \"${unknown}\". "
