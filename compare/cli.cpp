@@ -1,9 +1,8 @@
 // The compare command line: its cxxopts specification and parser.
 #include "cli.hpp"
 
-#include <cxxopts.hpp>
-
 #include "benchgate/core/cli.hpp"
+#include "benchgate/core/parse_args.hpp"
 
 namespace benchgate {
 namespace {
@@ -119,17 +118,8 @@ CompareOptions options_of(const cxxopts::ParseResult& p) {
 
 std::optional<CompareRequest> parse_compare_request(const std::vector<std::string>& args) {
   cxxopts::Options options = compare_options();
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  cxxopts::ParseResult p;
-  try {
-    p = options.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const cxxopts::exceptions::exception& e) {
-    throw UsageError(std::string(e.what()) + " (see --help)");
-  }
+  const cxxopts::ParseResult p = parse_args(options, args, " (see --help)");
   if (p.count("help")) return std::nullopt;
-  if (!p.unmatched().empty())
-    throw UsageError("unexpected argument '" + p.unmatched().front() + "'");
   if (!p.count("baseline") || !p.count("current"))
     throw UsageError("need BASELINE and CURRENT (see --help)");
   auto optional = [&](const char* flag) {

@@ -2,9 +2,9 @@
 #include "verify_cli.hpp"
 
 #include <algorithm>
-#include <cxxopts.hpp>
 
 #include "benchgate/core/cli.hpp"
+#include "benchgate/core/parse_args.hpp"
 #include "benchgate/core/run_request.hpp"
 
 namespace benchgate {
@@ -39,18 +39,8 @@ std::vector<std::string> unique(const cxxopts::ParseResult& p, const char* flag)
 
 std::optional<VerifyRequest> parse_verify_request(const std::vector<std::string>& args) {
   cxxopts::Options options = verify_options();
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  cxxopts::ParseResult p;
-  try {
-    p = options.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const cxxopts::exceptions::exception& e) {
-    throw UsageError(std::string(e.what()) + "\n" + kRunnerUsage);
-  }
+  const cxxopts::ParseResult p = parse_args(options, args, "\n" + std::string(kRunnerUsage));
   if (p.count("help")) return std::nullopt;
-  if (!p.unmatched().empty()) {
-    throw UsageError("unexpected argument '" + p.unmatched().front() + "'\n" + kRunnerUsage);
-  }
   if (!p.count("exe")) {
     throw UsageError(std::string("verify needs the benchmark executable\n") + kRunnerUsage);
   }

@@ -60,6 +60,8 @@ std::uint64_t parse_count(const std::string& flag, const std::string& text, std:
 }
 
 std::string exact_decimal(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   char buf[32];
   if (v == std::trunc(v) && std::fabs(v) < 1e15) {  // whole numbers: "86400", not "8.64e+04"
     std::snprintf(buf, sizeof buf, "%.0f", v);

@@ -2,9 +2,9 @@
 #include "benchgate/core/run_request.hpp"
 
 #include <algorithm>
-#include <cxxopts.hpp>
 #include <tuple>
 
+#include "benchgate/core/parse_args.hpp"
 #include "benchgate/core/schedule.hpp"
 
 namespace benchgate {
@@ -136,19 +136,8 @@ std::vector<std::string> to_argv(const std::string& runner, const RunRequest& r)
 }
 
 std::optional<RunRequest> parse_run_request(const std::vector<std::string>& args) {
-  cxxopts::Options& options = run_options();
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  cxxopts::ParseResult p;
-  try {
-    p = options.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const cxxopts::exceptions::exception& e) {
-    throw UsageError(std::string(e.what()) + "\n" + kRunnerUsage);
-  }
+  const cxxopts::ParseResult p = parse_args(run_options(), args, "\n" + std::string(kRunnerUsage));
   if (p.count("help")) return std::nullopt;
-  if (!p.unmatched().empty()) {
-    throw UsageError("unexpected argument '" + p.unmatched().front() + "'\n" + kRunnerUsage);
-  }
   if (!p.count("exe"))
     throw UsageError(std::string("run needs the benchmark executable\n") + kRunnerUsage);
   auto text = [&](const char* flag) { return p[flag].as<std::string>(); };

@@ -2,6 +2,8 @@
 // budget.
 #include "benchgate/core/schedule.hpp"
 
+#include "benchgate/core/cli.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -53,23 +55,6 @@ double complexity_at(const std::map<std::uint64_t, double>& complexity, std::uin
                                 "; ask for every linear_sweep_candidates()");
   }
   return it->second;
-}
-
-// The shortest decimal that reads back as `v` ("-1", "0.5", "1e+40", "31536001"); "nan", "inf",
-// "-inf".
-std::string shortest(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[64];
-  if (v == std::trunc(v) && std::fabs(v) < 1e15) {  // whole seconds: "31536000", not "3.1536e+07"
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-    return buf;
-  }
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
 }
 
 std::string three_decimals(double v) {
@@ -167,8 +152,8 @@ void annotate_below_signal_floor(std::vector<Row>& rows, std::optional<std::uint
 
 std::optional<std::string> validate_total_seconds(double seconds) {
   if (std::isfinite(seconds) && seconds >= 0 && seconds <= kMaxTotalSeconds) return std::nullopt;
-  return "--total-seconds '" + shortest(seconds) + "': must be a number of seconds in [0, " +
-         shortest(kMaxTotalSeconds) + "], e.g. 600 (0 skips every benchmark)";
+  return "--total-seconds '" + exact_decimal(seconds) + "': must be a number of seconds in [0, " +
+         exact_decimal(kMaxTotalSeconds) + "], e.g. 600 (0 skips every benchmark)";
 }
 
 Budget Budget::seconds(double total_seconds, std::int64_t start_nanos) {

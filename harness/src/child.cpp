@@ -28,11 +28,6 @@
 namespace benchgate::detail {
 namespace {
 
-std::optional<std::string> non_empty(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  return s;
-}
-
 // The run's env as the runner sent it (captured here when it did not), with this executable's
 // name and build.
 Env child_env(const ChildRequest& r, const std::string& exe) {

@@ -29,11 +29,6 @@ constexpr const char* kUsage =
     "      --cache-mode warm|cold --target-nanos T --result-fd FD [--env-json J]\n"
     "      [--measure time|instructions]\n";
 
-std::optional<std::string> non_empty(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  return s;
-}
-
 ListDocument list_document(const std::string& exe) {
   ListDocument doc;
   doc.suite = base_name(exe);

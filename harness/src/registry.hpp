@@ -1,6 +1,7 @@
 // The process-wide registry of benchmarks, filled during static initialisation.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,5 +25,11 @@ struct Registry {
 };
 
 Registry& registry();
+
+// A build field as the list document and the rows carry it: null where unknown (empty).
+inline std::optional<std::string> non_empty(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
 
 }  // namespace benchgate::detail

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "benchgate/core/jsonl.hpp"
+#include "benchgate/core/protocol.hpp"
 #include "benchgate/core/row_json.hpp"
 #include "helpers.hpp"
 
@@ -37,21 +38,18 @@ struct Child {
   Row row;
 };
 
-// One batch of `bench` at param 1, spawned the way the runner spawns it (result on fd 3).
+// One batch of `bench` at param 1, spawned the way the runner spawns it (result on fd 3). A warm
+// batch aims at 10 ms: long enough for many calls even under ASan, whose first call can take
+// over a millisecond.
 Child run_child(const std::string& exe, const std::string& bench, const char* mode = "cold") {
+  ChildRequest child;
+  child.bench = bench;
+  child.which = 1;
+  child.cache_mode = *parse_cache_mode(mode);
+  child.target_nanos = 20'000'000;
+  child.result_fd = kResultFdInChild;
   SpawnRequest req;
-  req.argv = {exe,
-              "--benchgate-child",
-              "--bench",
-              bench,
-              "--param",
-              "1",
-              "--cache-mode",
-              mode,
-              "--target-nanos",
-              "2000000",
-              "--result-fd",
-              std::to_string(kResultFdInChild)};
+  req.argv = to_argv(exe, child);
   req.term_after = std::chrono::seconds(30);
   req.kill_after = std::chrono::seconds(31);
   Child c;

@@ -174,7 +174,7 @@ TEST_CASE("compare args: --help gives no request, a missing or extra path is a u
         }) == "need BASELINE and CURRENT (see --help)");
   CHECK(usage_error([] { (void)parse_compare_request({"benchgate-compare"}); }) ==
         "need BASELINE and CURRENT (see --help)");
-  CHECK(parse_error({"third.jsonl"}) == "unexpected argument 'third.jsonl'");
+  CHECK(parse_error({"third.jsonl"}) == "unexpected argument 'third.jsonl' (see --help)");
   const std::string unknown = parse_error({"--treshold", "5%"});
   CHECK(contains(unknown, "treshold"));
   CHECK(contains(unknown, "(see --help)"));

@@ -44,7 +44,8 @@ double parse_number(const std::string& flag, const std::string& text, const Numb
 std::uint64_t parse_count(const std::string& flag, const std::string& text, std::uint64_t min,
                           std::uint64_t max);
 
-// The shortest decimal text that reads back as exactly `v` (for argv a parser reads again).
+// The shortest decimal text that reads back as exactly `v` (for argv a parser reads again, and
+// for messages): "0.1", "86400" (whole numbers as integers), "1e-05", "nan", "inf", "-inf".
 std::string exact_decimal(double v);
 
 // "5%" -> 0.05, "0.05" -> 0.05, "12.5%" -> 0.125. nullopt for anything else: empty, negative,
