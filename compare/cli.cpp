@@ -34,7 +34,7 @@ cxxopts::Options compare_options() {
       "min-alloc-delta",
       "allocation changes smaller than this many bytes per call never regress (default 0)",
       cxxopts::value<std::string>())(
-      "alpha", "level of the one-sided Mann-Whitney U test on time (default 0.01)",
+      "alpha", "false-alarm rate of a benchmark's time decision over all its looks (default 0.01)",
       cxxopts::value<std::string>())(
       "ignore-env", "compare times even when cpu_model, compiler or build_type differ")(
       "fail-on-missing", "a key in the baseline only fails the gate")(
@@ -45,8 +45,8 @@ cxxopts::Options compare_options() {
       "html", "also write a self-contained HTML report with SVG plots to FILE",
       cxxopts::value<std::string>())(
       "confirm",
-      "rerun time regressions N times; fail only if every rerun reproduces them (default 1 "
-      "with --runner and --exe, else 0)",
+      "measure a benchmark whose time is undecided up to N more times, pooling the samples "
+      "(default 2 with --runner and --exe, else 0)",
       cxxopts::value<std::string>())("runner", "benchgate-runner for --confirm",
                                      cxxopts::value<std::string>())(
       "exe", "the benchmark executable for --confirm", cxxopts::value<std::string>())(
@@ -138,8 +138,8 @@ std::optional<CompareRequest> parse_compare_request(const std::vector<std::strin
   r.exe = optional("exe");
   r.baseline_exe = optional("baseline-exe");
   if (p.count("runner-arg")) r.runner_args = p["runner-arg"].as<VerbatimArgs>().items;
-  // Confirmation needs the runner and the executable: asked for both, it is on by default.
-  r.confirm = r.runner && r.exe ? 1 : 0;
+  // More looks need the runner and the executable: given both, they are on by default.
+  r.confirm = r.runner && r.exe ? kDefaultReruns : 0;
   if (p.count("confirm")) {
     r.confirm = parse_count("confirm", p["confirm"].as<std::string>(), 0, 100);
     if (r.confirm > 0 && (!r.runner || !r.exe)) {
@@ -147,6 +147,7 @@ std::optional<CompareRequest> parse_compare_request(const std::vector<std::strin
           "--confirm needs --runner (benchgate-runner) and --exe (the benchmark executable)");
     }
   }
+  r.options.looks = 1 + r.confirm;
   return r;
 }
 

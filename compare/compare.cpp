@@ -14,25 +14,6 @@
 namespace benchgate {
 namespace {
 
-// "+12.3%", appended; skip_first drops its first character (the sign). What
-// `std::fixed << std::setprecision(1)` prints, as printf's "%.1f" would (exactly rounded), but
-// through std::to_chars: no stream, no locale and no string per call.
-void append_percent(std::string& out, double fraction, bool skip_first = false) {
-  char buf[400];  // 309 integer digits of the largest double, a sign, a fraction
-  char* p = buf;
-  if (fraction >= 0) *p++ = '+';
-  p = std::to_chars(p, buf + sizeof buf - 1, fraction * 100, std::chars_format::fixed, 1).ptr;
-  *p++ = '%';
-  const char* start = skip_first ? buf + 1 : buf;
-  out.append(start, static_cast<std::size_t>(p - start));
-}
-
-std::string percent(double fraction) {
-  std::string s;
-  append_percent(s, fraction);
-  return s;
-}
-
 // Median, relative change and n for both sides; status left to the caller. Returns false
 // (with the result marked not comparable) when either side did not measure the metric.
 bool fill_common(MetricResult& r, const Samples& base, const Samples& cur) {
@@ -67,6 +48,7 @@ const char* to_string(KeyStatus v) {
     case KeyStatus::broken: return "broken";
     case KeyStatus::missing: return "missing";
     case KeyStatus::new_key: return "new";
+    case KeyStatus::inconclusive: return "inconclusive";
     case KeyStatus::improved: return "improved";
     case KeyStatus::not_comparable: return "not_comparable";
     case KeyStatus::unchanged: return "unchanged";
@@ -116,54 +98,17 @@ MetricResult decide_effect(const Samples& base, const Samples& cur, double thres
   return r;
 }
 
-MetricResult decide_time(const Samples& base, const Samples& cur, double threshold,
-                         double min_delta, double alpha) {
-  MetricResult r = decide_effect(base, cur, threshold, min_delta);
-  if (r.status != KeyStatus::regressed && r.status != KeyStatus::improved) return r;
-  const bool slower = r.status == KeyStatus::regressed;
-  // The fastest batch must move too. Contention on a shared machine only ever slows a batch
-  // down, and on this project's CI machine it comes in modes (memory-bound batches measured 2x
-  // apart within seconds; docs/lab/2026-11-28-ci-noise.md), so a side's fastest batch is its best
-  // view of the uncontended speed. A real slowdown moves every batch, the fastest included; a side
-  // that caught the machine in a slow mode for most of its batches does not move its minimum.
-  const double base_min = *std::min_element(base.values.begin(), base.values.end());
-  const double cur_min = *std::min_element(cur.values.begin(), cur.values.end());
-  const double min_change = base_min > 0  ? (cur_min - base_min) / base_min
-                            : cur_min > 0 ? std::numeric_limits<double>::infinity()
-                                          : 0.0;
-  const bool min_agrees = slower ? min_change > threshold && cur_min - base_min > min_delta
-                                 : min_change < -threshold && base_min - cur_min > min_delta;
-  if (!min_agrees) {
-    r.status = KeyStatus::unchanged;
-    r.note = "median ";
-    append_percent(r.note, *r.change);
-    r.note += " but fastest batch ";
-    append_percent(r.note, min_change);
-    r.note += ": within machine noise";
-    return r;
-  }
-  const std::size_t n = base.values.size(), m = cur.values.size();
-  if (smallest_p_value(n, m) > alpha) {
-    // Too few samples for the test to ever reach alpha: the effect alone decides.
-    std::ostringstream s;
-    s << "effect only: " << n << " vs " << m << " samples cannot reach alpha=" << alpha
-      << " in a U test (more --outer-trials would allow one)";
-    r.note = s.str();
-    return r;
-  }
-  const UTest t = r.status == KeyStatus::regressed ? mann_whitney_greater(base.values, cur.values)
-                                                   : mann_whitney_greater(cur.values, base.values);
-  r.p_value = t.p_value;
-  std::ostringstream s;
-  s << "U test p=" << t.p_value << (t.p_value <= alpha ? " <= " : " > ") << "alpha=" << alpha
-    << " (" << n << " vs " << m << " samples)";
-  r.note = s.str();
-  if (t.p_value > alpha) {  // an effect the data cannot support: noise until shown otherwise
-    r.status = KeyStatus::unchanged;
-    r.note += ": not significant";
-  }
+namespace {
+
+// Time's medians, change and sample counts; its status comes from the benchmark's decision
+// (decide_time over every param), `unchanged` until then.
+MetricResult time_summary(const Samples& base, const Samples& cur) {
+  MetricResult r;
+  if (fill_common(r, base, cur)) r.status = KeyStatus::unchanged;
   return r;
 }
+
+}  // namespace
 
 namespace {
 
@@ -200,7 +145,8 @@ std::optional<std::string> env_mismatch(const std::optional<Env>& a, const std::
 namespace {
 
 KeyStatus key_status(const KeyResult& r) {
-  for (KeyStatus v : {KeyStatus::regressed, KeyStatus::improved, KeyStatus::unchanged}) {
+  for (KeyStatus v :
+       {KeyStatus::regressed, KeyStatus::inconclusive, KeyStatus::improved, KeyStatus::unchanged}) {
     for (const MetricResult* m : {&r.time, &r.rss, &r.alloc, &r.instructions}) {
       if (m->status == v) return v;
     }
@@ -305,7 +251,7 @@ void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, c
     r.note = "the baseline has no ok row";
     return;
   }
-  r.time = decide_time(base->time, cur->time, o.time_threshold, o.min_time_delta_ns, o.alpha);
+  r.time = time_summary(base->time, cur->time);
   if (!o.ignore_env) {
     if (auto why = env_mismatch(base_env, cur_env)) {
       r.time.status = KeyStatus::not_comparable;
@@ -378,8 +324,105 @@ std::size_t union_size(std::size_t n, std::size_t m, Order order) {
 
 }  // namespace
 
-Report compare(CompactReduction&& baseline, CompactReduction&& current, const CompareOptions& o,
-               Reduction* regressed_baseline) {
+namespace {
+
+DecisionRule rule_of(const CompareOptions& o) {
+  DecisionRule rule;
+  rule.threshold = o.time_threshold;
+  rule.min_delta_ns = o.min_time_delta_ns;
+  rule.alpha = o.alpha;
+  rule.looks = o.looks;
+  return rule;
+}
+
+bool same_benchmark(const Key& a, const Key& b) {
+  return a.suite == b.suite && a.kind == b.kind && a.function == b.function &&
+         a.cache_mode == b.cache_mode;
+}
+
+// A key's time from its benchmark's decision: the status, the p-value, its own param's ratio,
+// and a note with both.
+void take_decision(KeyResult& r, const BenchmarkResult& b, const CompareOptions& o) {
+  const TimeDecision& d = b.time;
+  r.time.status = d.status;
+  r.time.p_value = d.p_value;
+  r.time.ratio.reset();
+  r.time.note = format_ratio(d.ratio) + " from " + decided_from(d) + ": " + d.note;
+  const bool localised = std::any_of(d.params.begin(), d.params.end(),
+                                     [](const ParamEffect& p) { return p.decisive; });
+  if (r.key.param) {
+    for (const ParamEffect& p : d.params) {
+      if (p.param != r.key.param) continue;
+      r.time.ratio = p.ratio;
+      r.time.note = "this param " + format_ratio(p.ratio) + "; benchmark " + format_ratio(d.ratio) +
+                    " from " + decided_from(d) + ": " + d.note;
+      // A regression that grows with n fails the params where it is beyond the threshold.
+      if (localised && !p.decisive) r.time.status = KeyStatus::unchanged;
+    }
+  }
+  r.status = key_status(r);
+  settle(r, o);
+}
+
+// Decides a benchmark at its current look; its evidence is dropped when no look is left to use it.
+void decide(BenchmarkResult& b, const CompareOptions& o) {
+  b.time = decide_time(b.evidence, rule_of(o));
+  b.failing = b.time.status == KeyStatus::regressed;
+  if (b.time.settled || b.looks >= o.looks) b.evidence = TimeEvidence();
+}
+
+// The keys of one (suite, kind, function) while compare() walks them: one benchmark per cache
+// mode, decided when the walk leaves the group.
+class Group {
+ public:
+  Group(Report& report, const CompareOptions& o) : report_(report), o_(o) {}
+
+  // The result just built at `index`, with its sides (null for a side without the key).
+  void add(std::size_t index, const Side* base, const Side* cur) {
+    const KeyResult& r = report_.results[index];
+    if (!open_.empty() && !same_function(open_.front().id, r.key)) close();
+    if (open_.empty()) first_ = index;
+    if (!base || !cur || r.time.status == KeyStatus::not_comparable) return;
+    Key id = r.key;
+    id.param.reset();
+    auto it = std::find_if(open_.begin(), open_.end(),
+                           [&](const BenchmarkResult& b) { return b.id == id; });
+    if (it == open_.end()) {
+      open_.emplace_back().id = std::move(id);
+      it = open_.end() - 1;
+    }
+    it->keys.push_back(r.key);
+    it->evidence.add(r.key.param, base, cur);
+  }
+
+  // Decides the open benchmarks and hands each key of theirs its decision.
+  void close() {
+    for (BenchmarkResult& b : open_) {
+      decide(b, o_);
+      for (std::size_t i = first_; i < report_.results.size(); ++i) {
+        KeyResult& r = report_.results[i];
+        if (same_benchmark(r.key, b.id) && r.time.status != KeyStatus::not_comparable)
+          take_decision(r, b, o_);
+      }
+      report_.benchmarks.push_back(std::move(b));
+    }
+    open_.clear();
+  }
+
+ private:
+  static bool same_function(const Key& a, const Key& b) {
+    return a.suite == b.suite && a.kind == b.kind && a.function == b.function;
+  }
+
+  Report& report_;
+  const CompareOptions& o_;
+  std::vector<BenchmarkResult> open_;
+  std::size_t first_ = 0;
+};
+
+}  // namespace
+
+Report compare(CompactReduction&& baseline, CompactReduction&& current, const CompareOptions& o) {
   baseline.sort();
   current.sort();
   const std::size_t n = baseline.size(), m = current.size();
@@ -391,28 +434,28 @@ Report compare(CompactReduction&& baseline, CompactReduction&& current, const Co
   report.options = o;
   // Exactly as many results as keys: a vector that never grows never copies itself.
   report.results.reserve(union_size(n, m, order));
+  Group group(report, o);
   Side base, cur;  // scratch: their vectors are reused from key to key
   std::size_t i = 0, j = 0;
   while (i < n || j < m) {
     const int which = j == m ? -1 : (i == n ? 1 : order(i, j));
     KeyResult& r = report.results.emplace_back();
+    const std::size_t index = report.results.size() - 1;
     if (which < 0) {
       baseline.side(i, base);
       compare_key(r, baseline.key(i).key(), &base, baseline.env(i), nullptr, nullptr, o);
+      group.add(index, &base, nullptr);
       ++i;
     } else if (which > 0) {
       current.side(j, cur);
       compare_key(r, current.key(j).key(), nullptr, nullptr, &cur, current.env(j), o);
+      group.add(index, nullptr, &cur);
       ++j;
     } else {
       baseline.side(i, base);
       current.side(j, cur);
       compare_key(r, baseline.key(i).key(), &base, baseline.env(i), &cur, current.env(j), o);
-      if (regressed_baseline && r.time.status == KeyStatus::regressed) {
-        Side& kept = (*regressed_baseline)[r.key];
-        kept = base;
-        if (const Env* e = baseline.env(i)) kept.env = *e;
-      }
+      group.add(index, &base, &cur);
       ++i;
       ++j;
     }
@@ -420,47 +463,43 @@ Report compare(CompactReduction&& baseline, CompactReduction&& current, const Co
     baseline.release_before(i);
     current.release_before(j);
   }
+  group.close();
   baseline = CompactReduction();
   current = CompactReduction();
   sort_results(report, true);
   return report;
 }
 
-std::vector<Key> time_regressions(const Report& report) {
-  std::vector<Key> keys;
-  for (const auto& r : report.results) {
-    if (r.time.status == KeyStatus::regressed) keys.push_back(r.key);
+std::vector<std::size_t> unsettled(const Report& report) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < report.benchmarks.size(); ++i) {
+    const BenchmarkResult& b = report.benchmarks[i];
+    if (!b.time.settled && b.looks < report.options.looks) out.push_back(i);
   }
-  return keys;
+  return out;
 }
 
-void apply_confirmation(Report& report, const Reduction& baseline, const Reduction& rerun) {
-  const auto& o = report.options;
-  for (auto& r : report.results) {
-    if (r.time.status != KeyStatus::regressed) continue;
-    ++r.confirm_runs;
-    const auto b = baseline.find(r.key);
-    const auto n = rerun.find(r.key);
-    if (b == baseline.end() || n == rerun.end() || !n->second.time.measured()) {
-      // A rerun that measured nothing confirms nothing and refutes nothing: never a pass.
-      r.confirm_note = "the rerun produced no time sample for this key; the regression stands";
-      ++r.confirm_reproduced;
-      continue;
+void apply_look(Report& report, const std::vector<std::size_t>& which, const Reduction* baseline,
+                const Reduction& current) {
+  const CompareOptions& o = report.options;
+  for (std::size_t index : which) {
+    BenchmarkResult& b = report.benchmarks[index];
+    ++b.looks;
+    for (const Key& key : b.keys) {
+      const auto cur = current.find(key);
+      if (cur == current.end() || !cur->second.time.measured()) continue;
+      const Side* base = nullptr;
+      if (baseline) {
+        const auto it = baseline->find(key);
+        if (it == baseline->end() || !it->second.time.measured()) continue;
+        base = &it->second;
+      }
+      b.evidence.add(key.param, base, &cur->second);
     }
-    const MetricResult again =
-        decide_time(b->second.time, n->second.time, o.time_threshold, o.min_time_delta_ns, o.alpha);
-    std::ostringstream s;
-    s << "rerun " << r.confirm_runs << ": median "
-      << (again.change ? percent(*again.change) : std::string("n/a")) << " (" << again.note << ")";
-    if (again.status == KeyStatus::regressed) {
-      ++r.confirm_reproduced;
-      r.confirm_note = "confirmed: " + s.str();
-    } else {
-      // The report prints confirm_note next to the time note; it is not added to it as well.
-      r.confirm_note = "not confirmed: " + s.str();
-      r.time.status = KeyStatus::unchanged;
-      r.status = key_status(r);
-      settle(r, o);
+    decide(b, o);
+    for (KeyResult& r : report.results) {
+      if (same_benchmark(r.key, b.id) && r.time.status != KeyStatus::not_comparable)
+        take_decision(r, b, o);
     }
   }
   sort_results(report, false);

@@ -6,14 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "decide.hpp"
 #include "reduce.hpp"
+#include "status.hpp"
 
 namespace benchgate {
-
-// The gate's status of a key, and of each metric of it (docs/compare.md "Statuses"), in the order
-// a report lists them.
-enum class KeyStatus { regressed, broken, missing, new_key, improved, not_comparable, unchanged };
-const char* to_string(KeyStatus v);  // "regressed", "broken", "missing", "new", ...
 
 // The default time threshold, and the one of A/B in one run (--baseline-exe): both builds are
 // then measured side by side, batch for batch, so the machine's slow phases hit both and +10%
@@ -21,6 +18,8 @@ const char* to_string(KeyStatus v);  // "regressed", "broken", "missing", "new",
 // in 10 with no false alarm in 40 A/A comparisons (docs/performance.md, A/B in one run).
 inline constexpr double kDefaultTimeThreshold = 0.10;
 inline constexpr double kDefaultAbTimeThreshold = 0.05;
+// How many more looks an undecided benchmark gets by default (benchgate-compare --confirm).
+inline constexpr std::size_t kDefaultReruns = 2;
 
 struct CompareOptions {
   double time_threshold = kDefaultTimeThreshold;  // relative change of the median per-call time
@@ -30,7 +29,8 @@ struct CompareOptions {
   double min_time_delta_ns = 0;          // a time change smaller than this is never a regression
   double min_rss_delta_kb = 0;           // likewise for peak RSS
   double min_alloc_delta_bytes = 0;
-  double alpha = 0.01;  // level of the one-sided Mann–Whitney U test on time samples
+  double alpha = 0.01;    // false-alarm rate of the time decision per benchmark, over all looks
+  std::size_t looks = 1;  // planned looks at the time (1 + confirmation reruns)
   bool ignore_env = false;
   bool fail_on_missing = false;
   bool fail_on_hash_change = false;
@@ -49,7 +49,8 @@ struct MetricResult {
   std::optional<double> change;  // (current - baseline) / baseline; +inf from a zero baseline
   std::size_t n_baseline = 0;
   std::size_t n_current = 0;
-  std::optional<double> p_value;  // the U test's, when the samples allow one
+  std::optional<double> p_value;  // time: the benchmark's one-sided p
+  std::optional<Ratio> ratio;     // time: this key's own ratio and interval
   std::string note;               // why not comparable, or how the decision was made
 };
 
@@ -66,28 +67,29 @@ struct KeyResult {
   std::optional<std::uint64_t> baseline_hash;
   std::optional<std::uint64_t> current_hash;
   bool hash_changed = false;
-  std::string note;  // key-level: why broken, why not comparable
-  // Confirmation reruns of a time regression: how many ran and how many reproduced it.
-  std::size_t confirm_runs = 0;
-  std::size_t confirm_reproduced = 0;
-  std::string confirm_note;
+  std::string note;      // key-level: why broken, why not comparable
   bool failing = false;  // counts against the gate (exit code 1)
+};
+
+// A benchmark: its suite, kind, function and cache mode (a Key without a param). Time is
+// decided per benchmark, from every param's samples; its status is each of its keys' time
+// status.
+struct BenchmarkResult {
+  Key id;
+  TimeDecision time;
+  std::size_t looks = 1;  // looks taken (1 + reruns that measured it)
+  std::vector<Key> keys;  // its keys whose time was compared
+  TimeEvidence evidence;  // kept while the decision is not settled, for another look
+  bool failing = false;
 };
 
 struct Report {
   CompareOptions options;
-  std::vector<KeyResult> results;  // failing first, then by status order, then by key
+  std::vector<KeyResult> results;           // failing first, then by status order, then by key
+  std::vector<BenchmarkResult> benchmarks;  // in Key order of their ids
   std::size_t count(KeyStatus v) const;
   std::size_t failing() const;
 };
-
-// The decision for per-call time: regressed iff the median grew by more than `threshold`
-// (relative) and by more than `min_delta` (absolute), the fastest sample grew by as much, and,
-// when both sides have enough samples for the one-sided Mann–Whitney U test to reach `alpha`,
-// the test rejects "no increase" at alpha. With fewer samples the effects alone decide and the
-// note says so. Improvement is the mirror image.
-MetricResult decide_time(const Samples& baseline, const Samples& current, double threshold,
-                         double min_delta, double alpha);
 
 // The decision for near-deterministic metrics (peak RSS, allocations): the effect on medians
 // against the relative threshold and the absolute floor.
@@ -101,18 +103,18 @@ std::optional<std::string> env_mismatch(const std::optional<Env>& baseline,
                                         const std::optional<Env>& current);
 
 // Compares every key of either side, consuming both reductions: the records of each key are
-// released once its result is built, so the reductions and the report never peak together.
-// `regressed_baseline`, if given, receives the baseline side of every key whose time regressed:
-// all that apply_confirmation() reads of the baseline.
+// released once its result is built, so the reductions and the report never peak together. Time
+// is decided per benchmark (decide_time, look 1 of options.looks).
 Report compare(CompactReduction&& baseline, CompactReduction&& current,
-               const CompareOptions& options, Reduction* regressed_baseline = nullptr);
+               const CompareOptions& options);
 
-// Keys whose time regressed and are not yet refuted: what a confirmation rerun measures.
-std::vector<Key> time_regressions(const Report& report);
+// The benchmarks whose time is not settled and that another look may still decide.
+std::vector<std::size_t> unsettled(const Report& report);
 
-// Folds one confirmation rerun into the report: each time-regressed key is decided again from
-// the rerun's samples alone against the baseline. A key whose regression does not reproduce
-// becomes unchanged in time (and its status is recomputed), with a note quoting the rerun.
-void apply_confirmation(Report& report, const Reduction& baseline, const Reduction& rerun);
+// Another look at the benchmarks `which`: their rerun's rows (`baseline` null when the rerun
+// measured the current build only) join their evidence, and they are decided again; their keys'
+// time status and the report's order follow.
+void apply_look(Report& report, const std::vector<std::size_t>& which, const Reduction* baseline,
+                const Reduction& current);
 
 }  // namespace benchgate

@@ -83,8 +83,8 @@ Rerun run_reruns(const std::vector<RerunPlan>& plans, const std::string& runner,
     // On Ctrl-C the runner gets SIGTERM and stops its own running benchmark first (within its
     // own interrupt grace); what outlives it is re-parented here and killed (ProcessGuard).
     req.interrupt_grace = std::chrono::seconds(3);
-    err << "benchgate-compare: confirming " << plan.request.benches.front() << " (" << plan.keys
-        << " key(s)) with a rerun\n";
+    err << "benchgate-compare: time undecided, measuring " << plan.request.benches.front() << " ("
+        << plan.keys << " key(s)) again\n";
     const SpawnResult r = ex.run(req);
     if (!r.started)
       throw UsageError("cannot start the runner for the confirmation rerun: " + r.start_error);

@@ -13,18 +13,26 @@
 namespace benchgate {
 namespace {
 
-// Up to `confirm` rounds of reruns of the time regressions that still stand.
-void confirm_regressions(const CompareRequest& r, Report& report, const Reduction& regressed_base,
-                         Executor& ex, std::ostream& err) {
+// Up to `confirm` more looks at the benchmarks whose time is undecided: each measures them
+// again (with --baseline-exe, both builds, so the look adds pairs) and decides them from all
+// their samples. A benchmark decided from A/B pairs gains nothing from a rerun of the current
+// build alone, so without --baseline-exe it is not measured again.
+void more_looks(const CompareRequest& r, Report& report, Executor& ex, std::ostream& err) {
   if (r.confirm == 0) return;
   const RunRequest base = rerun_template(*r.exe, r.runner_args);
   for (std::size_t round = 0; round < r.confirm; ++round) {
-    const auto keys = time_regressions(report);
-    if (keys.empty()) break;
+    std::vector<std::size_t> which;
+    std::vector<Key> keys;
+    for (std::size_t i : unsettled(report)) {
+      const BenchmarkResult& b = report.benchmarks[i];
+      if (b.time.paired && !r.baseline_exe) continue;
+      which.push_back(i);
+      keys.insert(keys.end(), b.keys.begin(), b.keys.end());
+    }
+    if (which.empty()) break;
     const auto plans = plan_reruns(keys, base, r.baseline_exe, scratch_prefix(r.current));
     const Rerun again = run_reruns(plans, *r.runner, ex, err);
-    // A/B: the rerun's own baseline rows, measured alongside, not the first measurement's.
-    apply_confirmation(report, again.baseline ? *again.baseline : regressed_base, again.current);
+    apply_look(report, which, again.baseline ? &*again.baseline : nullptr, again.current);
   }
 }
 
@@ -54,10 +62,8 @@ int run_gate(const CompareRequest& r, Executor& ex, std::ostream& out, std::ostr
     plots.baseline = plot_side(base);
     plots.current = plot_side(cur);
   }
-  // What confirmation needs of the baseline: the sides of the keys whose time regressed.
-  Reduction regressed_base;
-  Report report = compare(std::move(base), std::move(cur), r.options, &regressed_base);
-  confirm_regressions(r, report, regressed_base, ex, err);
+  Report report = compare(std::move(base), std::move(cur), r.options);
+  more_looks(r, report, ex, err);
 
   std::ofstream file;
   if (r.output) file = open_output("output", *r.output);

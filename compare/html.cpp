@@ -72,8 +72,8 @@ std::string time_label(double ns) {
 }
 
 constexpr KeyStatus kStatuses[] = {
-    KeyStatus::regressed, KeyStatus::broken,    KeyStatus::missing,       KeyStatus::new_key,
-    KeyStatus::improved,  KeyStatus::unchanged, KeyStatus::not_comparable};
+    KeyStatus::regressed,    KeyStatus::broken,   KeyStatus::missing,   KeyStatus::new_key,
+    KeyStatus::inconclusive, KeyStatus::improved, KeyStatus::unchanged, KeyStatus::not_comparable};
 
 // ---- Grouping keys into benchmarks ------------------------------------------------------------
 

@@ -163,6 +163,23 @@ struct CompactReduction::Impl {
     std::uint32_t missing[kMetrics] = {};
     double first[kMetrics][kInline] = {};
     std::unique_ptr<std::vector<double>[]> more;  // values after the first kInline, per metric
+    // Per time value, the env (1 + index in envs, kNone) and the trial or repeat index it came
+    // with: the SampleId once the env's timestamp is read.
+    std::uint32_t first_env[kInline] = {};
+    std::uint32_t first_index[kInline] = {};
+    std::unique_ptr<std::vector<std::pair<std::uint32_t, std::uint32_t>>> more_ids;
+
+    void add_id(std::uint32_t env_id, std::uint32_t index) {
+      const std::size_t n = count[static_cast<std::size_t>(Metric::time)] - 1;
+      if (n < kInline) {
+        first_env[n] = env_id;
+        first_index[n] = index;
+      } else {
+        if (!more_ids)
+          more_ids = std::make_unique<std::vector<std::pair<std::uint32_t, std::uint32_t>>>();
+        more_ids->emplace_back(env_id, index);
+      }
+    }
 
     void add(Metric metric, std::optional<double> v) {
       const auto m = static_cast<std::size_t>(metric);
@@ -356,7 +373,13 @@ struct CompactReduction::Impl {
     ++r.ok_rows;
     if (!is_sample(row)) return;
 
-    r.add(Metric::time, per_call_nanos(row));
+    const auto time = per_call_nanos(row);
+    r.add(Metric::time, time);
+    if (time) {
+      const auto index = row.kind == RowKind::parametric ? row.trial_index : row.repeat_index;
+      const std::uint32_t n = r.count[static_cast<std::size_t>(Metric::time)] - 1;
+      r.add_id(env ? env_id(env) : kNone, index ? static_cast<std::uint32_t>(*index) : n);
+    }
     r.add(Metric::rss, rss_sample(row));
     r.add(Metric::alloc, alloc_sample(row));
     r.add(Metric::instructions, instructions_per_call(row));
@@ -448,6 +471,14 @@ void CompactReduction::side(std::size_t i, Side& out) const {
   out.rows = r.rows;
   out.ok_rows = r.ok_rows;
   r.fill(Metric::time, out.time);
+  out.time_ids.resize(out.time.values.size());
+  for (std::size_t k = 0; k < out.time_ids.size(); ++k) {
+    const auto [env_id, index] =
+        k < kInline ? std::pair(r.first_env[k], r.first_index[k]) : (*r.more_ids)[k - kInline];
+    out.time_ids[k].run =
+        env_id == kNone ? 0 : impl_->envs[env_id - 1]->timestamp_unix_ms.value_or(0);
+    out.time_ids[k].index = index;
+  }
   r.fill(Metric::rss, out.rss_kb);
   r.fill(Metric::alloc, out.alloc_bytes);
   r.fill(Metric::instructions, out.instructions);

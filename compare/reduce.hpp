@@ -39,14 +39,30 @@ struct Samples {
   bool measured() const { return !values.empty() && missing == 0; }
 };
 
+// Which measurement a time sample came from: the run (its env's timestamp_unix_ms, which every
+// row of one runner invocation shares, both executables' rows of an A/B run included; 0 without
+// an env) and the row's trial_index (parametric) or repeat_index (fixed). A/B pairs are the
+// baseline and current samples with the same id.
+struct SampleId {
+  std::int64_t run = 0;
+  std::uint64_t index = 0;
+  friend bool operator<(const SampleId& a, const SampleId& b) {
+    return a.run != b.run ? a.run < b.run : a.index < b.index;
+  }
+  friend bool operator==(const SampleId& a, const SampleId& b) {
+    return a.run == b.run && a.index == b.index;
+  }
+};
+
 // Everything one side (baseline or current) says about one key.
 struct Side {
-  std::size_t rows = 0;     // every row with this key
-  std::size_t ok_rows = 0;  // rows with status ok
-  Samples time;             // per-call wall time (ns) of eligible rows, every trial a sample
-  Samples rss_kb;           // peak_rss_kb of eligible rows
-  Samples alloc_bytes;      // alloc_bytes per call of eligible rows
-  Samples instructions;     // instructions per call of eligible rows (Callgrind or CPU counter)
+  std::size_t rows = 0;            // every row with this key
+  std::size_t ok_rows = 0;         // rows with status ok
+  Samples time;                    // per-call wall time (ns) of eligible rows, every trial a sample
+  std::vector<SampleId> time_ids;  // time_ids[i]: where time.values[i] came from
+  Samples rss_kb;                  // peak_rss_kb of eligible rows
+  Samples alloc_bytes;             // alloc_bytes per call of eligible rows
+  Samples instructions;  // instructions per call of eligible rows (Callgrind or CPU counter)
   std::size_t callgrind_samples = 0;       // eligible rows measured under Callgrind
   std::optional<std::uint64_t> hash;       // result_hash of the first eligible row that has one
   bool hash_varies = false;                // eligible rows disagree on result_hash
@@ -94,7 +110,9 @@ class CompactReduction {
   //   part_of_verdict = false or below_signal_floor = true (null annotations count as eligible);
   // - a sample adds to each metric its value, or a miss when the row has none: per-call time
   //   (per_call_nanos(row)), peak_rss_kb, alloc_bytes per call (over max(1, inner_repeats)) and
-  //   instructions_per_call(row); one measured under Callgrind counts in callgrind_samples;
+  //   instructions_per_call(row); one measured under Callgrind counts in callgrind_samples; a
+  //   time value keeps its SampleId (the run of `env`, the row's trial or repeat index; a row
+  //   without one takes its position among the key's samples);
   // - the first sample with a result_hash sets the side's hash, and a later one that differs
   //   marks it varying; the first sample with an env gives the side its env.
   void add(const Row& row, const std::shared_ptr<const Env>& env);

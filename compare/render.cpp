@@ -68,7 +68,6 @@ std::string notes(const KeyResult& r, const CompareOptions& o) {
       parts.push_back(std::string(name) + ": " + note);
     }
   }
-  if (r.confirm_runs > 0) parts.push_back(r.confirm_note);
   if (r.hash_changed) {
     parts.push_back("result_hash changed: " + format_hash(*r.baseline_hash) + " → " +
                     format_hash(*r.current_hash));
@@ -82,8 +81,9 @@ std::string thresholds_line(const CompareOptions& o) {
   std::ostringstream s;
   s << "thresholds: time " << o.time_threshold * 100 << "%";
   if (o.min_time_delta_ns > 0) s << " and " << format_duration(o.min_time_delta_ns);
-  s << " (U test at alpha=" << o.alpha << " when samples allow), RSS " << o.rss_threshold * 100
-    << "%";
+  s << " (per benchmark: the ratio's interval at alpha=" << o.alpha;
+  if (o.looks > 1) s << " over up to " << o.looks << " looks";
+  s << "), RSS " << o.rss_threshold * 100 << "%";
   if (o.min_rss_delta_kb > 0) s << " and " << o.min_rss_delta_kb << " kB";
   s << ", allocations ";
   if (o.alloc_threshold)
@@ -101,7 +101,8 @@ std::string summary_line(const Report& r) {
   std::ostringstream s;
   s << r.results.size() << " key(s): " << r.count(KeyStatus::regressed) << " regressed, "
     << r.count(KeyStatus::broken) << " broken, " << r.count(KeyStatus::missing) << " missing, "
-    << r.count(KeyStatus::new_key) << " new, " << r.count(KeyStatus::improved) << " improved, "
+    << r.count(KeyStatus::new_key) << " new, " << r.count(KeyStatus::inconclusive)
+    << " inconclusive, " << r.count(KeyStatus::improved) << " improved, "
     << r.count(KeyStatus::unchanged) << " unchanged, " << r.count(KeyStatus::not_comparable)
     << " not comparable";
   return s.str();
@@ -116,6 +117,45 @@ std::string format_change(const std::optional<double>& change) {
   std::snprintf(buf, sizeof buf, "%+.1f%%", *change * 100);
   return buf;
 }
+
+namespace {
+
+// "REGRESSED  sort_bench/sort.std_sort  +15.7% [+9.8%, +21.9%]  35 pairs, 1 look  …": one line per
+// benchmark whose time was compared, failing first, then a blank line.
+void write_benchmarks(const Report& report, std::ostream& out) {
+  if (report.benchmarks.empty()) return;
+  std::vector<const BenchmarkResult*> order;
+  for (const auto& b : report.benchmarks) order.push_back(&b);
+  std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
+    if (a->failing != b->failing) return a->failing;
+    return a->time.status < b->time.status;
+  });
+  using Cells = std::array<std::string, 4>;
+  std::vector<Cells> rows{{"time", "benchmark", "ratio [interval]", "decided from"}};
+  for (const BenchmarkResult* b : order) {
+    std::string status = to_string(b->time.status);
+    if (b->failing) {
+      for (auto& c : status) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    const TimeDecision& d = b->time;
+    std::string from = decided_from(d);
+    from += ", " + std::to_string(b->looks) + (b->looks == 1 ? " look" : " looks");
+    if (d.status != KeyStatus::unchanged) from += ": " + d.note;
+    rows.push_back({status, describe(b->id), format_ratio(d.ratio), from});
+  }
+  std::array<std::size_t, 3> w{};
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < 3; ++i) w[i] = std::max(w[i], display_width(row[i]));
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < 3; ++i) line += pad_right(row[i], w[i]) + "  ";
+    out << line << row[3] << "\n";
+  }
+  out << "\n";
+}
+
+}  // namespace
 
 void render_text(const Report& report, std::ostream& out) {
   // Two passes over the results, the first for the column widths, so that a report of 200,000
@@ -147,6 +187,7 @@ void render_text(const Report& report, std::ostream& out) {
     line += '\n';
     out << line;
   };
+  write_benchmarks(report, out);
   write(header);
   for (const auto& r : report.results) write(cells(r, true));
   out << "\n" << summary_line(report) << "\n" << thresholds_line(report.options) << "\n";
@@ -256,9 +297,9 @@ std::string md_headline(const Report& report) {
 std::string md_counts(const Report& report) {
   std::string s = "All " + plural(report.results.size(), "key", "keys") + ":";
   const char* sep = " ";
-  for (KeyStatus v :
-       {KeyStatus::regressed, KeyStatus::broken, KeyStatus::missing, KeyStatus::new_key,
-        KeyStatus::improved, KeyStatus::not_comparable, KeyStatus::unchanged}) {
+  for (KeyStatus v : {KeyStatus::regressed, KeyStatus::broken, KeyStatus::missing,
+                      KeyStatus::new_key, KeyStatus::inconclusive, KeyStatus::improved,
+                      KeyStatus::not_comparable, KeyStatus::unchanged}) {
     if (const std::size_t n = report.count(v)) {
       s += sep + std::to_string(n) + " " +
            (v == KeyStatus::not_comparable ? std::string("not comparable") : to_string(v));
@@ -281,11 +322,8 @@ void md_metric_line(std::ostream& out, const KeyResult& r, const MdMetric& metri
   const std::string values = m.baseline && m.current
                                  ? metric.unit(*m.baseline) + " → " + metric.unit(*m.current)
                                  : std::string("n/a");
-  std::string note = note_of(m);
-  if (metric.result == &KeyResult::time && r.confirm_runs > 0) {
-    note += (note.empty() ? "" : "; ") + r.confirm_note;
-  }
-  md_change_line(out, r, metric.name, values, format_change(m.change), note);
+  const std::string change = m.ratio ? format_ratio(*m.ratio) : format_change(m.change);
+  md_change_line(out, r, metric.name, values, change, note_of(m));
 }
 
 constexpr const char* kMdChangeHeader =
@@ -450,6 +488,12 @@ void metric(JsonOut& j, const MetricResult& m) {
   j.u64(m.n_current);
   j.raw(",\n                \"p_value\": ");
   j.opt_num(m.p_value);
+  j.raw(",\n                \"ratio\": ");
+  j.opt_num(m.ratio ? std::optional<double>(m.ratio->estimate) : std::nullopt);
+  j.raw(",\n                \"ratio_lo\": ");
+  j.opt_num(m.ratio ? std::optional<double>(m.ratio->lo) : std::nullopt);
+  j.raw(",\n                \"ratio_hi\": ");
+  j.opt_num(m.ratio ? std::optional<double>(m.ratio->hi) : std::nullopt);
   j.raw(",\n                \"note\": ");
   j.str(note_of(m));
   j.raw("\n            }");
@@ -491,13 +535,98 @@ void result(JsonOut& j, const KeyResult& r) {
   j.hash(r.current_hash);
   j.raw(",\n            \"hash_changed\": ");
   j.boolean(r.hash_changed);
-  j.raw(",\n            \"confirm_runs\": ");
-  j.u64(r.confirm_runs);
-  j.raw(",\n            \"confirm_reproduced\": ");
-  j.u64(r.confirm_reproduced);
   j.raw(",\n            \"note\": ");
-  j.str(r.note.empty() ? r.confirm_note
-                       : r.note + (r.confirm_note.empty() ? "" : "; " + r.confirm_note));
+  j.str(r.note);
+  j.raw("\n        }");
+}
+
+void opt_key_part(JsonOut& j, const std::optional<CacheMode>& mode) {
+  if (mode)
+    j.str(to_string(*mode));
+  else
+    j.raw("null");
+}
+
+// One element of "benchmarks": the time decision of a benchmark, members indented by 12 spaces.
+void benchmark(JsonOut& j, const BenchmarkResult& b) {
+  const TimeDecision& d = b.time;
+  j.raw("{\n            \"suite\": ");
+  j.str(b.id.suite);
+  j.raw(",\n            \"kind\": ");
+  j.str(to_string(b.id.kind));
+  j.raw(",\n            \"function\": ");
+  j.str(b.id.function);
+  j.raw(",\n            \"cache_mode\": ");
+  opt_key_part(j, b.id.cache_mode);
+  j.raw(",\n            \"status\": ");
+  j.str(to_string(d.status));
+  j.raw(",\n            \"failing\": ");
+  j.boolean(b.failing);
+  j.raw(",\n            \"paired\": ");
+  j.boolean(d.paired);
+  j.raw(",\n            \"ratio\": ");
+  j.num(d.ratio.estimate);
+  j.raw(",\n            \"ratio_lo\": ");
+  j.num(d.ratio.lo);
+  j.raw(",\n            \"ratio_hi\": ");
+  j.num(d.ratio.hi);
+  j.raw(",\n            \"confidence\": ");
+  j.num(d.confidence);
+  j.raw(",\n            \"p_value\": ");
+  j.opt_num(d.p_value);
+  j.raw(",\n            \"pairs\": ");
+  j.u64(d.pairs);
+  j.raw(",\n            \"n_baseline\": ");
+  j.u64(d.n_baseline);
+  j.raw(",\n            \"n_current\": ");
+  j.u64(d.n_current);
+  j.raw(",\n            \"baseline_runs\": ");
+  j.u64(d.baseline_runs);
+  j.raw(",\n            \"looks\": ");
+  j.u64(b.looks);
+  j.raw(",\n            \"settled\": ");
+  j.boolean(d.settled);
+  j.raw(",\n            \"trend_per_doubling\": ");
+  if (d.trend) {
+    j.raw("{\n                \"ratio\": ");
+    j.num(d.trend->estimate);
+    j.raw(",\n                \"lo\": ");
+    j.num(d.trend->lo);
+    j.raw(",\n                \"hi\": ");
+    j.num(d.trend->hi);
+    j.raw("\n            }");
+  } else {
+    j.raw("null");
+  }
+  j.raw(",\n            \"grows_with_n\": ");
+  j.boolean(d.grows);
+  j.raw(",\n            \"params\": [");
+  for (std::size_t i = 0; i < d.params.size(); ++i) {
+    const ParamEffect& p = d.params[i];
+    if (i) j.raw(",");
+    j.raw("\n                {\n                    \"param\": ");
+    if (p.param)
+      j.u64(*p.param);
+    else
+      j.raw("null");
+    j.raw(",\n                    \"ratio\": ");
+    j.num(p.ratio.estimate);
+    j.raw(",\n                    \"ratio_lo\": ");
+    j.num(p.ratio.lo);
+    j.raw(",\n                    \"ratio_hi\": ");
+    j.num(p.ratio.hi);
+    j.raw(",\n                    \"n\": ");
+    j.u64(p.n);
+    j.raw(",\n                    \"decisive\": ");
+    j.boolean(p.decisive);
+    j.raw("\n                }");
+  }
+  if (d.params.empty())
+    j.raw("]");
+  else
+    j.raw("\n            ]");
+  j.raw(",\n            \"note\": ");
+  j.str(d.note);
   j.raw("\n        }");
 }
 
@@ -522,6 +651,8 @@ void render_json(const Report& report, std::ostream& out) {
   j.num(o.min_rss_delta_kb);
   j.raw(",\n        \"alpha\": ");
   j.num(o.alpha);
+  j.raw(",\n        \"looks\": ");
+  j.u64(o.looks);
   j.raw(",\n        \"ignore_env\": ");
   j.boolean(o.ignore_env);
   j.raw(",\n        \"fail_on_missing\": ");
@@ -535,15 +666,25 @@ void render_json(const Report& report, std::ostream& out) {
   // The counts by status in one pass (Report::count walks every result per call).
   std::size_t counts[static_cast<std::size_t>(KeyStatus::unchanged) + 1] = {};
   for (const auto& r : report.results) ++counts[static_cast<std::size_t>(r.status)];
-  for (KeyStatus v :
-       {KeyStatus::regressed, KeyStatus::broken, KeyStatus::missing, KeyStatus::new_key,
-        KeyStatus::improved, KeyStatus::unchanged, KeyStatus::not_comparable}) {
+  for (KeyStatus v : {KeyStatus::regressed, KeyStatus::broken, KeyStatus::missing,
+                      KeyStatus::new_key, KeyStatus::inconclusive, KeyStatus::improved,
+                      KeyStatus::unchanged, KeyStatus::not_comparable}) {
     j.raw(",\n        ");
     j.str(to_string(v));
     j.raw(": ");
     j.u64(counts[static_cast<std::size_t>(v)]);
   }
-  j.raw("\n    },\n    \"results\": [");
+  j.raw("\n    },\n    \"benchmarks\": [");
+  for (std::size_t i = 0; i < report.benchmarks.size(); ++i) {
+    if (i) j.raw(",");
+    j.raw("\n        ");
+    benchmark(j, report.benchmarks[i]);
+  }
+  if (report.benchmarks.empty())
+    j.raw("]");
+  else
+    j.raw("\n    ]");
+  j.raw(",\n    \"results\": [");
   bool first = true;
   for (const auto& r : report.results) {
     if (first)

@@ -8,7 +8,7 @@
 
 namespace benchgate {
 
-inline constexpr int kCompareJsonVersion = 1;
+inline constexpr int kCompareJsonVersion = 2;
 
 // One line per key: status, benchmark, time and RSS (baseline -> current, change), notes.
 // Failing keys first. Ends with a summary line and the thresholds in force.
@@ -20,7 +20,8 @@ void render_text(const Report& report, std::ostream& out);
 // sections are left out.
 void render_markdown(const Report& report, std::ostream& out);
 
-// {"benchgate_compare_version": 1, "options": {...}, "summary": {...}, "results": [...]};
+// {"benchgate_compare_version": 2, "options": {...}, "summary": {...}, "benchmarks": [...],
+// "results": [...]};
 // documented in docs/compare.md.
 void render_json(const Report& report, std::ostream& out);
 

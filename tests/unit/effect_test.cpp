@@ -7,9 +7,12 @@
 
 #include "benchgate/core/effect.hpp"
 
+using benchgate::CenterEstimate;
 using benchgate::hodges_lehmann;
+using benchgate::kHodgesLehmannMax;
 using benchgate::normal_quantile;
 using benchgate::signed_rank_greater;
+using benchgate::student_quantile;
 
 TEST_CASE("effect: five positive differences give W+ 15 and p 1/32") {
   const auto t = signed_rank_greater({1, 2, 3, 4, 5});
@@ -65,7 +68,7 @@ TEST_CASE("effect: the normal approximation beyond the exact range agrees with t
   CHECK(normal.p_value < 0.01);
 }
 
-TEST_CASE("effect: the Hodges-Lehmann interval of 1..10 at 95% is [3, 8] around 5.5") {
+TEST_CASE("effect: the Hodges-Lehmann interval of 1..10 at 95% is 3 to 8 around 5.5") {
   std::vector<double> d;
   for (int i = 1; i <= 10; ++i) d.push_back(i);
   const auto e = hodges_lehmann(d, 0.95);
@@ -87,6 +90,26 @@ TEST_CASE("effect: the normal quantile") {
   CHECK(normal_quantile(0.5) == doctest::Approx(0).epsilon(1e-12));
   CHECK(normal_quantile(0.975) == doctest::Approx(1.959963985).epsilon(1e-9));
   CHECK(normal_quantile(0.01) == doctest::Approx(-2.326347874).epsilon(1e-9));
+}
+
+TEST_CASE("effect: Student's t quantiles match the table") {
+  CHECK(student_quantile(0.975, 1) == doctest::Approx(12.706).epsilon(1e-4));
+  CHECK(student_quantile(0.975, 2) == doctest::Approx(4.303).epsilon(1e-4));
+  CHECK(student_quantile(0.995, 5) == doctest::Approx(4.032).epsilon(2e-3));
+  CHECK(student_quantile(0.975, 10) == doctest::Approx(2.228).epsilon(1e-3));
+  CHECK(student_quantile(0.999, 30) == doctest::Approx(3.385).epsilon(1e-3));
+  CHECK(student_quantile(0.975, 1e9) == doctest::Approx(1.96).epsilon(1e-3));
+}
+
+TEST_CASE("effect: beyond the Walsh limit the estimate is the median with the sign interval") {
+  std::vector<double> d;
+  for (std::size_t i = 0; i < kHodgesLehmannMax + 1; ++i) d.push_back(static_cast<double>(i));
+  const CenterEstimate e = hodges_lehmann(d, 0.95);
+  CHECK(e.estimate == doctest::Approx(1500));
+  // n = 3001: k = floor(1500.5 - 1.96 * sqrt(3001) / 2) = 1446, the 1446th from each end.
+  CHECK(e.lo == doctest::Approx(1445));
+  CHECK(e.hi == doctest::Approx(3000 - 1445));
+  CHECK(e.covers);
 }
 
 TEST_CASE("effect: the two-sample shift of 1..3 to 4..6 is 3, too few samples for 95%") {

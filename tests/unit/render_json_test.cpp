@@ -56,6 +56,12 @@ void metric(Json& w, const char* name, const MetricResult& m) {
   check(w.Key("n_current") && w.Uint64(m.n_current));
   check(w.Key("p_value"));
   opt_num(w, m.p_value);
+  check(w.Key("ratio"));
+  opt_num(w, m.ratio ? std::optional<double>(m.ratio->estimate) : std::nullopt);
+  check(w.Key("ratio_lo"));
+  opt_num(w, m.ratio ? std::optional<double>(m.ratio->lo) : std::nullopt);
+  check(w.Key("ratio_hi"));
+  opt_num(w, m.ratio ? std::optional<double>(m.ratio->hi) : std::nullopt);
   check(w.Key("note"));
   str(w, note_of(m));  // the stock note's text where the metric has no note of its own
   check(w.EndObject());
@@ -76,6 +82,7 @@ void render_json(const Report& report, std::ostream& out) {
   check(w.Key("min_time_delta_ns") && w.Double(o.min_time_delta_ns));
   check(w.Key("min_rss_delta_kb") && w.Double(o.min_rss_delta_kb));
   check(w.Key("alpha") && w.Double(o.alpha));
+  check(w.Key("looks") && w.Uint64(o.looks));
   check(w.Key("ignore_env") && w.Bool(o.ignore_env));
   check(w.Key("fail_on_missing") && w.Bool(o.fail_on_missing));
   check(w.Key("fail_on_hash_change") && w.Bool(o.fail_on_hash_change));
@@ -83,12 +90,69 @@ void render_json(const Report& report, std::ostream& out) {
   check(w.Key("summary") && w.StartObject());
   check(w.Key("keys") && w.Uint64(report.results.size()));
   check(w.Key("failing") && w.Uint64(report.failing()));
-  for (KeyStatus v :
-       {KeyStatus::regressed, KeyStatus::broken, KeyStatus::missing, KeyStatus::new_key,
-        KeyStatus::improved, KeyStatus::unchanged, KeyStatus::not_comparable}) {
+  for (KeyStatus v : {KeyStatus::regressed, KeyStatus::broken, KeyStatus::missing,
+                      KeyStatus::new_key, KeyStatus::inconclusive, KeyStatus::improved,
+                      KeyStatus::unchanged, KeyStatus::not_comparable}) {
     check(w.Key(to_string(v)) && w.Uint64(report.count(v)));
   }
   check(w.EndObject());
+  check(w.Key("benchmarks") && w.StartArray());
+  for (const auto& b : report.benchmarks) {
+    const TimeDecision& d = b.time;
+    check(w.StartObject());
+    check(w.Key("suite"));
+    str(w, b.id.suite);
+    check(w.Key("kind"));
+    str(w, to_string(b.id.kind));
+    check(w.Key("function"));
+    str(w, b.id.function);
+    check(w.Key("cache_mode"));
+    check(b.id.cache_mode ? w.String(to_string(*b.id.cache_mode)) : w.Null());
+    check(w.Key("status"));
+    str(w, to_string(d.status));
+    check(w.Key("failing") && w.Bool(b.failing));
+    check(w.Key("paired") && w.Bool(d.paired));
+    check(w.Key("ratio") && w.Double(d.ratio.estimate));
+    check(w.Key("ratio_lo") && w.Double(d.ratio.lo));
+    check(w.Key("ratio_hi") && w.Double(d.ratio.hi));
+    check(w.Key("confidence") && w.Double(d.confidence));
+    check(w.Key("p_value"));
+    opt_num(w, d.p_value);
+    check(w.Key("pairs") && w.Uint64(d.pairs));
+    check(w.Key("n_baseline") && w.Uint64(d.n_baseline));
+    check(w.Key("n_current") && w.Uint64(d.n_current));
+    check(w.Key("baseline_runs") && w.Uint64(d.baseline_runs));
+    check(w.Key("looks") && w.Uint64(b.looks));
+    check(w.Key("settled") && w.Bool(d.settled));
+    check(w.Key("trend_per_doubling"));
+    if (d.trend) {
+      check(w.StartObject());
+      check(w.Key("ratio") && w.Double(d.trend->estimate));
+      check(w.Key("lo") && w.Double(d.trend->lo));
+      check(w.Key("hi") && w.Double(d.trend->hi));
+      check(w.EndObject());
+    } else {
+      check(w.Null());
+    }
+    check(w.Key("grows_with_n") && w.Bool(d.grows));
+    check(w.Key("params") && w.StartArray());
+    for (const ParamEffect& p : d.params) {
+      check(w.StartObject());
+      check(w.Key("param"));
+      check(p.param ? w.Uint64(*p.param) : w.Null());
+      check(w.Key("ratio") && w.Double(p.ratio.estimate));
+      check(w.Key("ratio_lo") && w.Double(p.ratio.lo));
+      check(w.Key("ratio_hi") && w.Double(p.ratio.hi));
+      check(w.Key("n") && w.Uint64(p.n));
+      check(w.Key("decisive") && w.Bool(p.decisive));
+      check(w.EndObject());
+    }
+    check(w.EndArray());
+    check(w.Key("note"));
+    str(w, d.note);
+    check(w.EndObject());
+  }
+  check(w.EndArray());
   check(w.Key("results") && w.StartArray());
   for (const auto& r : report.results) {
     check(w.StartObject());
@@ -114,11 +178,8 @@ void render_json(const Report& report, std::ostream& out) {
     check(w.Key("current_hash"));
     check(r.current_hash ? w.String(format_hash(*r.current_hash).c_str()) : w.Null());
     check(w.Key("hash_changed") && w.Bool(r.hash_changed));
-    check(w.Key("confirm_runs") && w.Uint64(r.confirm_runs));
-    check(w.Key("confirm_reproduced") && w.Uint64(r.confirm_reproduced));
     check(w.Key("note"));
-    str(w, r.note.empty() ? r.confirm_note
-                          : r.note + (r.confirm_note.empty() ? "" : "; " + r.confirm_note));
+    str(w, r.note);
     check(w.EndObject());
   }
   check(w.EndArray());
@@ -161,9 +222,18 @@ std::optional<double> any_number(std::mt19937_64& rng) {
   return values[rng() % values.size()];
 }
 
+// A ratio with finite values (every writer refuses a NaN or infinite ratio alike).
+Ratio any_ratio(std::mt19937_64& rng) {
+  static const std::vector<double> values{1.0,  0.5,    1.0 / 3.0,        1e21,
+                                          1e-7, 5e-324, 664.1589126586914};
+  return Ratio{values[rng() % values.size()], values[rng() % values.size()],
+               values[rng() % values.size()]};
+}
+
 MetricResult any_metric(std::mt19937_64& rng) {
   MetricResult m;
-  m.status = static_cast<KeyStatus>(rng() % 7);
+  m.status = static_cast<KeyStatus>(rng() % 8);
+  if (rng() % 2 == 0) m.ratio = any_ratio(rng);
   m.baseline = any_number(rng);
   m.current = any_number(rng);
   m.change = any_number(rng);
@@ -183,7 +253,7 @@ Report any_report(std::mt19937_64& rng, std::size_t results) {
     r.key.function = awkward()[rng() % awkward().size()];
     if (rng() % 2 == 0) r.key.param = rng();
     if (rng() % 3 != 0) r.key.cache_mode = rng() % 2 == 0 ? CacheMode::warm : CacheMode::cold;
-    r.status = static_cast<KeyStatus>(rng() % 7);
+    r.status = static_cast<KeyStatus>(rng() % 8);
     r.failing = rng() % 2 == 0;
     r.time = any_metric(rng);
     r.rss = any_metric(rng);
@@ -193,10 +263,36 @@ Report any_report(std::mt19937_64& rng, std::size_t results) {
     if (rng() % 2 == 0) r.current_hash = rng() % 3 == 0 ? 0 : rng();
     r.hash_changed = rng() % 2 == 0;
     r.note = awkward()[rng() % awkward().size()];
-    r.confirm_note = rng() % 2 == 0 ? std::string() : awkward()[rng() % awkward().size()];
-    r.confirm_runs = rng() % 4;
-    r.confirm_reproduced = rng() % 4;
     report.results.push_back(r);
+  }
+  for (std::size_t i = 0; i < results % 4; ++i) {
+    BenchmarkResult b;
+    b.id = report.results[i].key;
+    b.id.param.reset();
+    b.time.status = static_cast<KeyStatus>(rng() % 8);
+    b.failing = rng() % 2 == 0;
+    b.time.paired = rng() % 2 == 0;
+    b.time.ratio = any_ratio(rng);
+    b.time.confidence = 0.99;
+    b.time.p_value = any_number(rng);
+    b.time.pairs = rng() % 100;
+    b.time.n_baseline = rng() % 100;
+    b.time.n_current = rng() % 100;
+    b.time.baseline_runs = rng() % 4;
+    b.looks = 1 + rng() % 3;
+    b.time.settled = rng() % 2 == 0;
+    if (rng() % 2 == 0) b.time.trend = any_ratio(rng);
+    b.time.grows = rng() % 2 == 0;
+    for (std::size_t k = rng() % 3; k > 0; --k) {
+      ParamEffect p;
+      if (rng() % 3 != 0) p.param = rng();
+      p.ratio = any_ratio(rng);
+      p.n = rng() % 50;
+      p.decisive = rng() % 2 == 0;
+      b.time.params.push_back(p);
+    }
+    b.time.note = awkward()[rng() % awkward().size()];
+    report.benchmarks.push_back(b);
   }
   report.options.time_threshold = 0.1;
   report.options.rss_threshold = rng() % 2 == 0 ? 0.05 : 12.5;

@@ -34,7 +34,14 @@ struct CenterEstimate {
   std::size_t n = 0;
   bool covers = false;  // the interval reaches the confidence asked for
 };
+// Beyond kHodgesLehmannMax differences the estimate is their median and the interval the sign
+// test's (n^2/2 Walsh averages would not fit in memory).
+inline constexpr std::size_t kHodgesLehmannMax = 3000;
 CenterEstimate hodges_lehmann(const std::vector<double>& d, double confidence);
+
+// Student's t quantile: t with P(T <= t) = p for `df` degrees of freedom (exact for 1 and 2,
+// the Cornish-Fisher expansion beyond; the normal quantile for df >= 1e7 or infinite).
+double student_quantile(double p, double df);
 
 // The standard normal quantile: z with P(Z <= z) = p, for p in (0, 1).
 double normal_quantile(double p);
@@ -72,6 +79,7 @@ struct StratifiedTest {
   double hi = 0;
   std::size_t strata = 0;  // the strata used
   std::size_t n = 0;       // samples in them, both sides
+  bool covers = false;     // the samples can reach the level: else [lo, hi] is their whole range
 };
 StratifiedTest van_elteren(const std::vector<Stratum>& strata, double confidence);
 
