@@ -132,7 +132,9 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
   The global property ``BENCHGATE_BENCHMARKS`` lists the benchmark names added so far.
 
   The build target ``benchgate-update-baselines`` copies every benchmark's current rows over
-  its baseline file in a stable order (run ``ctest -L bench`` first, then commit the files).
+  its baseline file in a stable order (run ``ctest -L bench`` first, then commit the files);
+  ``benchgate-add-baseline-runs`` adds them to the file's recorded runs instead (the five most
+  recent kept), so that the gate knows the spread between runs.
   The executable is compiled with ``BENCHGATE_BUILD_TYPE`` set to ``$<CONFIG>`` so rows record
   the build type.
 
@@ -396,7 +398,8 @@ endfunction()
 
 # The tests bench.<name>.run and bench.<name>.compare with the given labels, the A/B arguments
 # from _benchgate_ab_args() and the rows the compare test reads; the build targets
-# benchgate-update-baseline-<name> and benchgate-update-baselines.
+# benchgate-update-baseline-<name>, benchgate-update-baselines, benchgate-add-baseline-run-<name>
+# and benchgate-add-baseline-runs.
 function(_benchgate_add_tests labels ab_run_args ab_compare_args compare_baseline)
   add_test(NAME bench.${name}.run
     COMMAND $<TARGET_FILE:benchgate::runner> run $<TARGET_FILE:${name}>
@@ -448,6 +451,17 @@ function(_benchgate_add_tests labels ab_run_args ab_compare_args compare_baselin
     COMMAND $<TARGET_FILE:benchgate::compare> --write-baseline "${arg_BASELINE}" "${arg_OUTPUT}"
     VERBATIM)
   add_dependencies(benchgate-update-baselines benchgate-update-baseline-${name})
+  # Adding the current run to the baseline's recorded runs (the five most recent kept): the
+  # gate then measures the spread between runs (docs/compare.md, "Committed baselines").
+  if(NOT TARGET benchgate-add-baseline-runs)
+    add_custom_target(benchgate-add-baseline-runs
+      COMMENT "Adding the current benchmark rows to the baselines' recorded runs")
+  endif()
+  add_custom_target(benchgate-add-baseline-run-${name}
+    COMMAND $<TARGET_FILE:benchgate::compare> --write-baseline "${arg_BASELINE}" "${arg_OUTPUT}"
+            --add-run
+    VERBATIM)
+  add_dependencies(benchgate-add-baseline-runs benchgate-add-baseline-run-${name})
 endfunction()
 
 if(NOT COMMAND add_benchmark)

@@ -57,7 +57,11 @@ cxxopts::Options compare_options() {
       "runner-arg", "extra argument for the rerun (repeatable; write --runner-arg=--flag)",
       cxxopts::value<VerbatimArgs>())(
       "write-baseline", "copy CURRENT's rows over BASELINE in a stable order and exit")(
-      "h,help", "show this help");
+      "add-run",
+      "with --write-baseline: add CURRENT's run to BASELINE's recorded runs instead of replacing "
+      "them (the gate then knows the spread between runs)")(
+      "keep-runs", "with --add-run: the most recent runs kept, CURRENT's included (default 5)",
+      cxxopts::value<std::string>())("h,help", "show this help");
   options.parse_positional({"baseline", "current"});
   options.positional_help("BASELINE CURRENT");
   return options;
@@ -129,6 +133,12 @@ std::optional<CompareRequest> parse_compare_request(const std::vector<std::strin
   r.baseline = p["baseline"].as<std::string>();
   r.current = p["current"].as<std::string>();
   r.write_baseline = p.count("write-baseline") > 0;
+  r.add_run = p.count("add-run") > 0;
+  if (p.count("keep-runs"))
+    r.keep_runs = parse_count("keep-runs", p["keep-runs"].as<std::string>(), 2, 100);
+  if ((r.add_run || p.count("keep-runs")) && !r.write_baseline)
+    throw UsageError("--add-run and --keep-runs go with --write-baseline");
+  if (p.count("keep-runs") && !r.add_run) throw UsageError("--keep-runs goes with --add-run");
   if (r.write_baseline) return r;
   r.options = options_of(p);
   r.format = format_of(p["format"].as<std::string>());

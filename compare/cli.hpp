@@ -16,7 +16,10 @@ struct CompareRequest {
   std::string baseline;  // a rows file or a directory of them
   std::string current;
   bool write_baseline = false;  // copy CURRENT over BASELINE and exit
-  CompareOptions options;       // thresholds, floors, alpha and the flags that fail the gate
+  // With write_baseline: keep the baseline's most recent runs, up to keep_runs with CURRENT's.
+  bool add_run = false;
+  std::size_t keep_runs = 5;
+  CompareOptions options;  // thresholds, floors, alpha and the flags that fail the gate
   ReportFormat format = ReportFormat::text;
   std::optional<std::string> output;  // the report's file; stdout without it
   std::optional<std::string> html;    // also an HTML report
@@ -31,8 +34,8 @@ struct CompareRequest {
 
 // The command line (args[0] the program). nullopt when --help was asked for. Throws UsageError
 // naming the flag, the value and what it accepts. Defaults: CompareOptions's, but a time
-// threshold of kDefaultAbTimeThreshold with --baseline-exe, and --confirm 1 when --runner and
-// --exe are both given.
+// threshold of kDefaultAbTimeThreshold with --baseline-exe, and --confirm kDefaultReruns when
+// --runner and --exe are both given.
 std::optional<CompareRequest> parse_compare_request(const std::vector<std::string>& args);
 
 std::string compare_help();

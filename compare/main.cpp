@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (request->write_baseline) {
-      write_baseline(request->baseline, request->current, std::cout);
+      write_baseline(request->baseline, request->current, request->add_run ? request->keep_runs : 1,
+                     std::cout);
       return 0;
     }
     PosixExecutor executor(guard);

@@ -1,6 +1,7 @@
 # The gate end to end through CTest, in a consumer project (tests/cmake/gate):
 #   1. baseline build: bench.gate.run passes, bench.gate.compare is skipped (no baseline yet);
-#      benchgate-update-baselines writes the baseline; a second run compares and passes.
+#      benchgate-update-baselines writes the baseline; a second run compares and passes;
+#      benchgate-add-baseline-runs adds that run, and the next comparison against both passes.
 #   2. 30% more work per call: the run passes, the compare test fails (exit 1), time regressed.
 #   3. 50 MiB more resident memory, same work: the compare test fails on RSS only; time is
 #      unchanged.
@@ -65,6 +66,18 @@ execute_process(COMMAND "${CMAKE_COMMAND}" --build "${BINARY_DIR}" --target benc
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0 OR NOT EXISTS "${BINARY_DIR}/baselines/gate.jsonl")
   message(FATAL_ERROR "benchgate-update-baselines failed:\n${out}\n${err}")
+endif()
+step(0 0)
+expect("bench.gate.compare [.]*   Passed")
+# benchgate-add-baseline-runs adds this run to the baseline's recorded runs: 11 repeats each.
+execute_process(COMMAND "${CMAKE_COMMAND}" --build "${BINARY_DIR}" --target benchgate-add-baseline-runs
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+file(STRINGS "${BINARY_DIR}/baselines/gate.jsonl" baseline_rows)
+list(LENGTH baseline_rows baseline_count)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "wrote 22 row\\(s\\) to [^\n]*gate.jsonl \\(2 runs\\)" OR
+   NOT baseline_count EQUAL 22)
+  message(FATAL_ERROR "benchgate-add-baseline-runs should leave 2 runs (22 rows), "
+    "${baseline_count} rows:\n${out}\n${err}")
 endif()
 step(0 0)
 expect("bench.gate.compare [.]*   Passed")

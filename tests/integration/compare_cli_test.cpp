@@ -230,6 +230,56 @@ TEST_CASE("compare cli: write-baseline copies the rows sorted by key and trial")
   }
 }
 
+TEST_CASE("compare cli: write-baseline --add-run keeps the most recent recorded runs") {
+  const auto dir = scratch("add-run");
+  // Run r: two trials at n=64, env timestamp 1000 r, per-call 500 + r.
+  auto run_file = [&](int r) {
+    std::string text;
+    for (std::uint64_t t : {1, 0}) {
+      Row row_ = row("f", 64, t, 500 + r);
+      row_.env = Env{};
+      row_.env->timestamp_unix_ms = 1000 * r;
+      text += write_row(row_) + "\n";
+    }
+    const auto file = dir / ("run" + std::to_string(r) + ".jsonl");
+    write_text(file, text);
+    return file.string();
+  };
+  const std::string base = (dir / "base.jsonl").string();
+  auto add = [&](int r, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"--write-baseline", base, run_file(r), "--add-run"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return compare(args);
+  };
+  auto runs_in_base = [&] {
+    std::vector<std::int64_t> runs;
+    for (const Row& r : read_rows(base)) runs.push_back(*r.env->timestamp_unix_ms);
+    return runs;
+  };
+  REQUIRE(add(1).exit_code == 0);
+  const auto second = add(2);
+  CHECK(has(second.stdout_tail, "wrote 4 row(s)"));
+  CHECK(has(second.stdout_tail, "(2 runs)"));
+  // Sorted by key, then run, then trial.
+  CHECK(runs_in_base() == std::vector<std::int64_t>{1000, 1000, 2000, 2000});
+  // The same run again replaces itself: nothing doubled.
+  REQUIRE(add(2).exit_code == 0);
+  CHECK(runs_in_base() == std::vector<std::int64_t>{1000, 1000, 2000, 2000});
+  // Beyond --keep-runs the oldest go.
+  REQUIRE(add(3, {"--keep-runs", "2"}).exit_code == 0);
+  CHECK(runs_in_base() == std::vector<std::int64_t>{2000, 2000, 3000, 3000});
+  // Without --add-run the baseline is replaced by the one run.
+  REQUIRE(compare({"--write-baseline", base, run_file(4)}).exit_code == 0);
+  CHECK(runs_in_base() == std::vector<std::int64_t>{4000, 4000});
+  // --add-run without --write-baseline, --keep-runs without --add-run: usage errors.
+  const auto alone = compare({base, run_file(4), "--add-run"});
+  CHECK(alone.exit_code == 2);
+  CHECK(has(alone.stderr_tail, "--add-run and --keep-runs go with --write-baseline"));
+  const auto keep = compare({"--write-baseline", base, run_file(4), "--keep-runs", "3"});
+  CHECK(keep.exit_code == 2);
+  CHECK(has(keep.stderr_tail, "--keep-runs goes with --add-run"));
+}
+
 // ---- bad input (issue 6 item 4; docs/compare.md "Bad input") --------------------------------
 
 TEST_CASE("compare cli: an empty current file exits 2 saying it holds no rows") {
