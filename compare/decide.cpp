@@ -123,8 +123,10 @@ std::optional<Ratio> weighted_slope(const std::vector<WeightedPoint>& p, double 
 }
 
 // The spread of a run's log time between the baseline's recorded runs: per param, each run's
-// median log time about the param's mean of them, pooled over the params. {sd, degrees of
-// freedom}; {0, 0} with one run.
+// median log time about the param's mean of them, pooled over the params and moderated by a
+// prior of kPriorRunSpread worth kPriorRunDf degrees of freedom (a few recorded runs of one
+// param would otherwise give Student's t one or two degrees of freedom, and an interval too wide
+// to ever decide). {sd, degrees of freedom}; {0, 0} with one run.
 std::pair<double, double> between_run_spread(const TimeEvidence& e) {
   double ss = 0, df = 0;
   for (const ParamTimes& p : e.params) {
@@ -141,7 +143,10 @@ std::pair<double, double> between_run_spread(const TimeEvidence& e) {
     for (double m : medians) ss += (m - mean) * (m - mean);
     df += static_cast<double>(medians.size() - 1);
   }
-  return df > 0 ? std::pair(std::sqrt(ss / df), df) : std::pair(0.0, 0.0);
+  if (!(df > 0)) return {0.0, 0.0};
+  ss += kPriorRunDf * kPriorRunSpread * kPriorRunSpread;
+  df += kPriorRunDf;
+  return {std::sqrt(ss / df), df};
 }
 
 // The two-sided level of the intervals: each look spends alpha / looks, half on the pooled

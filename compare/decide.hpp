@@ -28,6 +28,12 @@ struct TimeEvidence {
   void add(std::optional<std::uint64_t> param, const Side* baseline, const Side* current);
 };
 
+// The prior of the spread between recorded baseline runs (the standard deviation of a run's log
+// time, and the degrees of freedom it counts for), moderating the spread a few runs show:
+// docs/compare.md "Committed baselines".
+inline constexpr double kPriorRunSpread = 0.03;
+inline constexpr double kPriorRunDf = 3;
+
 struct DecisionRule {
   double threshold = 0.10;  // relative: a regression is slower by more than this
   double min_delta_ns = 0;  // and by more than this much per call (at the baseline's median)

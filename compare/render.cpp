@@ -152,6 +152,24 @@ void write_benchmarks(const Report& report, std::ostream& out) {
     for (std::size_t i = 0; i < 3; ++i) line += pad_right(row[i], w[i]) + "  ";
     out << line << row[3] << "\n";
   }
+  // The same for CTest (test measurements: a dashboard plots them across runs): the ratio, its
+  // interval's bounds, and the line as text.
+  for (const BenchmarkResult* b : order) {
+    const std::string name = escape_markup(describe(b->id));
+    for (auto [suffix, value] : {std::pair{" time ratio", b->time.ratio.estimate},
+                                 std::pair{" time ratio low", b->time.ratio.lo},
+                                 std::pair{" time ratio high", b->time.ratio.hi}}) {
+      std::ostringstream v;
+      v.precision(17);
+      v << value;
+      out << "<CTestMeasurement type=\"numeric/double\" name=\"" << name << suffix << "\">"
+          << v.str() << "</CTestMeasurement>\n";
+    }
+    out << "<CTestMeasurement type=\"text/string\" name=\"" << name << " time\">"
+        << escape_markup(to_string(b->time.status) + std::string(" ") +
+                         format_ratio(b->time.ratio) + " from " + decided_from(b->time))
+        << "</CTestMeasurement>\n";
+  }
   out << "\n";
 }
 

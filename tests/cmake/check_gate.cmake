@@ -88,7 +88,7 @@ expect("bench.gate.run [.]*   Passed")
 expect("bench.gate.compare [.]*[*][*][*]Failed")
 # The benchmark's line: its time ratio with the interval, what decided it (11 repeats a side,
 # enough to settle on the first look), then the key's line with the time note.
-expect("REGRESSED +gate/gate.hash_chain +\\+[0-9.]+% \\[\\+[0-9.]+%, \\+[0-9.]+%\\] +11 vs 11 samples, 1 look: above 10.0%")
+expect("REGRESSED +gate/gate.hash_chain +\\+[0-9.]+% \\[[-+][0-9.]+%, \\+[0-9.]+%\\] +22 vs 11 samples, baseline of 2 runs, [0-9] looks?: above 10.0%")
 expect("time: \\+[0-9.]+% \\[")
 # The benchmark, its time change (the time column) and the metric named in the note.
 expect_junit("REGRESSED +gate/gate\\.hash_chain +[0-9.]+ [^ ]+ → [0-9.]+ [^ ]+ \\(\\+[0-9]+\\.[0-9]%\\)[^\n]* time: \\+[0-9.]+% \\[")

@@ -181,7 +181,7 @@ TEST_CASE("decide: unpaired samples of one recorded run: van Elteren, and a note
 
 TEST_CASE("decide: the spread between recorded runs widens the interval by Student's t") {
   // Three params; baseline runs 1 (100 ns) and 2 (110 ns); current 105 ns. Per param the two run
-  // medians differ by log 1.1: s^2 = (log 1.1)^2 / 2 on one degree of freedom each, three in all.
+  // medians differ by log 1.1: (log 1.1)^2 / 2 on one degree of freedom each, three in all.
   TimeEvidence e;
   for (std::uint64_t n : {1u, 2u, 3u}) {
     Side b = samples({100, 100, 100, 100, 100}, 1);
@@ -190,14 +190,20 @@ TEST_CASE("decide: the spread between recorded runs widens the interval by Stude
     e.add(n, &b, &c);
     e.add(n, &b2, nullptr);
   }
-  const TimeDecision d = decide_time(e, rule(0.20, 0.05));
+  const TimeDecision d = decide_time(e, rule(0.10, 0.05));
   CHECK(d.baseline_runs == 2);
-  const double s = std::log(1.1) / std::sqrt(2.0);
-  const double half = student_quantile(1 - 0.05 / 2, 3) * s * std::sqrt(1 + 1.0 / 2);
+  // Moderated by the prior: (3 (log 1.1)^2 / 2 + kPriorRunDf kPriorRunSpread^2) / (3 +
+  // kPriorRunDf).
+  const double ss =
+      3 * std::log(1.1) * std::log(1.1) / 2 + kPriorRunDf * kPriorRunSpread * kPriorRunSpread;
+  const double df = 3 + kPriorRunDf;
+  const double s = std::sqrt(ss / df);
+  const double half = student_quantile(1 - 0.05 / 2, df) * s * std::sqrt(1 + 1.0 / 2);
   const double estimate = std::log(d.ratio.estimate);
   CHECK(std::log(d.ratio.hi) - estimate == doctest::Approx(half).epsilon(1e-6));
   CHECK(estimate - std::log(d.ratio.lo) == doctest::Approx(half).epsilon(1e-6));
-  CHECK(name(d.status) == "inconclusive");  // +/-25%: straddles 20%
+  CHECK(half > 0.1);
+  CHECK(name(d.status) == "inconclusive");  // straddles 10%
 }
 
 TEST_CASE("decide: no time samples on a side is not comparable") {

@@ -462,4 +462,13 @@ TEST_CASE("render: the text report leads with each benchmark's ratio, interval a
   CHECK(contains(text, "straddles 10.0% (too few samples for the interval's level)"));
   CHECK(contains(text, "0 regressed") == false);
   CHECK(contains(text, "1 inconclusive"));
+  // And for CTest: the ratio and its bounds as numbers, the line as text.
+  CHECK(
+      contains(text, "<CTestMeasurement type=\"numeric/double\" name=\"suite/f time ratio\">1.49"));
+  CHECK(
+      contains(text, "<CTestMeasurement type=\"numeric/double\" name=\"suite/f time ratio low\">"));
+  CHECK(contains(text,
+                 "<CTestMeasurement type=\"numeric/double\" name=\"suite/f time ratio high\">"));
+  CHECK(contains(
+      text, "<CTestMeasurement type=\"text/string\" name=\"suite/f time\">regressed +49.0% ["));
 }
