@@ -465,10 +465,10 @@ svg text.title{font-size:13px}
 svg text.name{font-weight:bold}
 svg text.na{fill:#777;font-style:italic}
 p.note{color:#555;font-size:90%;margin:2px 0}
-table.results{border-collapse:collapse;font-size:90%}
-table.results th,table.results td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
-table.results tr.failing td.status{color:#c62828;font-weight:bold}
-table.results tr.improved td.status{color:#2e7d32}
+table.results,table.decisions{border-collapse:collapse;font-size:90%}
+table.results th,table.results td,table.decisions th,table.decisions td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
+table.results tr.failing td.status,table.decisions tr.failing td.status{color:#c62828;font-weight:bold}
+table.results tr.improved td.status,table.decisions tr.improved td.status{color:#2e7d32}
 )";
 
 }  // namespace
@@ -493,6 +493,22 @@ void render_html(const Report& report, const PlotData& plots, std::ostream& out)
   out << "</ul>\n<p class=\"thresholds\">" << escape_markup(thresholds_line(report.options))
       << "</p>\n</header>\n";
 
+  if (!report.benchmarks.empty()) {
+    out << "<section id=\"decisions\">\n<h2>Time per benchmark</h2>\n"
+        << "<p>The ratio current / baseline of each benchmark's time over all its params, with "
+           "its confidence interval, and what decided it.</p>\n<table class=\"decisions\">\n"
+           "<thead><tr>";
+    for (const auto& h : kBenchmarkHeader) out << "<th>" << escape_markup(h) << "</th>";
+    out << "</tr></thead>\n<tbody>\n";
+    for (const auto& b : report.benchmarks) {
+      const BenchmarkCells c = benchmark_cells(b);
+      out << "<tr class=\"" << to_string(b.time.status) << (b.failing ? " failing" : "")
+          << "\"><td class=\"status\">" << escape_markup(c[0]) << "</td>";
+      for (std::size_t i = 1; i < c.size(); ++i) out << "<td>" << escape_markup(c[i]) << "</td>";
+      out << "</tr>\n";
+    }
+    out << "</tbody>\n</table>\n</section>\n";
+  }
   const auto benches = group(report, plots);
   out << "<section id=\"time\">\n<h2>Time per call against param</h2>\n"
       << "<p>Per parametric benchmark: the median per-call time of each param's samples (its ok "

@@ -120,29 +120,41 @@ std::string format_change(const std::optional<double>& change) {
 
 namespace {
 
-// "REGRESSED  sort_bench/sort.std_sort  +15.7% [+9.8%, +21.9%]  35 pairs, 1 look  …": one line per
-// benchmark whose time was compared, failing first, then a blank line.
-void write_benchmarks(const Report& report, std::ostream& out) {
-  if (report.benchmarks.empty()) return;
+// The benchmarks whose time was compared, failing first, then by status.
+std::vector<const BenchmarkResult*> benchmarks_in_order(const Report& report) {
   std::vector<const BenchmarkResult*> order;
   for (const auto& b : report.benchmarks) order.push_back(&b);
   std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) {
     if (a->failing != b->failing) return a->failing;
     return a->time.status < b->time.status;
   });
-  using Cells = std::array<std::string, 4>;
-  std::vector<Cells> rows{{"time", "benchmark", "ratio [interval]", "decided from"}};
-  for (const BenchmarkResult* b : order) {
-    std::string status = to_string(b->time.status);
-    if (b->failing) {
-      for (auto& c : status) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
-    const TimeDecision& d = b->time;
-    std::string from = decided_from(d);
-    from += ", " + std::to_string(b->looks) + (b->looks == 1 ? " look" : " looks");
-    if (d.status != KeyStatus::unchanged) from += ": " + d.note;
-    rows.push_back({status, describe(b->id), format_ratio(d.ratio), from});
+  return order;
+}
+
+}  // namespace
+
+BenchmarkCells benchmark_cells(const BenchmarkResult& b) {
+  std::string status = to_string(b.time.status);
+  if (b.failing) {
+    for (auto& c : status) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
+  const TimeDecision& d = b.time;
+  std::string from = decided_from(d);
+  from += ", " + std::to_string(b.looks) + (b.looks == 1 ? " look" : " looks");
+  if (d.status != KeyStatus::unchanged) from += ": " + d.note;
+  return {status, describe(b.id), format_ratio(d.ratio), from};
+}
+
+namespace {
+
+// "REGRESSED  sort_bench/sort.std_sort  +15.7% [+9.8%, +21.9%]  35 pairs, 1 look: above 5.0%":
+// one line per benchmark whose time was compared, failing first, then its CTest measurements
+// and a blank line.
+void write_benchmarks(const Report& report, std::ostream& out) {
+  if (report.benchmarks.empty()) return;
+  const auto order = benchmarks_in_order(report);
+  std::vector<BenchmarkCells> rows{kBenchmarkHeader};
+  for (const BenchmarkResult* b : order) rows.push_back(benchmark_cells(*b));
   std::array<std::size_t, 3> w{};
   for (const auto& row : rows) {
     for (std::size_t i = 0; i < 3; ++i) w[i] = std::max(w[i], display_width(row[i]));
@@ -410,6 +422,15 @@ void md_details(const Report& report, std::ostream& out) {
 
 void render_markdown(const Report& report, std::ostream& out) {
   out << md_headline(report) << "\n";
+  if (!report.benchmarks.empty()) {
+    out << "\n#### Time per benchmark\n\n| time | benchmark | ratio [interval] | decided from |\n"
+        << "|---|---|---|---|\n";
+    for (const BenchmarkResult* b : benchmarks_in_order(report)) {
+      const BenchmarkCells c = benchmark_cells(*b);
+      out << "| " << (b->failing ? "**" + c[0] + "**" : c[0]) << " | " << md_code(c[1]) << " | "
+          << md_cell(c[2]) << " | " << md_cell(c[3]) << " |\n";
+    }
+  }
   md_regressions(report, out);
   md_improvements(report, out);
   md_details(report, out);

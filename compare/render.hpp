@@ -2,6 +2,7 @@
 // Each takes the computed Report and a stream; none decides anything.
 #pragma once
 
+#include <array>
 #include <ostream>
 
 #include "compare.hpp"
@@ -26,6 +27,12 @@ void render_markdown(const Report& report, std::ostream& out);
 void render_json(const Report& report, std::ostream& out);
 
 // The pieces every renderer shows in the same words (text, Markdown, HTML).
+// A benchmark's time decision: its status (upper case when failing), name, ratio with its
+// interval, and what decided it with the reason ("35 pairs, 2 looks: straddles 5.0%").
+using BenchmarkCells = std::array<std::string, 4>;
+inline const BenchmarkCells kBenchmarkHeader{"time", "benchmark", "ratio [interval]",
+                                             "decided from"};
+BenchmarkCells benchmark_cells(const BenchmarkResult& b);
 std::string kb(double v);            // "3_684 kB"
 std::string bytes(double v);         // "508 B"
 std::string instructions(double v);  // "136_241 instr"

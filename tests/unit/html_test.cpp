@@ -257,6 +257,17 @@ TEST_CASE("html: the header gives the verdict, the counts and the thresholds") {
   CHECK(contains(out.str(), "benchgate: PASS"));
 }
 
+TEST_CASE("html: a table gives each benchmark's time ratio, interval and decision") {
+  const auto f = fixture();
+  const auto table = blocks(f.html, "<table class=\"decisions\">", "</table>");
+  REQUIRE(table.size() == 1);
+  INFO(table[0]);
+  CHECK(count(table[0], "<tr class=") == f.report.benchmarks.size());
+  CHECK(contains(table[0], "<td class=\"status\">REGRESSED</td><td>suite/scan</td><td>+"));
+  CHECK(contains(table[0], "grows with n"));
+  CHECK(contains(table[0], "above 10.0% at n=65536"));
+}
+
 TEST_CASE("html: the table has one row per key with the text report's cells") {
   const auto f = fixture();
   const auto table = blocks(f.html, "<table class=\"results\">", "</table>");

@@ -283,6 +283,17 @@ TEST_CASE("render: markdown lists improvements in a section after the regression
   CHECK_FALSE(contains(section, "suite/steady"));
 }
 
+TEST_CASE("render: markdown gives each benchmark's time ratio and interval after the headline") {
+  const std::string out = markdown(mixed_report());
+  INFO(out);
+  const std::string section = md_section(out, "#### Time per benchmark");
+  REQUIRE_FALSE(section.empty());
+  CHECK(out.find("#### Time per benchmark") < out.find("#### Regressions"));
+  CHECK(contains(section, "| time | benchmark | ratio [interval] | decided from |"));
+  CHECK(contains(section, "| **REGRESSED** | `suite/slow` | +50.0% ["));
+  CHECK(contains(section, "| improved | `suite/fast` | -50.0% ["));
+}
+
 TEST_CASE("render: markdown folds one table of every key into details, thresholds last") {
   const std::string out = markdown(mixed_report());
   INFO(out);
