@@ -191,96 +191,82 @@ std::string format_ratio(const Ratio& r) {
   return s;
 }
 
-TimeDecision decide_time(const TimeEvidence& e, const DecisionRule& rule) {
-  TimeDecision d;
-  std::vector<std::vector<double>> pairs(e.params.size());
-  for (std::size_t i = 0; i < e.params.size(); ++i) {
-    pairs[i] = pair_logs(e.params[i]);
-    d.pairs += pairs[i].size();
-  }
-  d.paired = d.pairs > 0;
-  const double level = level_of(rule);
-  d.confidence = level;
-  std::vector<double> all_base;  // for the absolute floor
-  for (const ParamTimes& p : e.params) {
-    all_base.insert(all_base.end(), p.baseline.begin(), p.baseline.end());
-    d.n_baseline += p.baseline.size();
-    d.n_current += p.current.size();
-  }
-  if (all_base.empty() || d.n_current == 0) {
-    d.status = KeyStatus::not_comparable;
-    d.note = "no time samples on both sides";
-    return d;
-  }
-  const double base_median = median(all_base);
-  bool covers = true;
-  // The trend's points: (log2 n, a log ratio).
-  std::vector<double> trend_x, trend_y;
-  std::vector<WeightedPoint> weighted;  // unpaired: one per param
-  auto trend_point = [&](const ParamTimes& p, double y) {
-    if (!p.param || *p.param == 0) return;
-    trend_x.push_back(std::log2(static_cast<double>(*p.param)));
-    trend_y.push_back(y);
-  };
-  if (d.paired) {
-    std::vector<double> all;
-    for (std::size_t i = 0; i < pairs.size(); ++i) {
-      all.insert(all.end(), pairs[i].begin(), pairs[i].end());
-      if (pairs[i].empty()) continue;
-      const CenterEstimate c = hodges_lehmann(pairs[i], level);
-      d.params.push_back(
-          {e.params[i].param, ratio_of(c.estimate, c.lo, c.hi), pairs[i].size(), c.covers, false});
-      for (double v : pairs[i]) trend_point(e.params[i], v);
-    }
-    const CenterEstimate c = hodges_lehmann(all, level);
-    covers = c.covers;
-    d.ratio = ratio_of(c.estimate, c.lo, c.hi);
-    std::vector<double> flipped(all);
-    for (double& v : flipped) v = -v;
-    d.p_value = (c.estimate >= 0 ? signed_rank_greater(all) : signed_rank_greater(flipped)).p_value;
-  } else {
-    std::vector<Stratum> strata;
-    std::set<std::int64_t> runs;
-    for (const ParamTimes& p : e.params) {
-      for (const SampleId& id : p.baseline_ids) runs.insert(id.run);
-      strata.push_back({logs(p.baseline), logs(p.current)});
-    }
-    d.baseline_runs = runs.size();
-    // The machine's phase while the baseline was recorded is noise the samples of one run
-    // cannot show: with several recorded runs, the interval is at least as wide as the spread
-    // between them says, for the current run's phase and for the baseline's mean of them
-    // (Student's t on the pooled degrees of freedom). With one run the spread is unknown and
-    // the interval is the run's own (the note says so).
-    const auto [spread, df] = between_run_spread(e);
-    const double runs_n = static_cast<double>(std::max<std::size_t>(1, d.baseline_runs));
-    const double half =
-        df > 0 ? student_quantile(1 - (1 - level) / 2, df) * spread * std::sqrt(1 + 1 / runs_n)
-               : 0.0;
-    const StratifiedTest t = van_elteren(strata, level);
-    d.ratio =
-        ratio_of(t.estimate, std::min(t.lo, t.estimate - half), std::max(t.hi, t.estimate + half));
-    d.p_value = t.estimate >= 0 ? t.p_value : 1 - t.p_value;
-    covers = t.covers;
-    for (std::size_t i = 0; i < strata.size(); ++i) {
-      const Stratum& st = strata[i];
-      if (st.baseline.empty() || st.current.empty()) continue;
-      const ShiftEstimate sh = hodges_lehmann_shift(st.baseline, st.current, level);
-      d.params.push_back({e.params[i].param,
-                          ratio_of(sh.estimate, std::min(sh.lo, sh.estimate - half),
-                                   std::max(sh.hi, sh.estimate + half)),
-                          st.baseline.size() + st.current.size(), sh.covers, false});
-      // The trend of unpaired samples: each param's shift with the weight of its own
-      // interval. (Samples as points would share their param's other-side mean, an error the
-      // residuals cannot show: a simulation called 12% of null benchmarks regressed that way.)
-      if (sh.covers && e.params[i].param && *e.params[i].param > 0 && sh.hi > sh.lo) {
-        const double se = (sh.hi - sh.lo) / (2 * normal_quantile(1 - (1 - level) / 2));
-        weighted.push_back({std::log2(static_cast<double>(*e.params[i].param)), sh.estimate, se});
-      }
-    }
-  }
-  d.trend = d.paired ? slope(trend_x, trend_y, level) : weighted_slope(weighted, level);
-  d.grows = d.trend && d.trend->lo > 1;
+namespace {
 
+// The pooled ratio, each param's, the p-value and the trend from A/B pairs (log ratios of each
+// param's pairs). Returns whether the pooled interval reaches its level.
+bool paired_effect(const TimeEvidence& e, const std::vector<std::vector<double>>& pairs,
+                   double level, TimeDecision& d) {
+  std::vector<double> all, trend_x, trend_y;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    all.insert(all.end(), pairs[i].begin(), pairs[i].end());
+    if (pairs[i].empty()) continue;
+    const CenterEstimate c = hodges_lehmann(pairs[i], level);
+    d.params.push_back(
+        {e.params[i].param, ratio_of(c.estimate, c.lo, c.hi), pairs[i].size(), c.covers, false});
+    if (!e.params[i].param || *e.params[i].param == 0) continue;
+    for (double v : pairs[i]) {
+      trend_x.push_back(std::log2(static_cast<double>(*e.params[i].param)));
+      trend_y.push_back(v);
+    }
+  }
+  const CenterEstimate c = hodges_lehmann(all, level);
+  d.ratio = ratio_of(c.estimate, c.lo, c.hi);
+  std::vector<double> flipped(all);
+  for (double& v : flipped) v = -v;
+  d.p_value = (c.estimate >= 0 ? signed_rank_greater(all) : signed_rank_greater(flipped)).p_value;
+  d.trend = slope(trend_x, trend_y, level);
+  return c.covers;
+}
+
+// The same from unpaired samples: van Elteren over the params, widened by the spread between
+// the baseline's recorded runs.
+bool unpaired_effect(const TimeEvidence& e, double level, TimeDecision& d) {
+  std::vector<Stratum> strata;
+  std::set<std::int64_t> runs;
+  for (const ParamTimes& p : e.params) {
+    for (const SampleId& id : p.baseline_ids) runs.insert(id.run);
+    strata.push_back({logs(p.baseline), logs(p.current)});
+  }
+  d.baseline_runs = runs.size();
+  // The machine's phase while the baseline was recorded is noise the samples of one run cannot
+  // show: with several recorded runs, the interval is at least as wide as the spread between
+  // them says, for the current run's phase and for the baseline's mean of them (Student's t on
+  // the pooled degrees of freedom). With one run the spread is unknown and the interval is the
+  // run's own (the note says so).
+  const auto [spread, df] = between_run_spread(e);
+  const double runs_n = static_cast<double>(std::max<std::size_t>(1, d.baseline_runs));
+  const double half =
+      df > 0 ? student_quantile(1 - (1 - level) / 2, df) * spread * std::sqrt(1 + 1 / runs_n) : 0.0;
+  const StratifiedTest t = van_elteren(strata, level);
+  d.ratio =
+      ratio_of(t.estimate, std::min(t.lo, t.estimate - half), std::max(t.hi, t.estimate + half));
+  d.p_value = t.estimate >= 0 ? t.p_value : 1 - t.p_value;
+  std::vector<WeightedPoint> weighted;
+  for (std::size_t i = 0; i < strata.size(); ++i) {
+    const Stratum& st = strata[i];
+    if (st.baseline.empty() || st.current.empty()) continue;
+    const ShiftEstimate sh = hodges_lehmann_shift(st.baseline, st.current, level);
+    d.params.push_back({e.params[i].param,
+                        ratio_of(sh.estimate, std::min(sh.lo, sh.estimate - half),
+                                 std::max(sh.hi, sh.estimate + half)),
+                        st.baseline.size() + st.current.size(), sh.covers, false});
+    // The trend of unpaired samples: each param's shift with the weight of its own interval.
+    // (Samples as points would share their param's other-side mean, an error the residuals
+    // cannot show: a simulation called 12% of null benchmarks regressed that way.)
+    if (sh.covers && e.params[i].param && *e.params[i].param > 0 && sh.hi > sh.lo) {
+      const double se = (sh.hi - sh.lo) / (2 * normal_quantile(1 - (1 - level) / 2));
+      weighted.push_back({std::log2(static_cast<double>(*e.params[i].param)), sh.estimate, se});
+    }
+  }
+  d.trend = weighted_slope(weighted, level);
+  return t.covers;
+}
+
+// The status and note from the effect: the rule decide_time states (decide.hpp).
+void classify(const TimeEvidence& e, const DecisionRule& rule, bool covers, double base_median,
+              TimeDecision& d) {
+  d.grows = d.trend && d.trend->lo > 1;
   const double up = 1 + rule.threshold;
   auto beyond = [&](double estimate, double base) {
     return estimate > up && (estimate - 1) * base > rule.min_delta_ns;
@@ -309,24 +295,50 @@ TimeDecision decide_time(const TimeEvidence& e, const DecisionRule& rule) {
                " at " + where;
     }
   }
+  if (d.status == KeyStatus::regressed) return;
   auto within_floor = [&](double bound) {
     return std::fabs(bound - 1) * base_median <= rule.min_delta_ns;
   };
-  if (d.status != KeyStatus::regressed) {
-    if (covers && (d.ratio.hi <= up || within_floor(d.ratio.hi))) {
-      const bool faster =
-          d.ratio.hi < 1 && d.ratio.estimate < 1 / up && !within_floor(d.ratio.estimate);
-      d.status = faster ? KeyStatus::improved : KeyStatus::unchanged;
-      d.note = (faster ? "below -" : "within ") + threshold;
-    } else {
-      // Straddling: more samples would tell; on the last look, the answer is that none came.
-      d.settled = false;
-      d.status = KeyStatus::inconclusive;
-      d.note = "straddles " + threshold;
-      if (!covers) d.note += " (too few samples for the interval's level)";
-    }
-    if (d.grows) d.note += "; grows with n: " + format_ratio(*d.trend) + " per doubling";
+  if (covers && (d.ratio.hi <= up || within_floor(d.ratio.hi))) {
+    const bool faster =
+        d.ratio.hi < 1 && d.ratio.estimate < 1 / up && !within_floor(d.ratio.estimate);
+    d.status = faster ? KeyStatus::improved : KeyStatus::unchanged;
+    d.note = (faster ? "below -" : "within ") + threshold;
+  } else {
+    // Straddling: more samples would tell; on the last look, the answer is that none came.
+    d.settled = false;
+    d.status = KeyStatus::inconclusive;
+    d.note = "straddles " + threshold;
+    if (!covers) d.note += " (too few samples for the interval's level)";
   }
+  if (d.grows) d.note += "; grows with n: " + format_ratio(*d.trend) + " per doubling";
+}
+
+}  // namespace
+
+TimeDecision decide_time(const TimeEvidence& e, const DecisionRule& rule) {
+  TimeDecision d;
+  std::vector<std::vector<double>> pairs(e.params.size());
+  for (std::size_t i = 0; i < e.params.size(); ++i) {
+    pairs[i] = pair_logs(e.params[i]);
+    d.pairs += pairs[i].size();
+  }
+  d.paired = d.pairs > 0;
+  const double level = level_of(rule);
+  d.confidence = level;
+  std::vector<double> all_base;  // for the absolute floor
+  for (const ParamTimes& p : e.params) {
+    all_base.insert(all_base.end(), p.baseline.begin(), p.baseline.end());
+    d.n_baseline += p.baseline.size();
+    d.n_current += p.current.size();
+  }
+  if (all_base.empty() || d.n_current == 0) {
+    d.status = KeyStatus::not_comparable;
+    d.note = "no time samples on both sides";
+    return d;
+  }
+  const bool covers = d.paired ? paired_effect(e, pairs, level, d) : unpaired_effect(e, level, d);
+  classify(e, rule, covers, median(all_base), d);
   if (!d.paired && d.baseline_runs == 1) {
     d.note += "; baseline of 1 run: the spread between runs is unknown (record more runs)";
   }
