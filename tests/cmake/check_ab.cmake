@@ -125,8 +125,8 @@ expect("bench.gate.compare [.]*[*][*][*]Failed")
 expect("REGRESSED +gate/gate.hash_chain")
 # Decided from the pairs on the first look: 11 repeats, each measured in both builds.
 expect("11 pairs, 1 look: above")
-# Side by side, the default time threshold is 5% (docs/cmake.md, "A/B in one job").
-expect("thresholds: time 5%")
+# Side by side, the default time threshold is 3% (docs/cmake.md, "A/B in one job").
+expect("thresholds: time 3%")
 foreach(file "${cur_rows}" "${base_rows}")
   if(NOT EXISTS "${file}")
     message(FATAL_ERROR "ctest -L bench did not write ${file}:\n${ctest_out}")

@@ -57,7 +57,7 @@ TEST_CASE("compare args: BASELINE and CURRENT alone give the defaults") {
 TEST_CASE("compare args: the time threshold is 5 percent with --baseline-exe") {
   const CompareRequest r = parse({"--baseline-exe", "./old"});
   CHECK(r.options.time_threshold == kDefaultAbTimeThreshold);
-  CHECK(kDefaultAbTimeThreshold == 0.05);
+  CHECK(kDefaultAbTimeThreshold == 0.03);
   CHECK(r.baseline_exe == std::optional<std::string>("./old"));
 }
 
