@@ -46,7 +46,7 @@ cxxopts::Options compare_options() {
       cxxopts::value<std::string>())(
       "confirm",
       "measure a benchmark whose time is undecided up to N more times, pooling the samples "
-      "(default 2 with --runner and --exe, else 0)",
+      "(default 1 with --runner and --exe, else 0)",
       cxxopts::value<std::string>())("runner", "benchgate-runner for --confirm",
                                      cxxopts::value<std::string>())(
       "exe", "the benchmark executable for --confirm", cxxopts::value<std::string>())(

@@ -22,8 +22,9 @@ namespace benchgate {
 // recorded runs.
 inline constexpr double kDefaultTimeThreshold = 0.10;
 inline constexpr double kDefaultAbTimeThreshold = 0.03;
-// How many more looks an undecided benchmark gets by default (benchgate-compare --confirm).
-inline constexpr std::size_t kDefaultReruns = 2;
+// How many more looks an undecided benchmark gets by default (benchgate-compare --confirm): one,
+// so that a gate costs at most about twice its run (issue 17's cost goal).
+inline constexpr std::size_t kDefaultReruns = 1;
 
 struct CompareOptions {
   double time_threshold = kDefaultTimeThreshold;  // relative change of the median per-call time

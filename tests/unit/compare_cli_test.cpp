@@ -69,9 +69,9 @@ TEST_CASE("compare args: an explicit --time-threshold wins with or without --bas
         doctest::Approx(0.10));
 }
 
-TEST_CASE("compare args: --confirm is 2 with --runner and --exe, else 0, and looks are one more") {
-  CHECK(parse({"--runner", "./runner", "--exe", "./bench"}).confirm == 2);
-  CHECK(parse({"--runner", "./runner", "--exe", "./bench"}).options.looks == 3);
+TEST_CASE("compare args: --confirm is 1 with --runner and --exe, else 0, and looks are one more") {
+  CHECK(parse({"--runner", "./runner", "--exe", "./bench"}).confirm == 1);
+  CHECK(parse({"--runner", "./runner", "--exe", "./bench"}).options.looks == 2);
   CHECK(parse({"--runner", "./runner", "--exe", "./bench", "--confirm", "0"}).options.looks == 1);
   CHECK(parse({"--runner", "./runner"}).confirm == 0);
   CHECK(parse({"--exe", "./bench"}).confirm == 0);
