@@ -54,9 +54,9 @@ struct MetricResult {
   std::optional<double> change;  // (current - baseline) / baseline; +inf from a zero baseline
   std::size_t n_baseline = 0;
   std::size_t n_current = 0;
-  std::optional<double> p_value;  // time: the benchmark's one-sided p
-  std::optional<Ratio> ratio;     // time: this key's own ratio and interval
-  std::string note;               // why not comparable, or how the decision was made
+  std::optional<double> p_value;     // time: the benchmark's one-sided p
+  std::optional<EffectRatio> ratio;  // time: this key's own ratio and interval
+  std::string note;                  // why not comparable, or how the decision was made
 };
 
 // The metric's note: its own, or else the stock note's text.

@@ -60,14 +60,14 @@ std::vector<double> pair_logs(const ParamTimes& p) {
   return d;
 }
 
-Ratio ratio_of(double estimate, double lo, double hi) {
-  return Ratio{std::exp(estimate), std::exp(lo), std::exp(hi)};
+EffectRatio ratio_of(double estimate, double lo, double hi) {
+  return EffectRatio{std::exp(estimate), std::exp(lo), std::exp(hi)};
 }
 
 // Least squares of y on x: the slope and its interval at `confidence`; nullopt without two
 // distinct x or without a degree of freedom left.
-std::optional<Ratio> slope(const std::vector<double>& x, const std::vector<double>& y,
-                           double confidence) {
+std::optional<EffectRatio> slope(const std::vector<double>& x, const std::vector<double>& y,
+                                 double confidence) {
   const std::size_t n = x.size();
   if (n < 3) return std::nullopt;
   double mx = 0, my = 0;
@@ -101,7 +101,7 @@ struct WeightedPoint {
 
 // The slope of y on x weighted by 1 / se^2, with its normal interval at `confidence`; nullopt
 // without two distinct x.
-std::optional<Ratio> weighted_slope(const std::vector<WeightedPoint>& p, double confidence) {
+std::optional<EffectRatio> weighted_slope(const std::vector<WeightedPoint>& p, double confidence) {
   double sw = 0, swx = 0, swy = 0;
   for (const auto& q : p) {
     const double w = 1 / (q.se * q.se);
@@ -180,7 +180,7 @@ std::string decided_from(const TimeDecision& d) {
   return s;
 }
 
-std::string format_ratio(const Ratio& r) {
+std::string format_ratio(const EffectRatio& r) {
   std::string s;
   append_percent(s, r.estimate - 1);
   s += " [";

@@ -42,7 +42,7 @@ struct DecisionRule {
 };
 
 // current / baseline: 1.10 is 10% slower.
-struct Ratio {
+struct EffectRatio {
   double estimate = 1;
   double lo = 1;
   double hi = 1;
@@ -50,7 +50,7 @@ struct Ratio {
 
 struct ParamEffect {
   std::optional<std::uint64_t> param;
-  Ratio ratio;
+  EffectRatio ratio;
   std::size_t n = 0;      // pairs, or baseline + current samples
   bool covers = false;    // enough samples for the interval's level
   bool decisive = false;  // this param alone decided the benchmark (a regression at this size)
@@ -60,7 +60,7 @@ struct TimeDecision {
   KeyStatus status = KeyStatus::not_comparable;
   bool settled = true;    // false: the interval straddles a bound, more samples would tell
   bool paired = false;    // from A/B pairs (same run on both sides)
-  Ratio ratio;            // pooled over the params
+  EffectRatio ratio;      // pooled over the params
   double confidence = 0;  // two-sided level of the intervals
   std::size_t pairs = 0;  // paired: pairs used
   std::size_t n_baseline = 0, n_current = 0;  // samples used
@@ -69,7 +69,7 @@ struct TimeDecision {
   std::vector<ParamEffect> params;
   // The ratio per doubling of n (log ratio against log2 n, least squares), with its interval;
   // with two or more params. `grows` when its interval lies above 1.
-  std::optional<Ratio> trend;
+  std::optional<EffectRatio> trend;
   bool grows = false;
   std::string note;
 };
@@ -94,6 +94,6 @@ std::string decided_from(const TimeDecision& d);
 void append_percent(std::string& out, double fraction, bool skip_first = false);
 
 // "+15.7% [+9.8%, +21.9%]".
-std::string format_ratio(const Ratio& r);
+std::string format_ratio(const EffectRatio& r);
 
 }  // namespace benchgate

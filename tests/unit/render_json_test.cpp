@@ -223,11 +223,11 @@ std::optional<double> any_number(std::mt19937_64& rng) {
 }
 
 // A ratio with finite values (every writer refuses a NaN or infinite ratio alike).
-Ratio any_ratio(std::mt19937_64& rng) {
+EffectRatio any_ratio(std::mt19937_64& rng) {
   static const std::vector<double> values{1.0,  0.5,    1.0 / 3.0,        1e21,
                                           1e-7, 5e-324, 664.1589126586914};
-  return Ratio{values[rng() % values.size()], values[rng() % values.size()],
-               values[rng() % values.size()]};
+  return EffectRatio{values[rng() % values.size()], values[rng() % values.size()],
+                     values[rng() % values.size()]};
 }
 
 MetricResult any_metric(std::mt19937_64& rng) {
