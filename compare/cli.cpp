@@ -36,6 +36,10 @@ cxxopts::Options compare_options() {
       cxxopts::value<std::string>())(
       "alpha", "false-alarm rate of a benchmark's time decision over all its looks (default 0.01)",
       cxxopts::value<std::string>())(
+      "run-spread",
+      "spread of a run's time between a baseline's recorded runs, assumed where it holds one run "
+      "and the prior where it holds more (default 3%; 0: none)",
+      cxxopts::value<std::string>())(
       "ignore-env", "compare times even when cpu_model, compiler or build_type differ")(
       "fail-on-missing", "a key in the baseline only fails the gate")(
       "fail-on-hash-change", "a changed result_hash fails the gate")(
@@ -112,6 +116,7 @@ CompareOptions options_of(const cxxopts::ParseResult& p) {
     rule.hi = 0.5;
     o.alpha = parse_number("alpha", text("alpha"), rule);
   }
+  if (p.count("run-spread")) o.run_spread = threshold("run-spread", text("run-spread"));
   o.ignore_env = p.count("ignore-env") > 0;
   o.fail_on_missing = p.count("fail-on-missing") > 0;
   o.fail_on_hash_change = p.count("fail-on-hash-change") > 0;

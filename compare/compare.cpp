@@ -332,6 +332,7 @@ DecisionRule rule_of(const CompareOptions& o) {
   rule.min_delta_ns = o.min_time_delta_ns;
   rule.alpha = o.alpha;
   rule.looks = o.looks;
+  rule.run_spread = o.run_spread;
   return rule;
 }
 

@@ -36,6 +36,7 @@ struct CompareOptions {
   double min_alloc_delta_bytes = 0;
   double alpha = 0.01;    // false-alarm rate of the time decision per benchmark, over all looks
   std::size_t looks = 1;  // planned looks at the time (1 + confirmation reruns)
+  double run_spread = kPriorRunSpread;  // between recorded runs, where a baseline cannot show it
   bool ignore_env = false;
   bool fail_on_missing = false;
   bool fail_on_hash_change = false;

@@ -124,10 +124,12 @@ std::optional<EffectRatio> weighted_slope(const std::vector<WeightedPoint>& p, d
 
 // The spread of a run's log time between the baseline's recorded runs: per param, each run's
 // median log time about the param's mean of them, pooled over the params and moderated by a
-// prior of kPriorRunSpread worth kPriorRunDf degrees of freedom (a few recorded runs of one
+// prior (DecisionRule::run_spread) worth kPriorRunDf degrees of freedom (a few recorded runs of one
 // param would otherwise give Student's t one or two degrees of freedom, and an interval too wide
-// to ever decide). {sd, degrees of freedom}; {0, 0} with one run.
-std::pair<double, double> between_run_spread(const TimeEvidence& e) {
+// to ever decide). {sd, degrees of freedom}. With one run nothing measures the spread and the
+// prior alone is the answer: a run's own samples cannot show the machine's phase, and a gate
+// that took them for the whole noise failed the guide's A/A on a phase of +15%.
+std::pair<double, double> between_run_spread(const TimeEvidence& e, double prior) {
   double ss = 0, df = 0;
   for (const ParamTimes& p : e.params) {
     std::map<std::int64_t, std::vector<double>> runs;
@@ -143,9 +145,11 @@ std::pair<double, double> between_run_spread(const TimeEvidence& e) {
     for (double m : medians) ss += (m - mean) * (m - mean);
     df += static_cast<double>(medians.size() - 1);
   }
-  if (!(df > 0)) return {0.0, 0.0};
-  ss += kPriorRunDf * kPriorRunSpread * kPriorRunSpread;
-  df += kPriorRunDf;
+  if (prior > 0) {
+    ss += kPriorRunDf * prior * prior;
+    df += kPriorRunDf;
+  }
+  if (!(df > 0)) return {0.0, 0.0};  // one run and no prior: the run's own samples only
   return {std::sqrt(ss / df), df};
 }
 
@@ -221,7 +225,8 @@ bool paired_effect(const TimeEvidence& e, const std::vector<std::vector<double>>
 
 // The same from unpaired samples: van Elteren over the params, widened by the spread between
 // the baseline's recorded runs.
-bool unpaired_effect(const TimeEvidence& e, double level, TimeDecision& d) {
+bool unpaired_effect(const TimeEvidence& e, const DecisionRule& rule, double level,
+                     TimeDecision& d) {
   std::vector<Stratum> strata;
   std::set<std::int64_t> runs;
   for (const ParamTimes& p : e.params) {
@@ -230,14 +235,14 @@ bool unpaired_effect(const TimeEvidence& e, double level, TimeDecision& d) {
   }
   d.baseline_runs = runs.size();
   // The machine's phase while the baseline was recorded is noise the samples of one run cannot
-  // show: with several recorded runs, the interval is at least as wide as the spread between
-  // them says, for the current run's phase and for the baseline's mean of them (Student's t on
-  // the pooled degrees of freedom). With one run the spread is unknown and the interval is the
-  // run's own (the note says so).
-  const auto [spread, df] = between_run_spread(e);
+  // show: the interval is at least as wide as the spread between recorded runs says, for the
+  // current run's phase and for the baseline's mean of them (Student's t on the pooled degrees
+  // of freedom). With one run that spread is the prior's (the note says so).
+  const auto [spread, df] = between_run_spread(e, rule.run_spread);
   const double runs_n = static_cast<double>(std::max<std::size_t>(1, d.baseline_runs));
   const double half =
       df > 0 ? student_quantile(1 - (1 - level) / 2, df) * spread * std::sqrt(1 + 1 / runs_n) : 0.0;
+  d.run_spread_half = half;
   const StratifiedTest t = van_elteren(strata, level);
   d.ratio =
       ratio_of(t.estimate, std::min(t.lo, t.estimate - half), std::max(t.hi, t.estimate + half));
@@ -251,12 +256,16 @@ bool unpaired_effect(const TimeEvidence& e, double level, TimeDecision& d) {
                         ratio_of(sh.estimate, std::min(sh.lo, sh.estimate - half),
                                  std::max(sh.hi, sh.estimate + half)),
                         st.baseline.size() + st.current.size(), sh.covers, false});
-    // The trend of unpaired samples: each param's shift with the weight of its own interval.
-    // (Samples as points would share their param's other-side mean, an error the residuals
-    // cannot show: a simulation called 12% of null benchmarks regressed that way.)
+    // The trend of unpaired samples: each param's shift with the weight of its own interval and
+    // of the spread between runs (a phase may move one param more than another; taken as
+    // independent per param, which is conservative). Samples as points would share their
+    // param's other-side mean, an error the residuals cannot show: a simulation called 12% of
+    // null benchmarks regressed that way.
     if (sh.covers && e.params[i].param && *e.params[i].param > 0 && sh.hi > sh.lo) {
-      const double se = (sh.hi - sh.lo) / (2 * normal_quantile(1 - (1 - level) / 2));
-      weighted.push_back({std::log2(static_cast<double>(*e.params[i].param)), sh.estimate, se});
+      const double own = (sh.hi - sh.lo) / (2 * normal_quantile(1 - (1 - level) / 2));
+      const double phase = spread * std::sqrt(1 + 1 / runs_n);
+      weighted.push_back({std::log2(static_cast<double>(*e.params[i].param)), sh.estimate,
+                          std::sqrt(own * own + phase * phase)});
     }
   }
   d.trend = weighted_slope(weighted, level);
@@ -310,6 +319,16 @@ void classify(const TimeEvidence& e, const DecisionRule& rule, bool covers, doub
     d.status = KeyStatus::inconclusive;
     d.note = "straddles " + threshold;
     if (!covers) d.note += " (too few samples for the interval's level)";
+    // Unless the spread between recorded runs alone keeps it straddling: more samples of this
+    // run narrow only the rest of the interval, so neither a regression (its bottom above 1)
+    // nor unchanged (its top within the threshold) can be reached. No more looks then.
+    const double est = std::log(d.ratio.estimate), h = d.run_spread_half;
+    if (covers && h > 0 && est - h <= 0 && est + h > std::log(up)) {
+      d.settled = true;
+      d.note += "; the spread between runs alone leaves ±";
+      append_percent(d.note, std::exp(h) - 1, true);
+      d.note += ": more samples of this run cannot settle it";
+    }
   }
   if (d.grows) d.note += "; grows with n: " + format_ratio(*d.trend) + " per doubling";
 }
@@ -337,10 +356,17 @@ TimeDecision decide_time(const TimeEvidence& e, const DecisionRule& rule) {
     d.note = "no time samples on both sides";
     return d;
   }
-  const bool covers = d.paired ? paired_effect(e, pairs, level, d) : unpaired_effect(e, level, d);
+  const bool covers =
+      d.paired ? paired_effect(e, pairs, level, d) : unpaired_effect(e, rule, level, d);
   classify(e, rule, covers, median(all_base), d);
   if (!d.paired && d.baseline_runs == 1) {
-    d.note += "; baseline of 1 run: the spread between runs is unknown (record more runs)";
+    if (rule.run_spread > 0) {
+      d.note += "; baseline of 1 run: a spread between runs of ";
+      append_percent(d.note, rule.run_spread, true);
+      d.note += " assumed (record more runs)";
+    } else {
+      d.note += "; baseline of 1 run: no spread between runs assumed (--run-spread 0)";
+    }
   }
   return d;
 }

@@ -39,6 +39,9 @@ struct DecisionRule {
   double min_delta_ns = 0;  // and by more than this much per call (at the baseline's median)
   double alpha = 0.01;      // the false-alarm rate per benchmark, over all looks
   std::size_t looks = 1;    // planned looks (1 + reruns); each spends alpha / looks
+  // Unpaired: the spread between recorded runs assumed where the baseline holds one run, and
+  // the prior (worth kPriorRunDf) that moderates what several show; 0 assumes none.
+  double run_spread = kPriorRunSpread;
 };
 
 // current / baseline: 1.10 is 10% slower.
@@ -65,6 +68,7 @@ struct TimeDecision {
   std::size_t pairs = 0;  // paired: pairs used
   std::size_t n_baseline = 0, n_current = 0;  // samples used
   std::size_t baseline_runs = 0;              // unpaired: recorded runs in the baseline
+  double run_spread_half = 0;     // unpaired: the interval's least half-width (log), between runs
   std::optional<double> p_value;  // one-sided p of "slower" (or of "faster" when improved)
   std::vector<ParamEffect> params;
   // The ratio per doubling of n (log ratio against log2 n, least squares), with its interval;

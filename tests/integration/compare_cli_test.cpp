@@ -520,7 +520,10 @@ TEST_CASE("compare cli: rows of two suites with the same function and param are 
   }
   write_text(dir / "base.jsonl", text_of(base));
   write_text(dir / "cur.jsonl", text_of(cur));
-  const auto r = compare({(dir / "base.jsonl").string(), (dir / "cur.jsonl").string()});
+  // --run-spread 0: the samples alone decide (a one-run baseline otherwise leaves suite a
+  // inconclusive, not unchanged).
+  const auto r =
+      compare({(dir / "base.jsonl").string(), (dir / "cur.jsonl").string(), "--run-spread", "0"});
   REQUIRE(r.exited);
   CHECK(r.exit_code == 1);
   const std::string& out = r.stdout_tail;

@@ -20,6 +20,7 @@
 #include "benchgate/core/jsonl.hpp"
 #include "benchgate/core/row_json.hpp"
 #include "compare.hpp"
+#include "keyed_rows.hpp"
 #include "printers.hpp"
 #include "reduce.hpp"
 #include "temp_dir.hpp"
@@ -428,7 +429,7 @@ TEST_CASE("compact_reduction: compare reports the planned status of every key") 
         std::shuffle(base.begin(), base.end(), rng);  // a key's samples in another order: the
         std::shuffle(cur.begin(), cur.end(), rng);    // same medians, minima and U tests
       }
-      CompareOptions o;
+      CompareOptions o = test::quiet_machine();
       o.fail_on_missing = fail_on_missing;
       const Report report = compare(reduce(base), reduce(cur), o);
       check_report(report, planned, o);
@@ -440,8 +441,8 @@ TEST_CASE("compact_reduction: compare releases blocks as it goes and leaves the 
   const Planned2 planned = plan_comparison(24, 24);  // more keys than two blocks of records hold
   REQUIRE(planned.expected.size() > 2 * kBlockRecords);
   CompactReduction base = reduce(planned.baseline), cur = reduce(planned.current);
-  const Report report = compare(std::move(base), std::move(cur), {});
-  check_report(report, planned, {});
+  const Report report = compare(std::move(base), std::move(cur), test::quiet_machine());
+  check_report(report, planned, test::quiet_machine());
   CHECK(base.empty());
   CHECK(cur.empty());
 }

@@ -115,12 +115,14 @@ const KeyResult& result_for(const Report& report, const Key& k) {
 }
 
 // Compares the rows of every key.
-Report compare_rows(const KeyedRows& base, const KeyedRows& cur, const CompareOptions& o = {}) {
+Report compare_rows(const KeyedRows& base, const KeyedRows& cur,
+                    const CompareOptions& o = test::quiet_machine()) {
   return compare(test::reduce(base), test::reduce(cur), o);
 }
 
 // Compares one key present on both sides.
-KeyResult compare_one(const Rows& base, const Rows& cur, const CompareOptions& o = {}) {
+KeyResult compare_one(const Rows& base, const Rows& cur,
+                      const CompareOptions& o = test::quiet_machine()) {
   const Report report = compare_rows({{key("f"), base}}, {{key("f"), cur}}, o);
   REQUIRE(report.results.size() == 1);
   return report.results.front();
@@ -188,7 +190,7 @@ TEST_CASE("compare: a key only in the baseline is missing and fails only when as
   CHECK_FALSE(lenient.results[0].failing);
   CHECK(lenient.failing() == 0);
 
-  CompareOptions strict;
+  CompareOptions strict = test::quiet_machine();
   strict.fail_on_missing = true;
   const Report report = compare_rows(b, c, strict);
   CHECK(name(report.results[0].status) == "missing");
@@ -197,7 +199,7 @@ TEST_CASE("compare: a key only in the baseline is missing and fails only when as
 }
 
 TEST_CASE("compare: a key with no ok row now is broken and always fails") {
-  CompareOptions lenient;
+  CompareOptions lenient = test::quiet_machine();
   lenient.fail_on_missing = false;
   lenient.fail_on_hash_change = false;
   const KeyResult r = compare_one(side({100}), broken_side("timed out after 1 s"), lenient);
@@ -265,7 +267,7 @@ TEST_CASE("compare: an RSS not measured on either side is not comparable") {
 }
 
 TEST_CASE("compare: an allocation count not measured on either side is not comparable") {
-  CompareOptions o;
+  CompareOptions o = test::quiet_machine();
   o.alloc_threshold = 0.05;
   for (bool baseline_side : {true, false}) {
     Rows base = side({100}, {1000}, {4096});
@@ -307,7 +309,7 @@ TEST_CASE("compare: zero to a positive value is a regression with an infinite ch
   CHECK(*r.change > 0);
 
   // Through compare: allocations from zero fail the gate.
-  CompareOptions o;
+  CompareOptions o = test::quiet_machine();
   o.alloc_threshold = 0.10;
   const KeyResult k = compare_one(side({100}, {1000}, {0}), side({100}, {1000}, {64}), o);
   CHECK(name(k.alloc.status) == "regressed");
@@ -322,7 +324,7 @@ TEST_CASE("compare: zero to a value within the absolute floor is unchanged") {
 }
 
 TEST_CASE("compare: the minimum time delta suppresses small regressions") {
-  CompareOptions o;
+  CompareOptions o = test::quiet_machine();
   o.min_time_delta_ns = 50;
   // +40 ns is +40% but below the 50 ns floor.
   CHECK(name(compare_one(side({100}), side({140}), o).time.status) == "unchanged");
@@ -334,7 +336,7 @@ TEST_CASE("compare: the minimum time delta suppresses small regressions") {
 }
 
 TEST_CASE("compare: the minimum RSS delta suppresses small regressions") {
-  CompareOptions o;
+  CompareOptions o = test::quiet_machine();
   o.min_rss_delta_kb = 512;
   // +10% RSS (100 kB) is above the 5% threshold but below the 512 kB floor.
   const KeyResult small = compare_one(side({100}, {1000}), side({100}, {1100}), o);
@@ -379,7 +381,7 @@ TEST_CASE("compare: every param of a benchmark gets the benchmark's time status"
 }
 
 TEST_CASE("compare: alpha and looks given in the options set the interval's level") {
-  CompareOptions o;
+  CompareOptions o = test::quiet_machine();
   o.alpha = 0.05;
   o.looks = 5;
   const Report report = compare_rows({{key("f"), side(kBase5)}}, {{key("f"), side(kSlow5)}}, o);
@@ -400,7 +402,7 @@ TEST_CASE("compare: benchmarks of A/B rows are decided from their pairs") {
   const std::vector<double> base{100, 200, 150, 120, 180, 110, 190, 130};
   std::vector<double> cur;
   for (double v : base) cur.push_back(v * 1.08);
-  CompareOptions o;
+  CompareOptions o = test::quiet_machine();
   o.time_threshold = 0.03;
   const KeyResult r = compare_one(trials(base), trials(cur), o);
   CHECK(name(r.time.status) == "regressed");
@@ -490,7 +492,7 @@ TEST_CASE("compare: a mismatched environment makes time not comparable unless ig
   CHECK(name(rss.rss.status) == "regressed");
   CHECK(rss.failing);
 
-  CompareOptions o;
+  CompareOptions o = test::quiet_machine();
   o.ignore_env = true;
   const KeyResult ignored = compare_one(base, cur, o);
   CHECK(name(ignored.time.status) == "regressed");
@@ -509,7 +511,7 @@ TEST_CASE("compare: a changed result hash is reported and fails only when asked"
   CHECK(name(lenient.status) == "unchanged");
   CHECK_FALSE(lenient.failing);
 
-  CompareOptions strict;
+  CompareOptions strict = test::quiet_machine();
   strict.fail_on_hash_change = true;
   CHECK(compare_one(base, cur, strict).failing);
 
@@ -559,7 +561,7 @@ TEST_CASE("compare: allocations are not gated without an allocation threshold") 
   CHECK(name(off.status) == "unchanged");
   CHECK_FALSE(off.failing);
 
-  CompareOptions o;
+  CompareOptions o = test::quiet_machine();
   o.alloc_threshold = 0.10;
   const KeyResult on = compare_one(base, cur, o);
   CHECK(name(on.alloc.status) == "regressed");
@@ -608,7 +610,7 @@ TEST_CASE("compare: results list failing keys first then by status then by key")
   CHECK(report.failing() == 3);
 
   // A missing key that fails moves ahead of every passing key.
-  CompareOptions strict;
+  CompareOptions strict = test::quiet_machine();
   strict.fail_on_missing = true;
   const Report s = compare_rows(b, c, strict);
   CHECK(s.failing() == 4);
@@ -619,7 +621,7 @@ TEST_CASE("compare: results list failing keys first then by status then by key")
   // result hash changed, under --fail-on-hash-change, comes before new and improved keys.
   b[key("a_unchanged")] = with_hash(side({100}), 0x1);
   c[key("a_unchanged")] = with_hash(side({100}), 0x2);
-  CompareOptions hashes;
+  CompareOptions hashes = test::quiet_machine();
   hashes.fail_on_hash_change = true;
   const Report h = compare_rows(b, c, hashes);
   REQUIRE(h.results.size() == 7);
@@ -630,7 +632,7 @@ TEST_CASE("compare: results list failing keys first then by status then by key")
 }
 
 TEST_CASE("compare: a report keeps the options it was computed with") {
-  CompareOptions o;
+  CompareOptions o = test::quiet_machine();
   o.time_threshold = 0.25;
   o.alpha = 0.05;
   const Report report = compare(CompactReduction(), CompactReduction(), o);
@@ -643,7 +645,7 @@ TEST_CASE("compare: a report keeps the options it was computed with") {
 // ---- more looks ----
 
 TEST_CASE("compare: an undecided benchmark is unsettled while looks remain") {
-  CompareOptions o;
+  CompareOptions o = test::quiet_machine();
   o.looks = 3;
   Report report = compare_rows({{key("f"), side({100, 101})}}, {{key("f"), side({130, 131})}}, o);
   REQUIRE(report.benchmarks.size() == 1);
@@ -658,7 +660,7 @@ TEST_CASE("compare: an undecided benchmark is unsettled while looks remain") {
 }
 
 TEST_CASE("compare: another look pools its samples and decides") {
-  CompareOptions o;
+  CompareOptions o = test::quiet_machine();
   o.looks = 2;
   KeyedRows b, c, again;
   b[key("f")] = side({98, 99, 100, 102});  // 4 vs 3: too few for the level of two looks
@@ -685,7 +687,7 @@ TEST_CASE("compare: another look pools its samples and decides") {
 }
 
 TEST_CASE("compare: a look that measured nothing leaves the benchmark inconclusive, not failing") {
-  CompareOptions o;
+  CompareOptions o = test::quiet_machine();
   o.looks = 2;
   Report report = compare_rows({{key("f"), side({100, 101})}}, {{key("f"), side({130, 131})}}, o);
   KeyedRows nothing;
@@ -723,7 +725,7 @@ TEST_CASE("compare: under Callgrind, instructions gate at 1% and time and RSS ar
   CHECK(name(same.status) == "unchanged");
   CHECK_FALSE(same.failing);
   // --instructions-threshold raises the bar.
-  CompareOptions loose;
+  CompareOptions loose = test::quiet_machine();
   loose.instructions_threshold = 0.05;
   CHECK(name(compare_one(base, cur, loose).status) == "unchanged");
 }

@@ -162,11 +162,11 @@ TEST_CASE("decide: a change that grows with n regresses at the sizes where it is
   CHECK(d.note.find("above 10.0% at n=65536") != std::string::npos);
 }
 
-TEST_CASE("decide: unpaired samples of one recorded run: van Elteren, and a note") {
+TEST_CASE("decide: unpaired samples of one recorded run: van Elteren, the prior's spread, a note") {
   TimeEvidence e;
   for (std::uint64_t n : {1u, 2u}) {
     Side b = samples({100, 101, 102, 103, 104, 105, 106, 107}, 1);
-    Side c = samples({120, 121, 122, 123, 124, 125, 126, 127}, 2);
+    Side c = samples({200, 201, 202, 203, 204, 205, 206, 207}, 2);
     e.add(n, &b, &c);
   }
   const TimeDecision d = decide_time(e, rule(0.05, 0.01));
@@ -174,9 +174,78 @@ TEST_CASE("decide: unpaired samples of one recorded run: van Elteren, and a note
   CHECK(d.baseline_runs == 1);
   CHECK(d.n_baseline == 16);
   CHECK(name(d.status) == "regressed");
-  // The shift of the logs: about log(123.5 / 103.5).
-  CHECK(d.ratio.estimate == doctest::Approx(123.5 / 103.5).epsilon(0.01));
-  CHECK(d.note.find("baseline of 1 run") != std::string::npos);
+  // The shift of the logs: about log(203.5 / 103.5).
+  CHECK(d.ratio.estimate == doctest::Approx(203.5 / 103.5).epsilon(0.01));
+  // One run cannot show the spread between runs: the prior's, Student's t on its degrees of
+  // freedom, for the current run's phase and the one baseline run's (sqrt 2). It is wider than
+  // the samples' own interval here, so it is the interval.
+  const double half =
+      student_quantile(1 - 0.01 / 2, kPriorRunDf) * kPriorRunSpread * std::sqrt(2.0);
+  const double estimate = std::log(d.ratio.estimate);
+  CHECK(std::log(d.ratio.hi) - estimate == doctest::Approx(half).epsilon(1e-6));
+  CHECK(estimate - std::log(d.ratio.lo) == doctest::Approx(half).epsilon(1e-6));
+  CHECK(d.note.find("baseline of 1 run: a spread between runs of 3.0% assumed") !=
+        std::string::npos);
+}
+
+TEST_CASE("decide: a phase of +15% against one recorded run is not called a regression") {
+  // The guide's A/A on a busy machine: every sample of the current run 15% slower than the one
+  // recorded baseline run, tightly (so the samples alone would call it). The between-run spread
+  // a single run cannot show keeps it from failing: inconclusive, reported.
+  TimeEvidence e;
+  for (std::uint64_t n : {256u, 1024u, 4096u, 16384u}) {
+    std::vector<double> base, cur;
+    for (int i = 0; i < 10; ++i) {
+      base.push_back(100 + i);
+      cur.push_back(1.15 * (100 + i));
+    }
+    Side b = samples(base, 1), c = samples(cur, 2);
+    e.add(n, &b, &c);
+  }
+  const TimeDecision d = decide_time(e, rule(0.10, 0.01, 2));
+  CHECK(d.ratio.estimate == doctest::Approx(1.15).epsilon(0.01));
+  CHECK(d.ratio.lo < 1);
+  CHECK(name(d.status) == "inconclusive");
+  // More samples of this run narrow only the within-run part: no further look.
+  CHECK(d.settled);
+  CHECK(d.note.find("more samples of this run cannot settle it") != std::string::npos);
+  // With no spread between runs assumed, the samples alone call it.
+  DecisionRule quiet = rule(0.10, 0.01, 2);
+  quiet.run_spread = 0;
+  CHECK(name(decide_time(e, quiet).status) == "regressed");
+}
+
+TEST_CASE("decide: unpaired, a phase at one param is not a trend, a change that grows is") {
+  // Four params, one recorded baseline run; every sample of the current run is its baseline
+  // partner times exp(shift). Shifts 0, 0, 0, 0.12: one param 12.7% slower, as a phase of the
+  // machine can make it. Its own samples are tight, but the spread between runs (the prior's,
+  // for one run) is noise of each param's shift too: no trend, nothing regressed.
+  auto evidence = [](const std::vector<double>& shifts) {
+    TimeEvidence e;
+    const std::uint64_t params[] = {1024, 4096, 16384, 65536};
+    for (std::size_t p = 0; p < 4; ++p) {
+      std::vector<double> base, cur;
+      for (int i = 0; i < 10; ++i) {
+        base.push_back(100 + i);
+        cur.push_back((100 + i) * std::exp(shifts[p]));
+      }
+      Side b = samples(base, 1), c = samples(cur, 2);
+      e.add(params[p], &b, &c);
+    }
+    return e;
+  };
+  const TimeDecision phase = decide_time(evidence({0, 0, 0, 0.12}), rule(0.10, 0.01));
+  REQUIRE(phase.trend);
+  CHECK_FALSE(phase.grows);
+  CHECK(name(phase.status) != "regressed");
+  // Shifts 0, 0.1, 0.3, 0.7 (up to 2x at the largest n): a change that grows with n.
+  const TimeDecision grows = decide_time(evidence({0, 0.1, 0.3, 0.7}), rule(0.10, 0.01));
+  REQUIRE(grows.trend);
+  CHECK(grows.grows);
+  CHECK(name(grows.status) == "regressed");
+  REQUIRE(grows.params.size() == 4);
+  CHECK(grows.params[3].decisive);
+  CHECK_FALSE(grows.params[0].decisive);
 }
 
 TEST_CASE("decide: the spread between recorded runs widens the interval by Student's t") {

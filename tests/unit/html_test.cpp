@@ -15,6 +15,7 @@
 #include "benchgate/core/format.hpp"
 #include "compare.hpp"
 #include "html.hpp"
+#include "keyed_rows.hpp"
 #include "printers.hpp"
 
 namespace {
@@ -120,7 +121,7 @@ struct Fixture {
   std::string html;
 };
 
-Fixture fixture(const CompareOptions& options = {}) {
+Fixture fixture(const CompareOptions& options = test::quiet_machine()) {
   Fixture f;
   for (std::uint64_t n : kParams) {
     const double t = 10.0 * static_cast<double>(n);
@@ -232,7 +233,7 @@ TEST_CASE("html: peak RSS has one bar per side per benchmark and n/a where it is
 }
 
 TEST_CASE("html: the header gives the verdict, the counts and the thresholds") {
-  CompareOptions o;
+  CompareOptions o = test::quiet_machine();
   o.time_threshold = 0.2;
   const auto f = fixture(o);
   const auto header = blocks(f.html, "<header", "</header>");

@@ -5,6 +5,7 @@
 #include <map>
 #include <vector>
 
+#include "compare.hpp"
 #include "reduce.hpp"
 
 namespace benchgate::test {
@@ -50,6 +51,15 @@ inline std::vector<double> five_if_one(const std::vector<double>& times) {
   if (times.size() != 1) return times;
   const double t = times[0];
   return {t * 0.999, t * 0.9995, t, t * 1.0005, t * 1.001};
+}
+
+// Options for tests of the rules other than the spread between recorded runs: a machine without
+// one (--run-spread 0), so that a key's time is decided by its samples as the test planned
+// them. The spread's own rules are tested in decide_test.cpp and below where a test says so.
+inline CompareOptions quiet_machine() {
+  CompareOptions o;
+  o.run_spread = 0;
+  return o;
 }
 
 }  // namespace benchgate::test

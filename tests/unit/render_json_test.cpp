@@ -390,7 +390,7 @@ TEST_CASE("render_json: a report from compare renders as PrettyWriter renders it
     }
     if (i % 6 != 0) c[k] = rows;
   }
-  CompareOptions o;
+  CompareOptions o = test::quiet_machine();
   o.alloc_threshold = 0.1;
   check_same_json(compare(test::reduce(b), test::reduce(c), o));
   check_same_json(compare(test::reduce(b), test::reduce(c), {}));

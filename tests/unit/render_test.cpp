@@ -88,7 +88,8 @@ Rows hashed(Rows rows, std::uint64_t hash) {
   return test::with(std::move(rows), [&](Row& r) { r.result_hash = hash; });
 }
 
-Report compare_rows(const KeyedRows& base, const KeyedRows& cur, const CompareOptions& o = {}) {
+Report compare_rows(const KeyedRows& base, const KeyedRows& cur,
+                    const CompareOptions& o = test::quiet_machine()) {
   return compare(test::reduce(base), test::reduce(cur), o);
 }
 
@@ -345,7 +346,7 @@ TEST_CASE("render: markdown lists broken keys, allocations and failing hash chan
   c[key("crashed")] = failed("signal 11 (SIGSEGV)");
   b[key("hashed")] = hashed(side({100}), 0xab);
   c[key("hashed")] = hashed(side({100}), 0xcd);
-  CompareOptions o;
+  CompareOptions o = test::quiet_machine();
   o.alloc_threshold = 0.01;
   o.fail_on_hash_change = true;
   const Report report = compare_rows(b, c, o);
