@@ -692,6 +692,8 @@ void render_json(const Report& report, std::ostream& out) {
   j.num(o.alpha);
   j.raw(",\n        \"looks\": ");
   j.u64(o.looks);
+  j.raw(",\n        \"run_spread\": ");
+  j.num(o.run_spread);
   j.raw(",\n        \"ignore_env\": ");
   j.boolean(o.ignore_env);
   j.raw(",\n        \"fail_on_missing\": ");

@@ -129,6 +129,8 @@ TEST_CASE("compare args: thresholds, floors and alpha are read and refused by na
                                   "8",
                                   "--alpha",
                                   "0.05",
+                                  "--run-spread",
+                                  "0",
                                   "--ignore-env",
                                   "--fail-on-missing",
                                   "--fail-on-hash-change",
@@ -143,6 +145,8 @@ TEST_CASE("compare args: thresholds, floors and alpha are read and refused by na
   CHECK(r.options.min_rss_delta_kb == 64.0);
   CHECK(r.options.min_alloc_delta_bytes == 8.0);
   CHECK(r.options.alpha == 0.05);
+  CHECK(r.options.run_spread == 0.0);
+  CHECK(parse({}).options.run_spread == kPriorRunSpread);
   CHECK(r.options.ignore_env);
   CHECK(r.options.fail_on_missing);
   CHECK(r.options.fail_on_hash_change);
@@ -157,6 +161,9 @@ TEST_CASE("compare args: thresholds, floors and alpha are read and refused by na
         "--min-rss-delta 'x': must be a number >= 0 (KiB)");
   CHECK(parse_error({"--alpha", "0.5"}) == "--alpha '0.5': must be a number in (0, 0.5)");
   CHECK(parse_error({"--alpha", "0"}) == "--alpha '0': must be a number in (0, 0.5)");
+  CHECK(parse_error({"--run-spread", "-3%"}) ==
+        "--run-spread '-3%': must be a percentage like 5% or a fraction like 0.05, from 0 to "
+        "1000%");
 }
 
 TEST_CASE("compare args: --write-baseline skips the other flags' validation") {

@@ -83,6 +83,7 @@ void render_json(const Report& report, std::ostream& out) {
   check(w.Key("min_rss_delta_kb") && w.Double(o.min_rss_delta_kb));
   check(w.Key("alpha") && w.Double(o.alpha));
   check(w.Key("looks") && w.Uint64(o.looks));
+  check(w.Key("run_spread") && w.Double(o.run_spread));
   check(w.Key("ignore_env") && w.Bool(o.ignore_env));
   check(w.Key("fail_on_missing") && w.Bool(o.fail_on_missing));
   check(w.Key("fail_on_hash_change") && w.Bool(o.fail_on_hash_change));
