@@ -61,13 +61,13 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
     code 77). Stored in the target property ``BENCHGATE_BASELINE``.
 
   ``TIME_THRESHOLD <percent>``
-    One value, optional, default ``10%`` (``5%`` when ``BENCHGATE_BASELINE_BUILD`` is set: both
-    builds are then measured side by side, and docs/performance.md shows 5% catching +10% every
-    time with no false alarm there). Written ``10%`` or ``0.1``. A key regresses in time when its
-    median per-call time grows by more than this (and the U test agrees when the samples allow
-    one; see docs/compare.md). Checked at configure time and passed to ``benchgate-compare`` as
-    ``--time-threshold`` only when given; the defaults are ``benchgate-compare``'s own (``5%``
-    with ``--baseline-exe``), as are those of ``RSS_THRESHOLD`` and ``CONFIRM``.
+    One value, optional, default ``10%`` (``3%`` when ``BENCHGATE_BASELINE_BUILD`` is set: both
+    builds are then measured side by side, pair by pair). Written ``10%`` or ``0.1``. A
+    benchmark's time regresses when its ratio current / baseline exceeds 1 + this and its
+    confidence interval lies above 1 (docs/compare.md). Checked at configure time and passed to
+    ``benchgate-compare`` as ``--time-threshold`` only when given; the defaults are
+    ``benchgate-compare``'s own (``3%`` with ``--baseline-exe``), as are those of
+    ``RSS_THRESHOLD`` and ``CONFIRM``.
 
   ``RSS_THRESHOLD <percent>``
     One value, optional, default ``5%``. The same for the median peak RSS

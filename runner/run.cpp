@@ -144,6 +144,19 @@ std::map<std::uint64_t, double> query_complexity(Executor& executor, const std::
   return parse_complexity_answer(r.stdout_tail);
 }
 
+std::uint64_t shared_pair_count(std::uint64_t count, std::uint64_t batch_nanos,
+                                std::uint64_t wall_nanos, std::uint64_t max_batch_nanos) {
+  if (count == 0 || batch_nanos == 0) return count;
+  const double per_call = static_cast<double>(batch_nanos) / static_cast<double>(count);
+  const double overhead = static_cast<double>(wall_nanos) - static_cast<double>(batch_nanos) -
+                          per_call;  // the warm-up call
+  const double want = overhead / 2;
+  if (static_cast<double>(batch_nanos) >= want) return count;
+  const double most = std::max(static_cast<double>(count),
+                               std::floor(static_cast<double>(max_batch_nanos) / per_call));
+  return static_cast<std::uint64_t>(std::min(most, std::ceil(want / per_call)));
+}
+
 namespace {
 
 std::int64_t steady_now() {
@@ -183,8 +196,12 @@ double median_per_call_at(const std::vector<Row>& rows, std::uint64_t param) {
 class Walk {
  public:
   Walk(BenchmarkRun& run, const RunSettings& settings,
-       std::function<Row(std::uint64_t, std::uint64_t, bool)> batch)
-      : run_(run), settings_(settings), batch_(std::move(batch)) {}
+       std::function<Row(std::uint64_t, std::uint64_t, bool)> batch, double pair_seconds = 0)
+      : run_(run),
+        settings_(settings),
+        batch_(std::move(batch)),
+        pair_seconds_(pair_seconds),
+        started_(settings.now()) {}
 
   bool out_of_budget() {
     if (settings_.budget.exhausted(settings_.now())) run_.budget_truncated = true;
@@ -215,8 +232,11 @@ class Walk {
   // Consecutive children share machine state (frequency, neighbours, even recycled physical
   // pages), so a rung's trials run back to back would agree with each other more than with the
   // next run, and the gate's U test would mistake that for a change.
+  // In A/B with pair_seconds, whole rounds continue while the benchmark has run less than that
+  // (at most kMaxTrials trials a param).
   void top_up(const std::vector<std::uint64_t>& params, std::uint64_t outer_trials) {
-    for (std::uint64_t t = 1; t < outer_trials; ++t) {
+    for (std::uint64_t t = 1; t < kMaxTrials; ++t) {
+      if (t >= outer_trials && !pairs_go_on()) return;
       for (std::uint64_t p : params) {
         if (t < trials_run_[p]) continue;
         if (out_of_budget()) return;
@@ -226,9 +246,17 @@ class Walk {
   }
 
  private:
+  static constexpr std::uint64_t kMaxTrials = 1000;  // the --outer-trials range's top
+
+  bool pairs_go_on() const {
+    return static_cast<double>(settings_.now() - started_) < pair_seconds_ * 1e9;
+  }
+
   BenchmarkRun& run_;
   const RunSettings& settings_;
   std::function<Row(std::uint64_t, std::uint64_t, bool)> batch_;
+  double pair_seconds_;
+  std::int64_t started_;
   std::map<std::uint64_t, std::uint64_t> trials_run_;
 };
 
@@ -293,7 +321,11 @@ void run_parametric(BenchmarkRun& run, Walk& walk, Executor& executor, const std
   for (Row& r : run.rows) {
     if (!r.part_of_verdict.has_value()) r.part_of_verdict = true;
   }
-  annotate_below_signal_floor(run.rows, run.spawn_floor_nanos, c.signal_floor_multiplier);
+  // Pairs sharing a call count keep their short batches: the two children of a pair pay the
+  // same start, so the floor's premise (start noise swamps a short batch) does not hold.
+  if (!run.pairs_share_count) {
+    annotate_below_signal_floor(run.rows, run.spawn_floor_nanos, c.signal_floor_multiplier);
+  }
 
   // The verdict needs C at every eligible param >= 2.
   std::vector<std::uint64_t> need;
@@ -403,9 +435,13 @@ class Batches {
         paired_(ctx.settings.paired &&
                 std::find(ctx.settings.paired->benchmarks.begin(),
                           ctx.settings.paired->benchmarks.end(),
-                          run.info.name) != ctx.settings.paired->benchmarks.end()) {}
+                          run.info.name) != ctx.settings.paired->benchmarks.end()),
+        share_count_(paired_ && ctx.settings.paired->share_count && !ctx.settings.callgrind &&
+                     run.info.kind == RowKind::parametric &&
+                     run.info.config.cache_mode == CacheMode::warm) {}
 
   bool paired() const { return paired_; }
+  bool shares_count() const { return share_count_; }
 
   Row operator()(std::uint64_t which, std::uint64_t trial, bool warmup) {
     if (!paired_) {
@@ -414,21 +450,63 @@ class Batches {
       return row;
     }
     // The other executable first in even pairs, second in odd ones: neither side always runs
-    // right after the other (page cache, frequency, the neighbour's last burst).
-    const bool other_first = pairs_++ % 2 == 0;
-    Row other;
-    if (other_first) other = measure(ctx_.settings.paired->exe, which, trial);
-    Row row = measure(ctx_.exe, which, trial);
-    if (!other_first) other = measure(ctx_.settings.paired->exe, which, trial);
+    // right after the other (page cache, frequency, the neighbour's last burst). By trial where
+    // counts are shared, so that each param's consecutive pairs run in opposite orders.
+    const std::uint64_t order = share_count_ ? trial : pairs_++;
+    const bool other_first = order % 2 == 0;
+    const std::string& other_exe = ctx_.settings.paired->exe;
+    Row first = share_count_ ? shared_first(other_first ? other_exe : ctx_.exe, which, trial)
+                             : measure(other_first ? other_exe : ctx_.exe, which, trial);
+    Row second = share_count_ ? shared_second(other_first ? ctx_.exe : other_exe, which, trial)
+                              : measure(other_first ? ctx_.exe : other_exe, which, trial);
+    Row& row = other_first ? second : first;
     // The fixed warmup is discarded on both sides.
-    if (!warmup) run_.paired_rows.push_back(std::move(other));
+    if (!warmup) run_.paired_rows.push_back(std::move(other_first ? first : second));
     if (ctx_.observe) ctx_.observe(run_.info, row, warmup);
-    return row;
+    return std::move(row);
   }
 
  private:
-  // One child of `program` for this benchmark, classified and annotated.
-  Row measure(const std::string& program, std::uint64_t which, std::uint64_t trial) {
+  // The first child of a pair: the param's shared count, or (its first pair) the autotune at
+  // pair_target_nanos, whose count the second child then shares.
+  Row shared_first(const std::string& program, std::uint64_t which, std::uint64_t trial) {
+    const auto known = counts_.find(which);
+    if (known != counts_.end()) {
+      pending_.reset();
+      return measure(program, which, trial, known->second);
+    }
+    Row row = measure(program, which, trial, std::nullopt, pair_target());
+    pending_.reset();
+    if (row.status == RowStatus::ok && row.inner_repeats && *row.inner_repeats > 0) {
+      pending_ = *row.inner_repeats;
+    }
+    return row;
+  }
+
+  // The second child: the first's count; after a param's first pair, the count its later pairs
+  // share (shared_pair_count). Autotuned like the first when the first child failed.
+  Row shared_second(const std::string& program, std::uint64_t which, std::uint64_t trial) {
+    if (const auto known = counts_.find(which); known != counts_.end()) {
+      return measure(program, which, trial, known->second);
+    }
+    if (!pending_) return measure(program, which, trial, std::nullopt, pair_target());
+    Row row = measure(program, which, trial, *pending_);
+    if (row.status == RowStatus::ok) {
+      counts_[which] = shared_pair_count(*pending_, row.total_nanos, last_wall_nanos_,
+                                         child_info_.config.target_inner_nanos / 2);
+    }
+    return row;
+  }
+
+  std::uint64_t pair_target() const {
+    return std::min(child_info_.config.target_inner_nanos, run_.info.config.pair_target_nanos);
+  }
+
+  // One child of `program` for this benchmark, classified and annotated; `inner_repeats` and
+  // `target` replace the autotune and its target when given.
+  Row measure(const std::string& program, std::uint64_t which, std::uint64_t trial,
+              std::optional<std::uint64_t> inner_repeats = std::nullopt,
+              std::optional<std::uint64_t> target = std::nullopt) {
     const BenchmarkInfo& declared = run_.info;
     const RunSettings& settings = ctx_.settings;
     RowRequest req;
@@ -447,6 +525,8 @@ class Batches {
     }
     ChildRequest child = child_request(child_info_, which, ctx_.env_json);
     if (settings.callgrind) child.measure = Measure::instructions;
+    child.inner_repeats = inner_repeats;
+    if (target) child.target_nanos = *target;
     std::vector<std::string> argv = to_argv(program, child);
     std::string callgrind_out;
     if (settings.callgrind) {
@@ -458,7 +538,9 @@ class Batches {
     req.cap_seconds = cap;
     SpawnRequest request = request_for(std::move(argv), cap, grace);
     request.cpu = settings.cpu;
-    Row row = classify(req, ctx_.executor.run(request));
+    const SpawnResult result = ctx_.executor.run(request);
+    last_wall_nanos_ = result.wall_nanos;
+    Row row = classify(req, result);
     if (settings.callgrind) read_callgrind_count(row, callgrind_out);
     // The paired executable's rows carry this suite's name too, so that its file and this one
     // compare key for key.
@@ -486,7 +568,11 @@ class Batches {
   BenchmarkRun& run_;
   const BenchmarkInfo& child_info_;
   const bool paired_;
+  const bool share_count_;
   std::uint64_t pairs_ = 0;
+  std::map<std::uint64_t, std::uint64_t> counts_;  // param -> the count its pairs share
+  std::optional<std::uint64_t> pending_;           // the first child's count, this pair
+  std::uint64_t last_wall_nanos_ = 0;              // the last child's wall time
 };
 
 // One benchmark from its declared configuration to its BenchmarkRun.
@@ -505,10 +591,11 @@ BenchmarkRun run_one(RunContext& ctx, const BenchmarkInfo& declared,
     run.child_target_nanos = child_info.config.target_inner_nanos;
   }
   Batches batches(ctx, run, child_info);
+  run.pairs_share_count = batches.shares_count();
   auto batch = [&](std::uint64_t which, std::uint64_t trial, bool warmup) {
     return batches(which, trial, warmup);
   };
-  Walk walk(run, ctx.settings, batch);
+  Walk walk(run, ctx.settings, batch, run.pairs_share_count ? declared.config.pair_seconds : 0);
   if (declared.kind == RowKind::parametric) {
     run_parametric(run, walk, ctx.executor, ctx.exe, ctx.settings);
   } else {
@@ -519,7 +606,7 @@ BenchmarkRun run_one(RunContext& ctx, const BenchmarkInfo& declared,
     for (std::size_t i = 0; i < run.paired_rows.size() && i < run.rows.size(); ++i) {
       run.paired_rows[i].part_of_verdict = run.rows[i].part_of_verdict;
     }
-    if (declared.kind == RowKind::parametric) {
+    if (declared.kind == RowKind::parametric && !run.pairs_share_count) {
       annotate_below_signal_floor(run.paired_rows, run.spawn_floor_nanos,
                                   run.info.config.signal_floor_multiplier);
     }

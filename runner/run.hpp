@@ -43,6 +43,7 @@ struct BenchmarkRun {
   std::vector<Row> paired_rows;
   std::optional<std::string> problem;  // why the benchmark produced no usable data
   bool budget_truncated = false;       // the budget ran out between its rungs or repeats
+  bool pairs_share_count = false;      // A/B pairs with a shared call count (see PairedRun)
   std::optional<std::uint64_t> spawn_floor_nanos;
   std::uint64_t child_target_nanos = 0;              // effective_inner_target() of the children
   std::map<std::uint64_t, double> complexity;        // C(param) as the executable declared it
@@ -93,10 +94,27 @@ std::optional<std::uint64_t> read_callgrind_total(const std::string& path);
 // argv but for argv[0]: the measured executable's configuration (params, target, cache mode),
 // so the two rows of a pair differ only in the code. A slow phase of the machine then falls on
 // both sides alike instead of on one (docs/cli.md, "A/B in one run").
+//
+// Where both executables accept --inner-repeats (`share_count`), a warm parametric benchmark's
+// pairs are cheaper and more alike (docs/design.md, "A/B pairs"): the first pair at a param
+// autotunes to pair_target_nanos, and every later child at that param, on both sides, runs the
+// first child's call count, raised toward half the per-child overhead the second child showed
+// (capped at half the child target); the order alternates with the trial; rounds continue after
+// outer_trials while the benchmark has run less than pair_seconds; no signal floor applies.
 struct PairedRun {
   std::string exe;                      // the other executable, e.g. the merge base's build
   std::vector<std::string> benchmarks;  // the names it registers; others are measured alone
+  bool share_count = false;             // both executables accept --inner-repeats
 };
+
+// The call count a param's later pairs share, from the second child of its first pair: `count`
+// calls lasting `batch_nanos`, in a child whose whole wall time was `wall_nanos` (start, setup,
+// one warm-up call, the batch, exit). Raised so that the batch lasts at least half the rest (the
+// per-child overhead: a pair costs 2 x (overhead + batch), and the noise barely shrinks with
+// longer batches, so longer batches pay only where overhead dominates), but never beyond
+// `max_batch_nanos`, nor below `count`.
+std::uint64_t shared_pair_count(std::uint64_t count, std::uint64_t batch_nanos,
+                                std::uint64_t wall_nanos, std::uint64_t max_batch_nanos);
 
 struct RunSettings {
   std::optional<int> cpu;               // pin every child to this CPU

@@ -150,6 +150,9 @@ int run_command(const RunRequest& r, Executor& ex, const ProcessGuard& guard, st
   if (r.out) prepare_output("out", *r.out);
   const AbPlan ab = ab_plan(r, ex, exe, selected, err);
   settings.paired = ab.paired;
+  // Both children of a pair must accept the shared count.
+  if (settings.paired)
+    settings.paired->share_count = settings.paired->share_count && doc.inner_repeats;
   BatchObserver observe;
   if (!r.quiet && (r.progress || progress)) {
     observe = [&err](const BenchmarkInfo& info, const Row& row, bool warmup) {

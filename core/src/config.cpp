@@ -50,6 +50,10 @@ std::vector<std::string> validate(const std::string& name, const BenchmarkConfig
   check.require(c.signal_floor_multiplier >= 1.0, "signal_floor_multiplier",
                 "be >= 1 (1 disables the signal floor)", show(c.signal_floor_multiplier));
   check.require(c.outer_trials >= 1, "outer_trials", "be >= 1", std::to_string(c.outer_trials));
+  check.require(c.pair_seconds >= 0 && c.pair_seconds <= 86400, "pair_seconds", "be in [0, 86400]",
+                show(c.pair_seconds));
+  check.require(c.pair_target_nanos > 0, "pair_target_nanos", "be > 0",
+                std::to_string(c.pair_target_nanos));
   check.require(c.kill_grace_ms <= 3'600'000, "kill_grace_ms", "be <= 3600000 (one hour)",
                 std::to_string(c.kill_grace_ms));
   if (c.param_schedule.shape == ParamSchedule::Shape::linear) {

@@ -47,6 +47,8 @@ void write_config(Writer& w, const BenchmarkConfig& c) {
   check(w.Key("cache_mode") && w.String(to_string(c.cache_mode)));
   check(w.Key("signal_floor_multiplier") && w.Double(c.signal_floor_multiplier));
   check(w.Key("outer_trials") && w.Uint64(c.outer_trials));
+  check(w.Key("pair_seconds") && w.Double(c.pair_seconds));
+  check(w.Key("pair_target_nanos") && w.Uint64(c.pair_target_nanos));
   check(w.EndObject());
 }
 
@@ -145,6 +147,9 @@ BenchmarkInfo read_info(const rapidjson::Value& b) {
     k.cache_mode = *mode;
     k.signal_floor_multiplier = dbl(c, "signal_floor_multiplier");
     k.outer_trials = u64(c, "outer_trials");
+    // Absent from the documents of executables built before A/B pairs shared a count.
+    if (c.HasMember("pair_seconds")) k.pair_seconds = dbl(c, "pair_seconds");
+    if (c.HasMember("pair_target_nanos")) k.pair_target_nanos = u64(c, "pair_target_nanos");
     k.tags = std::move(tags);
   } else {
     auto& k = info.fixed_config;
@@ -183,6 +188,7 @@ std::string write_list_doc(const ListDocument& doc) {
       check(w.Null());
   }
   check(w.Key("callgrind") && w.Bool(doc.callgrind));
+  check(w.Key("inner_repeats") && w.Bool(doc.inner_repeats));
   check(w.Key("benchmarks") && w.StartArray());
   for (const auto& b : doc.benchmarks) {
     check(w.StartObject());
@@ -227,6 +233,9 @@ std::variant<ListDocument, JsonError> parse_list_doc(std::string_view text) {
     doc.build_type = opt_str(d, "build_type");
     if (auto it = d.FindMember("callgrind"); it != d.MemberEnd() && !it->value.IsNull()) {
       doc.callgrind = boolean(d, "callgrind");
+    }
+    if (auto it = d.FindMember("inner_repeats"); it != d.MemberEnd() && !it->value.IsNull()) {
+      doc.inner_repeats = boolean(d, "inner_repeats");
     }
     for (const auto& b : array(d, "benchmarks").GetArray()) doc.benchmarks.push_back(read_info(b));
     return doc;

@@ -19,7 +19,7 @@ constexpr std::uint64_t kMaxFd = 65535;
 
 auto tie(const ChildRequest& r) {
   return std::tie(r.bench, r.kind, r.which, r.cache_mode, r.target_nanos, r.result_fd, r.env_json,
-                  r.measure);
+                  r.measure, r.inner_repeats);
 }
 
 // Walks "--flag value" pairs and lone flags, naming what is missing or unknown.
@@ -78,6 +78,9 @@ std::vector<std::string> to_argv(const std::string& exe, const ChildRequest& r) 
                std::to_string(r.target_nanos), "--result-fd", std::to_string(r.result_fd)});
   if (r.env_json) argv.insert(argv.end(), {"--env-json", *r.env_json});
   if (r.measure != Measure::time) argv.insert(argv.end(), {"--measure", to_string(r.measure)});
+  if (r.inner_repeats) {
+    argv.insert(argv.end(), {"--inner-repeats", std::to_string(*r.inner_repeats)});
+  }
   return argv;
 }
 
@@ -102,6 +105,8 @@ ChildRequest parse_child_request(const std::vector<std::string>& argv) {
       have_fd = true;
     } else if (flag == "--env-json") {
       r.env_json = in.value();
+    } else if (flag == "--inner-repeats") {
+      r.inner_repeats = parse_count("inner-repeats", in.value(), 1, kMaxU64);
     } else if (flag == "--cache-mode") {
       const std::string& text = in.value();
       const auto mode = parse_cache_mode(text);
@@ -121,6 +126,9 @@ ChildRequest parse_child_request(const std::vector<std::string>& argv) {
   if (!have_fd) throw UsageError("child mode needs --result-fd FD");
   if (!fixed && !have_param) throw UsageError("parametric child mode needs --param N");
   if (!have_target) throw UsageError("child mode needs --target-nanos T");
+  if (r.inner_repeats && (fixed || r.cache_mode != CacheMode::warm || r.measure != Measure::time)) {
+    throw UsageError("--inner-repeats is for warm parametric batches measured in time only");
+  }
   return r;
 }
 

@@ -135,7 +135,8 @@ void fill_measured(Row& row, std::uint64_t count, const detail::Measure& last, b
 // --measure instructions there is no autotune: the count needs no long batch to be stable, and a
 // fixed inner-repeat count keeps it identical from run to run. A warm batch is one call after
 // one uncounted warm-up call, a cold one a single call in a fresh process, a fixed one a single
-// call (the runner's separate warm-up child still runs first when declared).
+// call (the runner's separate warm-up child still runs first when declared). With
+// --inner-repeats N (A/B pairs) a warm batch is N calls after one untimed warm-up call.
 Row run_child(const ChildRequest& r) {
   const bool instructions = r.measure == benchgate::Measure::instructions;
   auto& reg = registry();
@@ -163,6 +164,10 @@ Row run_child(const ChildRequest& r) {
     if (instructions) {
       if (r.cache_mode == CacheMode::warm) time_batch(1);  // warm-up, not counted
       count = counted_batch();
+    } else if (r.inner_repeats) {
+      time_batch(1);  // warm-up, not timed into the row
+      count = *r.inner_repeats;
+      time_batch(count);
     } else if (r.cache_mode == CacheMode::warm) {
       count = autotune_warm(r.target_nanos, time_batch).count;
     } else {

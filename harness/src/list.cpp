@@ -27,7 +27,7 @@ constexpr const char* kUsage =
     "                         print 'P C(P)' per param: the declared complexity\n"
     "  --benchgate-child --bench NAME [--param N | --fixed --repeat-index I]\n"
     "      --cache-mode warm|cold --target-nanos T --result-fd FD [--env-json J]\n"
-    "      [--measure time|instructions]\n";
+    "      [--measure time|instructions] [--inner-repeats N]\n";
 
 ListDocument list_document(const std::string& exe) {
   ListDocument doc;
@@ -39,6 +39,7 @@ ListDocument list_document(const std::string& exe) {
 #if defined(BENCHGATE_HAVE_CALLGRIND)
   doc.callgrind = true;
 #endif
+  doc.inner_repeats = true;
   for (const auto& e : registry().parametric) {
     BenchmarkInfo info;
     info.name = e.name;

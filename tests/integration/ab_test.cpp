@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -28,9 +29,11 @@ namespace {
 const std::string kBase = BENCHGATE_INSTRUCTIONS_BENCH;
 const std::string kMore = BENCHGATE_INSTRUCTIONS_BENCH_MORE;
 
-// Small, quick batches; the signal floor is off so that short batches still count.
-const std::vector<std::string> kQuick{"--bench=instr.passes", "--param-list=256,512",
-                                      "--outer-trials=2", "--signal-floor-multiplier=1", "--quiet"};
+// Small, quick batches; the signal floor is off so that short batches still count; no pairs
+// beyond the outer trials.
+const std::vector<std::string> kQuick{
+    "--bench=instr.passes", "--param-list=256,512",        "--outer-trials=2",
+    "--pair-seconds=0",     "--signal-floor-multiplier=1", "--quiet"};
 
 SpawnResult runner(std::vector<std::string> args) {
   args.insert(args.begin(), {BENCHGATE_RUNNER, "run"});
@@ -205,6 +208,8 @@ TEST_CASE("ab run: the executables alternate, the baseline one first in the firs
                          "256,512",
                          "--outer-trials",
                          "2",
+                         "--pair-seconds",
+                         "0",
                          "--signal-floor-multiplier",
                          "1",
                          "--repeats",
@@ -233,17 +238,20 @@ TEST_CASE("ab run: the executables alternate, the baseline one first in the firs
     CHECK(std::equal(one.begin() + 1, one.end(), two.begin() + 1));  // the same batch
     CHECK(one[1] == "--bench");
     first_of_pair.push_back(one[0]);
-    benchmark_of_pair.push_back(one[2]);
+    benchmark_of_pair.push_back(one[2] + one[3] + (one[3] == "--param" ? one[4] : ""));
   }
   REQUIRE(first_of_pair.size() == 8);
   CHECK(first_of_pair.front() == "B");
-  // Within each benchmark, the executable that goes first alternates from pair to pair.
-  for (std::size_t p = 1; p < first_of_pair.size(); ++p) {
-    CAPTURE(p);
-    if (benchmark_of_pair[p] == benchmark_of_pair[p - 1]) {
-      CHECK(first_of_pair[p] != first_of_pair[p - 1]);
-    }
+  // The executable that goes first alternates from trial to trial of each param (pairs share a
+  // call count), and from pair to pair of a fixed benchmark.
+  std::map<std::string, std::vector<std::string>> first_by_batch;
+  for (std::size_t p = 0; p < first_of_pair.size(); ++p) {
+    first_by_batch[benchmark_of_pair[p]].push_back(first_of_pair[p]);
   }
+  using Order = std::vector<std::string>;
+  CHECK(first_by_batch.at("instr.passes--param256") == Order{"B", "A"});
+  CHECK(first_by_batch.at("instr.passes--param512") == Order{"B", "A"});
+  CHECK(first_by_batch.at("instr.fixed--fixed") == Order{"B", "A", "B", "A"});
   // The fixed warm-up ran in both but is kept in neither file: 4 + 3 rows on each side.
   const auto cur_rows = read_rows(cur.string());
   const auto base_rows = read_rows(base.string());
@@ -263,9 +271,13 @@ TEST_CASE("ab run: a batch that fails in one executable is its row there, the la
   const auto dir = scratch_dir("ab-failing");
   const auto failing = failing_at_512(dir, "failing.sh", kBase);
   // A doubling ladder of three rungs: 256, 512, 1024.
-  const std::vector<std::string> ladder{"--bench=instr.passes",        "--param-schedule=doubling",
-                                        "--param-floor=256",           "--param-ceiling=1024",
-                                        "--signal-floor-multiplier=1", "--quiet"};
+  const std::vector<std::string> ladder{"--bench=instr.passes",
+                                        "--param-schedule=doubling",
+                                        "--param-floor=256",
+                                        "--param-ceiling=1024",
+                                        "--signal-floor-multiplier=1",
+                                        "--pair-seconds=0",
+                                        "--quiet"};
   auto params = [](const std::vector<Row>& rows) {
     std::vector<std::uint64_t> out;
     for (const Row& r : rows) out.push_back(r.param.value_or(0));
@@ -402,7 +414,8 @@ TEST_CASE("ab compare: another look with --baseline-exe is decided from the pair
   const auto dir = scratch_dir("ab-confirm");
   // Five trials of batches of a few milliseconds, one param.
   const std::vector<std::string> measure{
-      "--outer-trials", "5", "--target-inner-nanos", "8000000", "--signal-floor-multiplier", "1"};
+      "--outer-trials", "5", "--target-inner-nanos", "8000000", "--signal-floor-multiplier", "1",
+      "--pair-seconds", "0"};
   const auto cur = dir / "cur.jsonl";
   const auto r = runner(with(
       {kBase, "--out", cur.string(), "--bench", "instr.passes", "--param-list", "512", "--quiet"},
@@ -479,4 +492,42 @@ TEST_CASE(
   const auto plain = compare({missing.string(), cur.string()});
   CHECK(plain.exit_code == 77);
   CHECK(has(plain.stderr_tail, "no baseline yet"));
+}
+
+TEST_CASE("ab run: after a param's first pair both executables run the same call count") {
+  const auto dir = scratch_dir("ab-shared-count");
+  const auto cur = dir / "cur.jsonl";
+  const auto base = dir / "base.jsonl";
+  // Three trials a param, and pairs go on for a second in whole rounds (the default is 5 s).
+  const auto r = runner({kMore, "--out", cur.string(), "--baseline-exe", kBase, "--baseline-out",
+                         base.string(), "--bench=instr.passes", "--param-list=256,512",
+                         "--outer-trials=3", "--pair-seconds=1", "--quiet"});
+  INFO(r.stdout_tail << r.stderr_tail);
+  REQUIRE(r.exit_code == 0);
+  const auto cur_rows = read_rows(cur.string());
+  const auto base_rows = read_rows(base.string());
+  REQUIRE(base_rows.size() == cur_rows.size());
+  // A second of pairs of batches of a few milliseconds: more rounds than the three trials.
+  CHECK(cur_rows.size() > 6);
+  CHECK(cur_rows.size() % 2 == 0);                          // whole rounds
+  std::map<std::uint64_t, std::set<std::uint64_t>> counts;  // param -> counts after trial 0
+  for (std::size_t i = 0; i < cur_rows.size(); ++i) {
+    CAPTURE(i);
+    const Row& c = cur_rows[i];
+    const Row& b = base_rows[i];
+    REQUIRE(c.status == RowStatus::ok);
+    REQUIRE(b.status == RowStatus::ok);
+    // Short batches are kept: no signal floor for shared-count pairs.
+    CHECK(c.below_signal_floor != std::optional<bool>(true));
+    // The first pair: one child autotunes and the other runs its count; later pairs run the
+    // count derived from that pair.
+    CHECK(c.inner_repeats == b.inner_repeats);
+    if (*c.trial_index > 0) counts[*c.param].insert(*c.inner_repeats);
+  }
+  // One count per param for every later pair.
+  REQUIRE(counts.size() == 2);
+  for (const auto& [param, seen] : counts) {
+    CAPTURE(param);
+    CHECK(seen.size() == 1);
+  }
 }

@@ -2,6 +2,7 @@
 // forms of CacheMode and ParamSchedule::Shape. Each case breaks one field of a default config.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -53,6 +54,8 @@ TEST_CASE("config: the defaults are the reference's") {
   CHECK(c.param_ceiling == (std::uint64_t{1} << 30));
   CHECK(c.param_floor == 0u);
   CHECK(c.outer_trials == 1u);
+  CHECK(c.pair_seconds == 5.0);
+  CHECK(c.pair_target_nanos == 10'000'000u);
   CHECK(c.param_schedule.shape == ParamSchedule::Shape::automatic);
   CHECK(c.cache_mode == CacheMode::warm);
   const FixedBenchmarkConfig f;
@@ -187,6 +190,20 @@ TEST_CASE("config: BenchmarkConfig.outer_trials must be at least 1") {
   BenchmarkConfig c;
   c.outer_trials = 0;
   require_one_error(validate("sort", c), "BenchmarkConfig.outer_trials", "got 0");
+}
+
+TEST_CASE("config: BenchmarkConfig.pair_seconds is in [0, 86400] and pair_target_nanos > 0") {
+  BenchmarkConfig c;
+  c.pair_seconds = 0;  // outer trials only
+  CHECK(validate("sort", c).empty());
+  for (const double bad : {-1.0, 86401.0, std::nan("")}) {
+    c.pair_seconds = bad;
+    CAPTURE(bad);
+    require_one_error(validate("sort", c), "BenchmarkConfig.pair_seconds", "be in [0, 86400]");
+  }
+  c = BenchmarkConfig{};
+  c.pair_target_nanos = 0;
+  require_one_error(validate("sort", c), "BenchmarkConfig.pair_target_nanos", "got 0");
 }
 
 TEST_CASE("config: BenchmarkConfig.kill_grace_ms is at most one hour") {

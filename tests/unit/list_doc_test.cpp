@@ -34,6 +34,8 @@ BenchmarkInfo parametric_info() {
   c.cache_mode = CacheMode::cold;
   c.signal_floor_multiplier = 5.0;
   c.outer_trials = 3;
+  c.pair_seconds = 2.5;
+  c.pair_target_nanos = 4'000'000;
   c.tags = {"slow", "sort"};
   return b;
 }
@@ -69,6 +71,8 @@ void check_same(const BenchmarkConfig& a, const BenchmarkConfig& b) {
   CHECK(a.cache_mode == b.cache_mode);
   CHECK(a.signal_floor_multiplier == b.signal_floor_multiplier);
   CHECK(a.outer_trials == b.outer_trials);
+  CHECK(a.pair_seconds == b.pair_seconds);
+  CHECK(a.pair_target_nanos == b.pair_target_nanos);
   CHECK(a.tags == b.tags);
 }
 
@@ -159,6 +163,29 @@ TEST_CASE("list_doc: a document without build info reads it as null") {
   CHECK(doc.suite == "s");
   CHECK_FALSE(doc.compiler.has_value());
   CHECK_FALSE(doc.build_type.has_value());
+}
+
+TEST_CASE("list_doc: the inner_repeats capability round-trips and is false when absent") {
+  ListDocument doc{"s", {parametric_info()}};
+  doc.inner_repeats = true;
+  CHECK(round_trip(doc).inner_repeats);
+  doc.inner_repeats = false;
+  CHECK_FALSE(round_trip(doc).inner_repeats);
+  // An executable built before A/B pairs shared a count: no capability, the pair settings at
+  // their defaults.
+  std::string text = write_list_doc(ListDocument{"s", {parametric_info()}});
+  for (const std::string key :
+       {",\"inner_repeats\":false", ",\"pair_seconds\":2.5", ",\"pair_target_nanos\":4000000"}) {
+    REQUIRE(text.find(key) != std::string::npos);
+    text.erase(text.find(key), key.size());
+  }
+  auto parsed = parse_list_doc(text);
+  REQUIRE(std::holds_alternative<ListDocument>(parsed));
+  const ListDocument& old = std::get<ListDocument>(parsed);
+  CHECK_FALSE(old.inner_repeats);
+  REQUIRE(old.benchmarks.size() == 1);
+  CHECK(old.benchmarks[0].config.pair_seconds == BenchmarkConfig{}.pair_seconds);
+  CHECK(old.benchmarks[0].config.pair_target_nanos == BenchmarkConfig{}.pair_target_nanos);
 }
 
 TEST_CASE("list_doc: every schedule shape and the largest expected hash round-trip") {

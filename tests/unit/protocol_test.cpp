@@ -191,8 +191,9 @@ TEST_CASE("protocol: an unknown flag is a usage error naming it") {
 
 TEST_CASE("protocol: a flag missing its value at the end is a usage error naming it") {
   const Argv complete{"--bench", "f", "--param", "1", "--target-nanos", "1", "--result-fd", "3"};
-  for (const std::string flag : {"--bench", "--param", "--repeat-index", "--target-nanos",
-                                 "--result-fd", "--env-json", "--cache-mode", "--measure"}) {
+  for (const std::string flag :
+       {"--bench", "--param", "--repeat-index", "--target-nanos", "--result-fd", "--env-json",
+        "--cache-mode", "--measure", "--inner-repeats"}) {
     Argv args = complete;
     args.push_back(flag);
     INFO("flag: " << flag);
@@ -244,6 +245,38 @@ TEST_CASE("protocol: a bad cache mode or measure names the flag, the value and t
   args = complete;
   args.insert(args.end(), {"--measure", "cycles"});
   CHECK(child_error(args) == "--measure 'cycles': must be time or instructions");
+}
+
+TEST_CASE("protocol: a shared call count survives to_argv and the parser, written last") {
+  for (const std::uint64_t count : {std::uint64_t{1}, std::uint64_t{32}, kMaxU64}) {
+    ChildRequest r = request(RowKind::parametric, 16000);
+    r.inner_repeats = count;
+    INFO("request: " << doctest::toString(r));
+    const Argv argv = to_argv("./bench", r);
+    REQUIRE(argv.size() >= 2);
+    CHECK(argv[argv.size() - 2] == "--inner-repeats");
+    CHECK(argv.back() == std::to_string(count));
+    CHECK(parse_child_request(argv) == r);
+  }
+  // Absent, the request autotunes: nothing is written and nothing is read.
+  CHECK(parse_child_request(to_argv("./bench", request(RowKind::parametric, 1))).inner_repeats ==
+        std::nullopt);
+}
+
+TEST_CASE(
+    "protocol: --inner-repeats is refused below 1 and outside warm timed parametric batches") {
+  const Argv complete{"--bench", "f", "--param", "1", "--target-nanos", "1", "--result-fd", "3"};
+  auto with = [&](const Argv& extra) {
+    Argv args = complete;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return child_error(args);
+  };
+  CHECK(with({"--inner-repeats", "0"}) ==
+        "--inner-repeats '0': must be an integer in [1, 18446744073709551615]");
+  const std::string only = "--inner-repeats is for warm parametric batches measured in time only";
+  CHECK(with({"--inner-repeats", "4", "--cache-mode", "cold"}) == only);
+  CHECK(with({"--inner-repeats", "4", "--measure", "instructions"}) == only);
+  CHECK(with({"--fixed", "--inner-repeats", "4"}) == only);
 }
 
 TEST_CASE("protocol: a complexity request survives to_argv and the parser") {

@@ -928,3 +928,157 @@ TEST_CASE("run: a benchmark the paired executable does not register is measured 
   for (const auto& r : ex.requests) programs.push_back(r.argv.at(0));
   CHECK(programs == std::vector<std::string>{"./bench", "./bench", "./bench", "./base", "./bench"});
 }
+
+// A/B pairs sharing a call count (PairedRun::share_count): both executables accept
+// --inner-repeats.
+
+namespace {
+
+// The parsed request of every child, in order.
+std::vector<ChildRequest> child_requests(const ScriptedExecutor& ex) {
+  std::vector<ChildRequest> out;
+  for (const auto& r : ex.requests) out.push_back(parse_child_request(r.argv));
+  return out;
+}
+
+RunSettings sharing_pairs() {
+  RunSettings settings;
+  settings.paired = PairedRun{"./base", {"f"}, true};
+  return settings;
+}
+
+BenchmarkInfo paired_benchmark(U params, std::uint64_t outer_trials, double pair_seconds) {
+  BenchmarkInfo b = parametric("f", 0, 0);
+  b.config.param_schedule = ParamSchedule::custom(std::move(params));
+  b.config.outer_trials = outer_trials;
+  b.config.pair_seconds = pair_seconds;
+  b.config.pair_target_nanos = 250'000;
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "run: a param's first pair autotunes at pair_target_nanos, then both sides share its count") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });  // rows of 8 calls, wall 0
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {paired_benchmark({16, 32}, 3, 0)},
+                                       run_env(), {}, sharing_pairs());
+  const std::vector<ChildRequest> asked = child_requests(ex);
+  REQUIRE(asked.size() == 2 * 2 * 3);
+  std::map<std::uint64_t, int> seen;
+  for (std::size_t i = 0; i < asked.size(); ++i) {
+    CAPTURE(i);
+    const ChildRequest& r = asked[i];
+    if (seen[r.which]++ == 0) {
+      // The first child at a param: the autotune, at the pair target (below the child target).
+      CHECK(r.inner_repeats == std::nullopt);
+      CHECK(r.target_nanos == 250'000u);
+    } else {
+      CHECK(r.inner_repeats == std::optional<std::uint64_t>(8));
+    }
+  }
+  CHECK(out.runs.at(0).pairs_share_count);
+}
+
+TEST_CASE(
+    "run: when a param's first child fails, its partner autotunes and the next pair retries") {
+  ScriptedExecutor ex([](const ChildArgs& a) {
+    return a.exe == "./base" && a.attempt == 0 ? Act::crash : Act::ok;
+  });
+  (void)run_benchmarks(ex, "./bench", "s", {paired_benchmark({16}, 3, 0)}, run_env(), {},
+                       sharing_pairs());
+  const std::vector<ChildRequest> asked = child_requests(ex);
+  REQUIRE(asked.size() == 6);
+  // Trial 0, base first: it crashes, so the measured one autotunes too; trial 1 starts over.
+  CHECK(ex.requests[0].argv.at(0) == "./base");
+  CHECK(asked[1].inner_repeats == std::nullopt);
+  CHECK(asked[2].inner_repeats == std::nullopt);
+  CHECK(asked[3].inner_repeats == std::optional<std::uint64_t>(8));
+  CHECK(asked[4].inner_repeats == std::optional<std::uint64_t>(8));
+  CHECK(asked[5].inner_repeats == std::optional<std::uint64_t>(8));
+}
+
+TEST_CASE("run: with a shared count the order alternates with each param's trial") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  (void)run_benchmarks(ex, "./bench", "s", {paired_benchmark({16, 32}, 4, 0)}, run_env(), {},
+                       sharing_pairs());
+  std::map<std::uint64_t, std::vector<std::string>> first_by_param;
+  for (std::size_t i = 0; i < ex.requests.size(); i += 2) {
+    first_by_param[parse_child_request(ex.requests[i].argv).which].push_back(
+        ex.requests[i].argv.at(0));
+  }
+  // Two params: a count over all pairs would give each param the same order every time.
+  const std::vector<std::string> alternating{"./base", "./bench", "./base", "./bench"};
+  CHECK(first_by_param.at(16) == alternating);
+  CHECK(first_by_param.at(32) == alternating);
+}
+
+TEST_CASE(
+    "run: shared-count pairs go on in whole rounds while the benchmark ran less than "
+    "pair_seconds") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  RunSettings settings = sharing_pairs();
+  // Each child takes 0.1 s of the fake clock.
+  settings.now = [&ex] { return static_cast<std::int64_t>(ex.requests.size()) * 100'000'000; };
+  SUBCASE("one second: the ladder's round (0.4 s) and two more") {
+    const RunOutput out = run_benchmarks(ex, "./bench", "s", {paired_benchmark({16, 32}, 1, 1.0)},
+                                         run_env(), {}, settings);
+    CHECK(trials_of(out.runs.at(0).rows) == U{0, 0, 1, 1, 2, 2});
+    CHECK(trials_of(out.runs.at(0).paired_rows) == U{0, 0, 1, 1, 2, 2});
+  }
+  SUBCASE("zero: the outer trials only") {
+    const RunOutput out = run_benchmarks(ex, "./bench", "s", {paired_benchmark({16, 32}, 2, 0)},
+                                         run_env(), {}, settings);
+    CHECK(trials_of(out.runs.at(0).rows) == U{0, 0, 1, 1});
+  }
+  SUBCASE("outer trials beyond the time still run") {
+    const RunOutput out = run_benchmarks(ex, "./bench", "s", {paired_benchmark({16}, 5, 0.1)},
+                                         run_env(), {}, settings);
+    CHECK(trials_of(out.runs.at(0).rows) == U{0, 1, 2, 3, 4});
+  }
+  SUBCASE("without a shared count pair_seconds does nothing") {
+    settings.paired->share_count = false;
+    const RunOutput out = run_benchmarks(ex, "./bench", "s", {paired_benchmark({16}, 1, 100)},
+                                         run_env(), {}, settings);
+    CHECK(trials_of(out.runs.at(0).rows) == U{0});
+  }
+}
+
+TEST_CASE("run: shared-count pairs keep short batches: no signal floor on either side") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  ex.probe_wall_nanos = 1'000'000;  // every batch (a few microseconds) is far below 10 floors
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {paired_benchmark({16, 32}, 2, 0)},
+                                       run_env(), {}, sharing_pairs());
+  const BenchmarkRun& run = out.runs.at(0);
+  for (const auto* rows : {&run.rows, &run.paired_rows}) {
+    REQUIRE(rows->size() == 4);
+    for (const Row& r : *rows) CHECK(r.below_signal_floor != std::optional<bool>(true));
+  }
+  CHECK(run.usable());
+}
+
+TEST_CASE("run: a cold or fixed benchmark's pairs never share a count") {
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  BenchmarkInfo cold = paired_benchmark({16}, 2, 100);
+  cold.config.cache_mode = CacheMode::cold;
+  RunSettings settings = sharing_pairs();
+  settings.paired->benchmarks = {"f", "g"};
+  (void)run_benchmarks(ex, "./bench", "s", {cold, fixed("g", 2, false)}, run_env(), {}, settings);
+  REQUIRE(ex.requests.size() == 2 * (2 + 2));  // no rounds beyond the outer trials either
+  for (const ChildRequest& r : child_requests(ex)) CHECK(r.inner_repeats == std::nullopt);
+}
+
+TEST_CASE("run: shared_pair_count raises a batch toward half the per-child overhead, capped") {
+  constexpr std::uint64_t ms = 1'000'000;
+  // 2 calls of 5 ms in a child of 100 ms: 85 ms besides the batch and the warm-up call, so
+  // batches of at least 42.5 ms: 9 calls.
+  CHECK(shared_pair_count(2, 10 * ms, 100 * ms, 135 * ms) == 9u);
+  // A heavy setup (a 20 ms call, 480 ms of overhead) wants 12 calls; the cap allows 6.
+  CHECK(shared_pair_count(1, 20 * ms, 520 * ms, 135 * ms) == 6u);
+  // A batch already longer than half the overhead keeps its count.
+  CHECK(shared_pair_count(8, 50 * ms, 80 * ms, 135 * ms) == 8u);
+  // Never below the count, even when one call already passes the cap; no batch time: as given.
+  CHECK(shared_pair_count(4, 400 * ms, 2000 * ms, 135 * ms) == 4u);
+  CHECK(shared_pair_count(4, 0, 2000 * ms, 135 * ms) == 4u);
+  CHECK(shared_pair_count(0, 10 * ms, 2000 * ms, 135 * ms) == 0u);
+}

@@ -43,6 +43,11 @@ struct BenchmarkConfig {
   CacheMode cache_mode = CacheMode::warm;
   double signal_floor_multiplier = 10.0;
   std::uint64_t outer_trials = 1;
+  // A/B in one run (benchgate-runner --baseline-exe): more rounds of pairs after the
+  // outer_trials while this benchmark has run less than pair_seconds (0: outer_trials only), and
+  // the autotune target of a param's first pair, whose call count both sides then share.
+  double pair_seconds = 5.0;
+  std::uint64_t pair_target_nanos = 10'000'000;
   std::vector<std::string> tags;
 };
 

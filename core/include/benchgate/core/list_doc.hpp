@@ -38,6 +38,10 @@ struct ListDocument {
   // Whether the executable was built with <valgrind/callgrind.h>, so it can switch Callgrind's
   // collection around its batches: the `instructions` measure needs it. Absent reads as false.
   bool callgrind = false;
+  // Whether the executable's child mode accepts --inner-repeats (a shared call count for A/B
+  // pairs). Absent reads as false: an executable built against an older benchgate gets the
+  // autotune in both children of a pair.
+  bool inner_repeats = false;
 };
 
 std::string write_list_doc(const ListDocument& doc);

@@ -27,8 +27,8 @@ const char* to_string(Measure measure);
 std::optional<Measure> parse_measure(const std::string& text);
 
 // One batch: `<exe> --benchgate-child --bench NAME (--param N | --fixed --repeat-index I)
-// --cache-mode warm|cold --target-nanos T --result-fd FD [--env-json J] [--measure M]`. The
-// child writes exactly one row to descriptor FD.
+// --cache-mode warm|cold --target-nanos T --result-fd FD [--env-json J] [--measure M]
+// [--inner-repeats N]`. The child writes exactly one row to descriptor FD.
 struct ChildRequest {
   std::string bench;
   RowKind kind = RowKind::parametric;
@@ -40,6 +40,10 @@ struct ChildRequest {
   int result_fd = -1;
   std::optional<std::string> env_json;  // the run's env, so every row carries the same one
   Measure measure = Measure::time;      // instructions: the batch runs under Callgrind
+  // A warm parametric batch of exactly this many calls after one untimed warm-up call, instead
+  // of the autotune: the two children of an A/B pair run the same count (docs/design.md, "A/B
+  // pairs"). Only executables whose list document says `inner_repeats` accept it.
+  std::optional<std::uint64_t> inner_repeats;
 
   friend bool operator==(const ChildRequest& a, const ChildRequest& b);
 };
