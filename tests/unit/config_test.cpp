@@ -192,7 +192,7 @@ TEST_CASE("config: BenchmarkConfig.outer_trials must be at least 1") {
   require_one_error(validate("sort", c), "BenchmarkConfig.outer_trials", "got 0");
 }
 
-TEST_CASE("config: BenchmarkConfig.pair_seconds is in [0, 86400] and pair_target_nanos > 0") {
+TEST_CASE("config: BenchmarkConfig.pair_seconds is at most a day and pair_target_nanos positive") {
   BenchmarkConfig c;
   c.pair_seconds = 0;  // outer trials only
   CHECK(validate("sort", c).empty());
