@@ -32,10 +32,11 @@
 //   user.membound  n = 10k: 1.9 ms      100k: 18 ms      1M: 185 ms        (about 185 ns a load)
 //   user.alu       n = 10k: 17.5 µs     100k: 0.17 ms    1M: 1.7 ms
 // Five outer trials per param, as docs/guide.md recommends. Batches at the runner's default
-// target (500 ms, clamped in the child to about 270 ms, so final batches of about 140-400 ms):
-// what a user who sets nothing gets. user.membound's cap per child is 2 s instead of 1 s: one
-// call at n = 1M takes about 185 ms, and the child's setup (the 64 MiB cycle), its autotune
-// probes and its final batch of two calls would otherwise come near the default cap.
+// target (500 ms, clamped in the child to about 270 ms, so final batches of about 140-400 ms),
+// or in A/B the runner's pairs (a shared call count, about 5 ms batches where setup is light,
+// rounds for pair_seconds): what a user who sets nothing gets. user.membound's cap per child is 2 s
+// instead of 1 s: one call at n = 1M takes about 185 ms, and the child's setup (the 64 MiB cycle),
+// its autotune probes and its final batch of two calls would otherwise come near the default cap.
 #include <benchgate/benchgate.hpp>
 #include <cmath>
 #include <cstdint>

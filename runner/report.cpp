@@ -101,15 +101,23 @@ std::string schedule_text(const BenchmarkRun& run) {
   return text;
 }
 
+// The trials a param was planned: outer_trials, or more where A/B pairs went on for
+// pair_seconds.
+std::uint64_t trials_per_param(const BenchmarkRun& run) {
+  std::uint64_t most = run.info.config.outer_trials;
+  for (const Row& r : run.rows) most = std::max(most, r.trial_index.value_or(0) + 1);
+  return most;
+}
+
 // Markers after the status: [probe], [<floor], [trial k/N], † for warmup-dropped params.
 std::string markers(const BenchmarkRun& run, const Row& r, const std::set<std::uint64_t>& dropped) {
   std::string m;
   const bool ok = r.status == RowStatus::ok;
   if (ok && r.part_of_verdict == false) m += " [probe]";
   if (ok && r.below_signal_floor == true) m += " [<floor]";
-  if (run.info.kind == RowKind::parametric && run.info.config.outer_trials > 1) {
+  if (run.info.kind == RowKind::parametric && trials_per_param(run) > 1) {
     m += " [trial " + std::to_string(r.trial_index.value_or(0) + 1) + "/" +
-         std::to_string(run.info.config.outer_trials) + "]";
+         std::to_string(trials_per_param(run)) + "]";
   }
   if (r.param && dropped.count(*r.param)) m += " †";
   return m;
@@ -230,7 +238,9 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
     const bool callgrind = std::any_of(run.rows.begin(), run.rows.end(), [](const Row& r) {
       return r.measured_under == MeasuredUnder::callgrind;
     });
-    for (const auto& line : trial_summary_lines(run.summaries, info.config, callgrind)) {
+    BenchmarkConfig summary_config = info.config;
+    summary_config.outer_trials = trials_per_param(run);
+    for (const auto& line : trial_summary_lines(run.summaries, summary_config, callgrind)) {
       out << line << "\n";
     }
     for (const auto& a : run.advisories) out << "  ‼ " << a.text << "\n";

@@ -88,6 +88,20 @@ TEST_CASE("report: trials are numbered when there is more than one") {
   CHECK(contains(render(run), "[trial 2/3]"));
 }
 
+TEST_CASE("report: A/B rounds beyond the outer trials count in the trial numbers") {
+  BenchmarkRun run;
+  run.info.name = "f";
+  run.info.config.outer_trials = 2;
+  run.rows = {parametric_row(1, 10), parametric_row(1, 11), parametric_row(1, 12)};
+  for (std::uint64_t t = 0; t < 3; ++t) run.rows[t].trial_index = t;
+  run.summaries = trial_summaries(run.rows);
+  const std::string text = render(run);
+  INFO(text);
+  CHECK(contains(text, "[trial 3/3]"));
+  CHECK_FALSE(contains(text, "/2]"));
+  CHECK(contains(text, "trial summaries (3 trials per param"));
+}
+
 TEST_CASE("report: a fixed block ends with the median, min and max of the ok repeats") {
   BenchmarkRun run;
   run.info.name = "parse_corpus";
