@@ -78,9 +78,10 @@ struct TimeDecision {
   std::string note;
 };
 
-// The decision from all the evidence so far: the intervals are at level
-// 1 - 2 * alpha / looks, so that a regression is called at some look with probability at most
-// alpha when nothing changed.
+// The decision from all the evidence so far: the intervals are two-sided at level
+// 1 - alpha / looks (level_of: an upper tail of alpha / (2 looks) for the pooled interval, as
+// much again for the trend), so that a regression is called at some look with probability at
+// most alpha when nothing changed.
 //   regressed     estimate above 1 + threshold (and min_delta_ns) and interval above 1: pooled,
 //                 or one param's own interval at its share of alpha (a regression at some sizes
 //                 only is not averaged away);
