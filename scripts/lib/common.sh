@@ -38,3 +38,26 @@ hypervisor() {
 load_average() {
   cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo unknown
 }
+
+# The time now, in seconds since the epoch with nanoseconds (for wall times with awk).
+now() {
+  date +%s.%N
+}
+
+# The command line that reproduces a measurement: scripts/SCRIPT with ARGS, less each flag of
+# OUTPUT_FLAGS (space-separated) and its value, so that a report holds no path of the machine it
+# was measured on. Usage: reproducing_command SCRIPT "OUTPUT_FLAGS" ARGS...
+reproducing_command() {
+  local script=$1 drop=" $2 " a skip=0 shown=()
+  shift 2
+  for a; do
+    if ((skip)); then
+      skip=0
+    elif [[ $drop == *" $a "* ]]; then
+      skip=1
+    else
+      shown+=("$a")
+    fi
+  done
+  echo "scripts/$script$(quoted "${shown[@]}")"
+}
