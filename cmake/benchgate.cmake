@@ -432,6 +432,15 @@ function(_benchgate_add_tests labels ab_run_args ab_compare_args compare_baselin
   # One --runner-arg=<value> per argument, so that each reaches the rerun whole (a value may
   # hold commas, spaces or '=', or start with a dash).
   list(TRANSFORM arg_RUNNER_ARGS PREPEND "--runner-arg=" OUTPUT_VARIABLE rerun_args)
+  # The gate's result next to the rows, for benchgate-report (<name>.gate.json, .md, .junit.xml,
+  # .html); a failure names the target that accepts the new numbers (none in A/B: nothing to
+  # accept).
+  get_filename_component(out_dir "${arg_OUTPUT}" DIRECTORY)
+  list(APPEND gate_args --results "${out_dir}/${name}.gate")
+  if(NOT ab_compare_args)
+    list(APPEND gate_args
+      "--accept=cmake --build ${CMAKE_BINARY_DIR} --target benchgate-update-baseline-${name}")
+  endif()
   add_test(NAME bench.${name}.compare
     COMMAND $<TARGET_FILE:benchgate::compare> "${compare_baseline}" "${arg_OUTPUT}"
             ${gate_args} --runner $<TARGET_FILE:benchgate::runner>
@@ -443,6 +452,18 @@ function(_benchgate_add_tests labels ab_run_args ab_compare_args compare_baselin
     FIXTURES_REQUIRED bench.${name}
     SKIP_RETURN_CODE 77)
 
+  # One report of every gate that ran: benchgate-report/comment.md (a pull-request comment),
+  # report.html and junit.xml in the build tree (docs/ci.md).
+  if(NOT TARGET benchgate-report)
+    set(report_dir "${CMAKE_BINARY_DIR}/benchgate-report")
+    add_custom_target(benchgate-report
+      COMMAND ${CMAKE_COMMAND} -E make_directory "${report_dir}"
+      COMMAND $<TARGET_FILE:benchgate::compare> --collect "${CMAKE_BINARY_DIR}"
+              --output "${report_dir}/comment.md" --html "${report_dir}/report.html"
+              --junit "${report_dir}/junit.xml"
+      COMMENT "Collecting the gates' results into ${report_dir} (run ctest -L bench first)"
+      VERBATIM)
+  endif()
   if(NOT TARGET benchgate-update-baselines)
     add_custom_target(benchgate-update-baselines
       COMMENT "Copying current benchmark rows over the baselines (run ctest -L bench first)")

@@ -41,11 +41,25 @@ cxxopts::Options compare_options() {
       "and the prior where it holds more (default 3%; 0: none)",
       cxxopts::value<std::string>())(
       "ignore-env", "compare times even when cpu_model, compiler or build_type differ")(
-      "fail-on-missing", "a key in the baseline only fails the gate")(
+      "on-env-mismatch",
+      "when they differ (and not --ignore-env): skip (report the gate skipped, exit 77 unless a "
+      "key fails; default), fail, or warn (pass with a warning)",
+      cxxopts::value<std::string>())("fail-on-missing",
+                                     "a key in the baseline only fails the gate")(
       "fail-on-hash-change", "a changed result_hash fails the gate")(
       "format", "text, markdown or json (default text)",
       cxxopts::value<std::string>()->default_value("text"))(
       "output", "write the report to FILE instead of stdout", cxxopts::value<std::string>())(
+      "results",
+      "also write the result as PREFIX.json, .md, .junit.xml and .html, whatever the outcome",
+      cxxopts::value<std::string>())(
+      "accept", "the command that accepts the new numbers, shown with a failure",
+      cxxopts::value<std::string>())(
+      "collect",
+      "collect the results (*.gate.json, from --results) under DIR (repeatable) into one "
+      "Markdown report (stdout or --output), --html and --junit; compares nothing",
+      cxxopts::value<VerbatimArgs>())("junit", "with --collect: write the merged JUnit XML to FILE",
+                                      cxxopts::value<std::string>())(
       "html", "also write a self-contained HTML report with SVG plots to FILE",
       cxxopts::value<std::string>())(
       "confirm",
@@ -118,6 +132,17 @@ CompareOptions options_of(const cxxopts::ParseResult& p) {
   }
   if (p.count("run-spread")) o.run_spread = threshold("run-spread", text("run-spread"));
   o.ignore_env = p.count("ignore-env") > 0;
+  if (p.count("on-env-mismatch")) {
+    const std::string v = text("on-env-mismatch");
+    if (v == "fail")
+      o.on_env_mismatch = OnEnvMismatch::fail;
+    else if (v == "skip")
+      o.on_env_mismatch = OnEnvMismatch::skip;
+    else if (v == "warn")
+      o.on_env_mismatch = OnEnvMismatch::warn;
+    else
+      throw UsageError("--on-env-mismatch '" + v + "': must be fail, skip or warn");
+  }
   o.fail_on_missing = p.count("fail-on-missing") > 0;
   o.fail_on_hash_change = p.count("fail-on-hash-change") > 0;
   return o;
@@ -129,12 +154,22 @@ std::optional<CompareRequest> parse_compare_request(const std::vector<std::strin
   cxxopts::Options options = compare_options();
   const cxxopts::ParseResult p = parse_args(options, args, " (see --help)");
   if (p.count("help")) return std::nullopt;
-  if (!p.count("baseline") || !p.count("current"))
-    throw UsageError("need BASELINE and CURRENT (see --help)");
   auto optional = [&](const char* flag) {
     return p.count(flag) ? std::optional<std::string>(p[flag].as<std::string>()) : std::nullopt;
   };
   CompareRequest r;
+  if (p.count("collect")) {
+    if (p.count("baseline"))
+      throw UsageError("--collect reads the results under its directories: no BASELINE/CURRENT");
+    r.collect = p["collect"].as<VerbatimArgs>().items;
+    r.output = optional("output");
+    r.html = optional("html");
+    r.junit = optional("junit");
+    return r;
+  }
+  if (p.count("junit")) throw UsageError("--junit goes with --collect (see --results)");
+  if (!p.count("baseline") || !p.count("current"))
+    throw UsageError("need BASELINE and CURRENT (see --help)");
   r.baseline = p["baseline"].as<std::string>();
   r.current = p["current"].as<std::string>();
   r.write_baseline = p.count("write-baseline") > 0;
@@ -149,6 +184,8 @@ std::optional<CompareRequest> parse_compare_request(const std::vector<std::strin
   r.format = format_of(p["format"].as<std::string>());
   r.output = optional("output");
   r.html = optional("html");
+  r.results = optional("results");
+  if (p.count("accept")) r.accept = p["accept"].as<std::string>();
   r.runner = optional("runner");
   r.exe = optional("exe");
   r.baseline_exe = optional("baseline-exe");

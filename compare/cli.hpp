@@ -15,6 +15,10 @@ enum class ReportFormat { text, markdown, json };
 struct CompareRequest {
   std::string baseline;  // a rows file or a directory of them
   std::string current;
+  // --collect DIR...: gather the results under these directories (*.gate.json and their
+  // siblings) into one report: Markdown (to `output` or stdout), `html`, `junit`; no comparison.
+  std::vector<std::string> collect;
+  std::optional<std::string> junit;
   bool write_baseline = false;  // copy CURRENT over BASELINE and exit
   // With write_baseline: keep the baseline's most recent runs, up to keep_runs with CURRENT's.
   bool add_run = false;
@@ -23,6 +27,10 @@ struct CompareRequest {
   ReportFormat format = ReportFormat::text;
   std::optional<std::string> output;  // the report's file; stdout without it
   std::optional<std::string> html;    // also an HTML report
+  // --results PREFIX: also PREFIX.json, .md, .junit.xml and .html, whatever the outcome (also
+  // when there is no baseline yet, or an error), for --collect.
+  std::optional<std::string> results;
+  std::string accept;  // the command that accepts the new numbers, shown with a failure
   // Confirmation reruns: how many, through which runner, of which executable; with
   // baseline_exe, each rerun measures it too and is judged against its own rows.
   std::size_t confirm = 0;

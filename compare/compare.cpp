@@ -56,6 +56,15 @@ const char* to_string(KeyStatus v) {
   return "unchanged";
 }
 
+const char* to_string(OnEnvMismatch v) {
+  switch (v) {
+    case OnEnvMismatch::fail: return "fail";
+    case OnEnvMismatch::skip: return "skip";
+    case OnEnvMismatch::warn: return "warn";
+  }
+  return "skip";
+}
+
 const std::string& note_of(const MetricResult& m) {
   static const std::string alloc_not_gated = "not gated (no --alloc-threshold)";
   static const std::string instructions_not_counted = "not counted on both sides (n/a)";
@@ -155,6 +164,12 @@ KeyStatus key_status(const KeyResult& r) {
 }
 
 void settle(KeyResult& r, const CompareOptions& o) {
+  // --on-env-mismatch fail: the key fails as not comparable, whatever its RSS did.
+  if (r.env_differs && o.on_env_mismatch == OnEnvMismatch::fail) {
+    r.status = KeyStatus::not_comparable;
+    r.failing = true;
+    return;
+  }
   r.failing = r.status == KeyStatus::regressed || r.status == KeyStatus::broken ||
               (r.status == KeyStatus::missing && o.fail_on_missing) ||
               (r.hash_changed && o.fail_on_hash_change);
@@ -254,6 +269,7 @@ void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, c
   r.time = time_summary(base->time, cur->time);
   if (!o.ignore_env) {
     if (auto why = env_mismatch(base_env, cur_env)) {
+      r.env_differs = true;
       r.time.status = KeyStatus::not_comparable;
       r.time.p_value.reset();
       r.time.note = *why + "; pass --ignore-env to compare times anyway";

@@ -2,6 +2,7 @@
 // Thresholds are inputs; nothing here reads files, spawns processes or formats text.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,14 @@ inline constexpr double kDefaultAbTimeThreshold = 0.03;
 // so that a gate costs at most about twice its run (issue 17's cost goal).
 inline constexpr std::size_t kDefaultReruns = 1;
 
+// What an environment mismatch (cpu_model, compiler, its major version or build_type differ
+// between the sides) does to the gate, whose times and instruction counts are then not compared:
+// `skip` reports the gate as skipped (exit 77, CTest's summary shows it) unless another key fails;
+// `fail` fails every key it concerns; `warn` passes with a warning line (docs/compare.md, "When
+// the environments differ").
+enum class OnEnvMismatch { fail, skip, warn };
+const char* to_string(OnEnvMismatch v);
+
 struct CompareOptions {
   double time_threshold = kDefaultTimeThreshold;  // relative change of the median per-call time
   double rss_threshold = 0.05;                    // relative change of the median peak RSS
@@ -38,6 +47,7 @@ struct CompareOptions {
   std::size_t looks = 1;  // planned looks at the time (1 + confirmation reruns)
   double run_spread = kPriorRunSpread;  // between recorded runs, where a baseline cannot show it
   bool ignore_env = false;
+  OnEnvMismatch on_env_mismatch = OnEnvMismatch::skip;
   bool fail_on_missing = false;
   bool fail_on_hash_change = false;
 };
@@ -73,8 +83,9 @@ struct KeyResult {
   std::optional<std::uint64_t> baseline_hash;
   std::optional<std::uint64_t> current_hash;
   bool hash_changed = false;
-  std::string note;      // key-level: why broken, why not comparable
-  bool failing = false;  // counts against the gate (exit code 1)
+  bool env_differs = false;  // times not compared: the environments differ (not --ignore-env)
+  std::string note;          // key-level: why broken, why not comparable
+  bool failing = false;      // counts against the gate (exit code 1)
 };
 
 // A benchmark: its suite, kind, function and cache mode (a Key without a param). Time is
@@ -91,6 +102,14 @@ struct BenchmarkResult {
 
 struct Report {
   CompareOptions options;
+  // What a reader does next (benchgate-compare fills them when it knows how; empty otherwise):
+  // per benchmark with a failing key (by describe() of its id, no param), the runner command
+  // that measures those keys again; and the command that accepts the new numbers.
+  std::map<std::string, std::string> reproduce;
+  std::string accept;
+  // Set when the gate ended before comparing (no baseline yet, an error): its outcome, for
+  // --results; gate_outcome() returns it.
+  std::optional<GateOutcome> ended_early;
   std::vector<KeyResult> results;           // failing first, then by status order, then by key
   std::vector<BenchmarkResult> benchmarks;  // in Key order of their ids
   std::size_t count(KeyStatus v) const;

@@ -1,13 +1,17 @@
 // The gate's steps in order.
 #include "gate.hpp"
 
+#include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "benchgate/core/cli.hpp"
 #include "compare.hpp"
 #include "confirm.hpp"
 #include "html.hpp"
+#include "junit.hpp"
 #include "load.hpp"
+#include "outcome.hpp"
 #include "render.hpp"
 
 namespace benchgate {
@@ -44,6 +48,74 @@ void render(const Report& report, ReportFormat format, std::ostream& out) {
   }
 }
 
+// A word as a POSIX shell reads it back: bare when it holds only safe characters, else in
+// single quotes (a quote inside as '\\'').
+std::string shell_word(const std::string& w) {
+  const bool safe = !w.empty() && w.find_first_not_of(
+                                      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                      "0123456789_-./=,:+@%") == std::string::npos;
+  if (safe) return w;
+  std::string q = "'";
+  for (char c : w) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// Per benchmark with a failing key: the runner command that measures its failing keys again,
+// as the confirmation rerun does but printing its report (rows next to CURRENT, *.repro.jsonl).
+void fill_reproduce(Report& report, const CompareRequest& r) {
+  std::map<std::string, std::vector<Key>> failing;
+  for (const KeyResult& k : report.results) {
+    if (!k.failing || k.status == KeyStatus::missing) continue;
+    Key id = k.key;
+    id.param.reset();
+    failing[describe(id)].push_back(k.key);
+  }
+  if (failing.empty()) return;
+  const RunRequest base = rerun_template(*r.exe, r.runner_args);
+  const std::string scratch = scratch_prefix(r.current);
+  for (const auto& [benchmark, keys] : failing) {
+    auto plans = plan_reruns(keys, base, r.baseline_exe, scratch);
+    if (plans.size() != 1) continue;  // one (function, cache mode) by construction
+    RunRequest& req = plans.front().request;
+    req.quiet = false;
+    std::string stem = r.current;
+    if (stem.size() > 6 && stem.compare(stem.size() - 6, 6, ".jsonl") == 0)
+      stem.resize(stem.size() - 6);
+    stem += ".repro";
+    req.out = stem + ".jsonl";
+    if (req.baseline_out) req.baseline_out = stem + ".base.jsonl";
+    std::string line;
+    for (const auto& word : to_argv(*r.runner, req))
+      line += (line.empty() ? "" : " ") + shell_word(word);
+    report.reproduce[benchmark] = line;
+  }
+}
+
+// --results PREFIX: the four files, each whole or not at all (written under a temporary name,
+// then renamed), so that --collect never reads half a result.
+void write_results(const std::string& prefix, const Report& report, const PlotData* plots) {
+  const std::string name = results_name(prefix);
+  auto write = [&](const char* ext, auto&& render) {
+    const std::string path = prefix + ext, tmp = path + ".tmp";
+    {
+      std::ofstream f(tmp);
+      if (!f) throw UsageError("--results '" + prefix + "': cannot write " + path);
+      render(f);
+      f.close();
+      if (!f) throw UsageError("--results '" + prefix + "': write failed: " + path);
+    }
+    std::filesystem::rename(tmp, path);
+  };
+  write(".json", [&](std::ostream& o) { render_json(report, o); });
+  write(".md", [&](std::ostream& o) {
+    o << "<!-- benchgate: " << name << " -->\n";
+    render_markdown(report, o);
+  });
+  write(".junit.xml",
+        [&](std::ostream& o) { render_junit(report, "bench." + name + ".compare", o); });
+  if (plots) write(".html", [&](std::ostream& o) { render_html(report, *plots, o); });
+}
+
 // The file a flag names, open for writing, or a UsageError naming it.
 std::ofstream open_output(const char* flag, const std::string& path) {
   std::ofstream file(path);
@@ -54,16 +126,45 @@ std::ofstream open_output(const char* flag, const std::string& path) {
 
 }  // namespace
 
+std::string results_name(const std::string& prefix) {
+  std::string name = std::filesystem::path(prefix).filename().string();
+  const std::string suffix = ".gate";
+  if (name.size() > suffix.size() &&
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+    name.resize(name.size() - suffix.size());
+  return name;
+}
+
+void remove_results(const std::string& prefix) {
+  std::error_code ec;
+  for (const char* ext : {".json", ".md", ".junit.xml", ".html"}) {
+    std::filesystem::remove(prefix + ext, ec);
+  }
+}
+
+void write_ended_early(const std::string& prefix, const CompareRequest& r,
+                       GateOutcome::Result result, const std::string& why) {
+  Report report;
+  report.options = r.options;
+  report.ended_early = ended_early(result, why);
+  write_results(prefix, report, nullptr);
+}
+
 int run_gate(const CompareRequest& r, Executor& ex, std::ostream& out, std::ostream& err) {
+  // A result of an earlier run must not be collected as this one's, whatever happens next.
+  if (r.results) remove_results(*r.results);
   auto [base, cur] = load_sides(r.baseline, r.current, r.baseline_exe);
   // The HTML plots draw each side's medians on its own; taken before the comparison consumes them.
   PlotData plots;
-  if (r.html) {
+  if (r.html || r.results) {
     plots.baseline = plot_side(base);
     plots.current = plot_side(cur);
   }
   Report report = compare(std::move(base), std::move(cur), r.options);
   more_looks(r, report, ex, err);
+  report.accept = r.accept;
+  if (r.runner && r.exe) fill_reproduce(report, r);
+  if (r.results) write_results(*r.results, report, &plots);
 
   std::ofstream file;
   if (r.output) file = open_output("output", *r.output);
@@ -75,7 +176,7 @@ int run_gate(const CompareRequest& r, Executor& ex, std::ostream& out, std::ostr
     html.close();
     if (!html) throw UsageError("--html '" + *r.html + "': write failed");
   }
-  return report.failing() > 0 ? 1 : 0;
+  return gate_outcome(report).exit_code();
 }
 
 }  // namespace benchgate

@@ -448,7 +448,9 @@ constexpr const char* kStyle =
     R"(body{font-family:sans-serif;margin:24px;color:#222;max-width:1100px}
 header{border-left:8px solid #2e7d32;padding:4px 16px;margin-bottom:24px}
 header.fail{border-color:#c62828}
+header.skip{border-color:#b26a00}
 h1{margin:4px 0}
+header.skip h1,p.warning{color:#b26a00}
 header.fail h1{color:#c62828}
 header.pass h1{color:#2e7d32}
 ul.counts{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:8px}
@@ -475,15 +477,18 @@ table.results tr.improved td.status,table.decisions tr.improved td.status{color:
 
 void render_html(const Report& report, const PlotData& plots, std::ostream& out) {
   const std::size_t failing = report.failing();
-  const std::string outcome =
-      failing ? "FAIL: " + std::to_string(failing) + " key(s) fail the gate" : std::string("PASS");
+  const GateOutcome gate = gate_outcome(report);
+  const std::string outcome = outcome_line(gate);
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<title>benchgate comparison: " << escape_markup(outcome) << "</title>\n<style>\n"
       << kStyle << "</style>\n</head>\n<body>\n";
-  out << "<header class=\"" << (failing ? "fail" : "pass") << "\">\n<h1 class=\"verdict\">"
-      << "benchgate: " << escape_markup(outcome) << "</h1>\n<ul class=\"counts\">\n<li>"
-      << report.results.size() << " key(s)</li>\n<li class=\"" << (failing ? "nonzero bad" : "")
-      << "\">" << failing << " failing</li>\n";
+  out << "<header class=\"" << to_string(gate.result) << "\">\n<h1 class=\"verdict\">"
+      << "benchgate: " << escape_markup(outcome) << "</h1>\n";
+  for (const auto& w : gate.warnings) {
+    out << "<p class=\"warning\">WARNING: " << escape_markup(w) << "</p>\n";
+  }
+  out << "<ul class=\"counts\">\n<li>" << report.results.size() << " key(s)</li>\n<li class=\""
+      << (failing ? "nonzero bad" : "") << "\">" << failing << " failing</li>\n";
   for (KeyStatus v : kStatuses) {
     const std::size_t n = report.count(v);
     const bool bad = v == KeyStatus::regressed || v == KeyStatus::broken || v == KeyStatus::missing;

@@ -1,8 +1,9 @@
-// benchgate-compare: the merge gate. Parses the command line, dispatches (gate.hpp, or
-// --write-baseline), and maps errors to exit codes in one place: 0 nothing failing, 1 a key
-// fails the gate, 2 usage or input error, 77 no baseline yet (CTest SKIP_RETURN_CODE), 128 +
-// the signal when SIGINT or SIGTERM interrupted a confirmation rerun.
+// benchgate-compare: the merge gate. Parses the command line, dispatches (gate.hpp,
+// --write-baseline, or --collect), and maps errors to exit codes in one place: 0 nothing failing,
+// 1 a key fails the gate, 2 usage or input error, 77 no baseline yet or nothing gated (CTest
+// SKIP_RETURN_CODE), 128 + the signal when SIGINT or SIGTERM interrupted a confirmation rerun.
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "baseline_file.hpp"
 #include "benchgate/process/posix.hpp"
 #include "cli.hpp"
+#include "collect.hpp"
 #include "gate.hpp"
 #include "load.hpp"
 
@@ -27,12 +29,23 @@ int main(int argc, char** argv) {
 #endif
   // Ctrl-C while a confirmation rerun measures stops the runner it started, and its benchmark.
   const ProcessGuard guard;
+  std::optional<CompareRequest> request;
+  // With --results, a gate that ends before comparing still leaves its result for --collect.
+  auto ended = [&](GateOutcome::Result result, const std::string& why) {
+    if (!request || !request->results) return;
+    try {
+      write_ended_early(*request->results, *request, result, why);
+    } catch (const std::exception& e) {
+      std::cerr << "benchgate-compare: error: " << e.what() << "\n";
+    }
+  };
   try {
-    const auto request = parse_compare_request(std::vector<std::string>(argv, argv + argc));
+    request = parse_compare_request(std::vector<std::string>(argv, argv + argc));
     if (!request) {
       std::cout << compare_help();
       return 0;
     }
+    if (!request->collect.empty()) return collect_results(*request, std::cout, std::cerr);
     if (request->write_baseline) {
       write_baseline(request->baseline, request->current, request->add_run ? request->keep_runs : 1,
                      std::cout);
@@ -46,9 +59,11 @@ int main(int argc, char** argv) {
     return e.exit_code();
   } catch (const NoBaseline& e) {
     std::cerr << "benchgate-compare: " << e.what() << "\n";
+    ended(GateOutcome::Result::skip, e.what());
     return 77;
   } catch (const std::exception& e) {  // usage and input errors alike (InputError, UsageError)
     std::cerr << "benchgate-compare: error: " << e.what() << "\n";
+    ended(GateOutcome::Result::error, e.what());
     return 2;
   }
 }

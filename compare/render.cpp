@@ -17,6 +17,7 @@
 
 #include "benchgate/core/format.hpp"
 #include "benchgate/core/row_json.hpp"
+#include "outcome.hpp"
 
 namespace benchgate {
 
@@ -221,10 +222,30 @@ void render_text(const Report& report, std::ostream& out) {
   write(header);
   for (const auto& r : report.results) write(cells(r, true));
   out << "\n" << summary_line(report) << "\n" << thresholds_line(report.options) << "\n";
-  const std::size_t failing = report.failing();
-  out << (failing ? "FAIL: " + std::to_string(failing) + " key(s) fail the gate"
-                  : std::string("PASS"))
-      << "\n";
+  for (const auto& [benchmark, command] : report.reproduce) {
+    out << "reproduce " << benchmark << ": " << command << "\n";
+  }
+  if (report.failing() && !report.accept.empty()) {
+    out << "accept the new numbers: " << report.accept << "\n";
+  }
+  const GateOutcome outcome = gate_outcome(report);
+  for (const auto& warning : outcome.warnings) out << "WARNING: " << warning << "\n";
+  // A dashboard (ctest -T Test, CDash) sees what was not gated even when the test passes.
+  if (outcome.keys_not_gated) {
+    out << "<CTestMeasurement type=\"numeric/double\" name=\"keys not gated\">"
+        << outcome.keys_not_gated << "</CTestMeasurement>\n";
+  }
+  out << outcome_line(outcome) << "\n";
+}
+
+std::string outcome_line(const GateOutcome& outcome) {
+  switch (outcome.result) {
+    case GateOutcome::Result::pass: return "PASS";
+    case GateOutcome::Result::fail: return "FAIL: " + outcome.reason;
+    case GateOutcome::Result::skip: return "SKIPPED: " + outcome.reason;
+    case GateOutcome::Result::error: return "ERROR: " + outcome.reason;
+  }
+  return "PASS";
 }
 
 namespace {
@@ -292,18 +313,23 @@ const std::array<MdMetric, 4> kMdMetrics{
 // "### ❌ benchgate: 2 regressions, 1 broken in 14 keys": every failing key counted once, by
 // why it fails. A failing key that is neither regressed, broken nor missing fails on its
 // changed result_hash (--fail-on-hash-change).
-std::string md_headline(const Report& report) {
+std::string md_headline(const Report& report, const GateOutcome& outcome) {
   const std::size_t keys = report.results.size();
   const std::size_t failing = report.failing();
+  if (outcome.result == GateOutcome::Result::skip) {
+    return "### ⚠️ benchgate: skipped: " + outcome.reason;
+  }
   if (failing == 0) {
     const std::size_t improved = report.count(KeyStatus::improved);
     return "### ✅ benchgate: no regression (" + plural(keys, "key", "keys") +
            (improved ? ", " + std::to_string(improved) + " improved" : std::string()) + ")";
   }
-  std::size_t regressed = 0, broken = 0, missing = 0, hash = 0;
+  std::size_t regressed = 0, broken = 0, missing = 0, hash = 0, env = 0;
   for (const auto& r : report.results) {
     if (!r.failing) continue;
-    if (r.status == KeyStatus::regressed)
+    if (r.env_differs && report.options.on_env_mismatch == OnEnvMismatch::fail)
+      ++env;
+    else if (r.status == KeyStatus::regressed)
       ++regressed;
     else if (r.status == KeyStatus::broken)
       ++broken;
@@ -320,6 +346,7 @@ std::string md_headline(const Report& report) {
   add(broken, std::to_string(broken) + " broken");
   add(missing, std::to_string(missing) + " missing");
   add(hash, plural(hash, "changed result", "changed results"));
+  add(env, std::to_string(env) + " not comparable (the environments differ)");
   return "### ❌ benchgate: " + why + " in " + plural(keys, "key", "keys");
 }
 
@@ -384,6 +411,18 @@ void md_regressions(const Report& report, std::ostream& out) {
   }
 }
 
+// The commands that measure each failing benchmark again and accept the new numbers.
+void md_next_steps(const Report& report, std::ostream& out) {
+  const bool accept = report.failing() && !report.accept.empty();
+  if (report.reproduce.empty() && !accept) return;
+  out << "\n#### Reproduce, or accept\n\n```sh\n";
+  for (const auto& [benchmark, command] : report.reproduce) {
+    out << "# " << benchmark << "\n" << command << "\n";
+  }
+  if (accept) out << "# accept the new numbers\n" << report.accept << "\n";
+  out << "```\n";
+}
+
 // Every improved metric, of any key.
 void md_improvements(const Report& report, std::ostream& out) {
   bool any = false;
@@ -421,7 +460,9 @@ void md_details(const Report& report, std::ostream& out) {
 }  // namespace
 
 void render_markdown(const Report& report, std::ostream& out) {
-  out << md_headline(report) << "\n";
+  const GateOutcome outcome = gate_outcome(report);
+  out << md_headline(report, outcome) << "\n";
+  for (const auto& w : outcome.warnings) out << "\n> ⚠️ " << md_cell(w) << "\n";
   if (!report.benchmarks.empty()) {
     out << "\n#### Time per benchmark\n\n| time | benchmark | ratio [interval] | decided from |\n"
         << "|---|---|---|---|\n";
@@ -432,6 +473,7 @@ void render_markdown(const Report& report, std::ostream& out) {
     }
   }
   md_regressions(report, out);
+  md_next_steps(report, out);
   md_improvements(report, out);
   md_details(report, out);
   out << "\n" << thresholds_line(report.options) << "\n";
@@ -696,6 +738,8 @@ void render_json(const Report& report, std::ostream& out) {
   j.num(o.run_spread);
   j.raw(",\n        \"ignore_env\": ");
   j.boolean(o.ignore_env);
+  j.raw(",\n        \"on_env_mismatch\": ");
+  j.str(to_string(o.on_env_mismatch));
   j.raw(",\n        \"fail_on_missing\": ");
   j.boolean(o.fail_on_missing);
   j.raw(",\n        \"fail_on_hash_change\": ");
@@ -715,6 +759,48 @@ void render_json(const Report& report, std::ostream& out) {
     j.raw(": ");
     j.u64(counts[static_cast<std::size_t>(v)]);
   }
+  const GateOutcome outcome = gate_outcome(report);
+  j.raw("\n    },\n    \"outcome\": {\n        \"result\": ");
+  j.str(to_string(outcome.result));
+  j.raw(",\n        \"exit_code\": ");
+  j.u64(static_cast<std::uint64_t>(outcome.exit_code()));
+  j.raw(",\n        \"reason\": ");
+  j.str(outcome.reason);
+  j.raw(",\n        \"warnings\": [");
+  for (std::size_t i = 0; i < outcome.warnings.size(); ++i) {
+    if (i)
+      j.raw(",\n            ");
+    else
+      j.raw("\n            ");
+    j.str(outcome.warnings[i]);
+  }
+  if (outcome.warnings.empty())
+    j.raw("]");
+  else
+    j.raw("\n        ]");
+  j.raw(",\n        \"keys_not_gated\": ");
+  j.u64(outcome.keys_not_gated);
+  j.raw(",\n        \"reproduce\": {");
+  bool first_command = true;
+  for (const auto& [benchmark, command] : report.reproduce) {
+    if (first_command)
+      j.raw("\n            ");
+    else
+      j.raw(",\n            ");
+    first_command = false;
+    j.str(benchmark);
+    j.raw(": ");
+    j.str(command);
+  }
+  if (first_command)
+    j.raw("}");
+  else
+    j.raw("\n        }");
+  j.raw(",\n        \"accept\": ");
+  if (report.accept.empty())
+    j.raw("null");
+  else
+    j.str(report.accept);
   j.raw("\n    },\n    \"benchmarks\": [");
   for (std::size_t i = 0; i < report.benchmarks.size(); ++i) {
     if (i) j.raw(",");

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "compare.hpp"
+#include "outcome.hpp"
 
 namespace benchgate {
 
@@ -47,6 +48,9 @@ std::string status_label(const KeyResult& r);
 std::string notes(const KeyResult& r, const CompareOptions& o);
 // "thresholds: time 10% (U test ...), RSS 5%, allocations not gated".
 std::string thresholds_line(const CompareOptions& o);
+
+// The text report's last line: "PASS", "FAIL: 2 key(s) fail the gate" or "SKIPPED: <reason>".
+std::string outcome_line(const GateOutcome& outcome);
 
 // "+12.3%", "-4.0%" (ASCII minus), "+∞" (from a zero baseline), "n/a".
 std::string format_change(const std::optional<double>& change);

@@ -17,6 +17,7 @@
 #include "benchgate/core/row_json.hpp"
 #include "compare.hpp"
 #include "keyed_rows.hpp"
+#include "outcome.hpp"
 #include "printers.hpp"
 #include "render.hpp"
 
@@ -85,6 +86,8 @@ void render_json(const Report& report, std::ostream& out) {
   check(w.Key("looks") && w.Uint64(o.looks));
   check(w.Key("run_spread") && w.Double(o.run_spread));
   check(w.Key("ignore_env") && w.Bool(o.ignore_env));
+  check(w.Key("on_env_mismatch"));
+  str(w, to_string(o.on_env_mismatch));
   check(w.Key("fail_on_missing") && w.Bool(o.fail_on_missing));
   check(w.Key("fail_on_hash_change") && w.Bool(o.fail_on_hash_change));
   check(w.EndObject());
@@ -96,6 +99,29 @@ void render_json(const Report& report, std::ostream& out) {
                       KeyStatus::unchanged, KeyStatus::not_comparable}) {
     check(w.Key(to_string(v)) && w.Uint64(report.count(v)));
   }
+  check(w.EndObject());
+  const GateOutcome outcome = gate_outcome(report);
+  check(w.Key("outcome") && w.StartObject());
+  check(w.Key("result"));
+  str(w, to_string(outcome.result));
+  check(w.Key("exit_code") && w.Uint64(static_cast<std::uint64_t>(outcome.exit_code())));
+  check(w.Key("reason"));
+  str(w, outcome.reason);
+  check(w.Key("warnings") && w.StartArray());
+  for (const auto& warning : outcome.warnings) str(w, warning);
+  check(w.EndArray());
+  check(w.Key("keys_not_gated") && w.Uint64(outcome.keys_not_gated));
+  check(w.Key("reproduce") && w.StartObject());
+  for (const auto& [benchmark, command] : report.reproduce) {
+    check(w.Key(benchmark.c_str(), static_cast<rapidjson::SizeType>(benchmark.size())));
+    str(w, command);
+  }
+  check(w.EndObject());
+  check(w.Key("accept"));
+  if (report.accept.empty())
+    check(w.Null());
+  else
+    str(w, report.accept);
   check(w.EndObject());
   check(w.Key("benchmarks") && w.StartArray());
   for (const auto& b : report.benchmarks) {
@@ -263,6 +289,7 @@ Report any_report(std::mt19937_64& rng, std::size_t results) {
     if (rng() % 2 == 0) r.baseline_hash = rng();
     if (rng() % 2 == 0) r.current_hash = rng() % 3 == 0 ? 0 : rng();
     r.hash_changed = rng() % 2 == 0;
+    r.env_differs = rng() % 4 == 0;
     r.note = awkward()[rng() % awkward().size()];
     report.results.push_back(r);
   }
@@ -304,6 +331,11 @@ Report any_report(std::mt19937_64& rng, std::size_t results) {
   report.options.ignore_env = rng() % 2 == 0;
   report.options.fail_on_missing = rng() % 2 == 0;
   report.options.fail_on_hash_change = rng() % 2 == 0;
+  report.options.on_env_mismatch = static_cast<OnEnvMismatch>(rng() % 3);
+  for (std::size_t k = rng() % 3; k > 0; --k) {
+    report.reproduce[awkward()[rng() % awkward().size()]] = awkward()[rng() % awkward().size()];
+  }
+  if (rng() % 2 == 0) report.accept = awkward()[rng() % awkward().size()];
   return report;
 }
 
