@@ -94,7 +94,8 @@ Rerun run_reruns(const std::vector<RerunPlan>& plans, const std::string& runner,
     for (auto [file, side] :
          {std::pair{plan.request.out, &current}, std::pair{plan.request.baseline_out, &base}}) {
       if (!file || !fs::exists(*file)) continue;
-      for_each_row(*file, [&](Row&& row) { side->add(row); });
+      CompactReduction* into = side;  // a lambda cannot capture a structured binding in C++17
+      for_each_row(*file, [&](Row&& row) { into->add(row); });
       fs::remove(*file);
     }
   }

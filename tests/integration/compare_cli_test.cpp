@@ -579,3 +579,77 @@ TEST_CASE("compare cli: markdown lists the regression first with its metric and 
   CHECK(has(out.substr(improvements, details - improvements), "`s/g n=64`"));
   CHECK(out.find("`s/h n=64`") > details);
 }
+
+namespace {
+
+// Rows of s/f as lines() writes them, each with an env on `cpu`.
+void write_rows_on(const fs::path& file, double scale, const std::string& cpu) {
+  std::string text;
+  for (std::uint64_t t = 0; t < 5; ++t) {
+    Row r = row("f", 64, t, scale * (1000 + static_cast<double>(t)));
+    Env e;
+    e.cpu_model = cpu;
+    e.build_type = "Release";
+    r.env = e;
+    text += write_row(r) + "\n";
+  }
+  write_text(file, text);
+}
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST_CASE("compare cli: another CPU's baseline is skipped (77) by default, failed or warned on") {
+  const auto dir = scratch("env-mismatch");
+  write_rows_on(dir / "laptop.jsonl", 1.0, "Laptop CPU");
+  write_rows_on(dir / "ci.jsonl", 1.0, "CI CPU");
+  const std::string base = (dir / "laptop.jsonl").string(), cur = (dir / "ci.jsonl").string();
+  const auto skip = compare({base, cur});
+  CHECK(skip.exit_code == 77);
+  CHECK(has(skip.stdout_tail, "SKIPPED: times not compared in 1 of 1 key: cpu_model differs"));
+  CHECK(compare({base, cur, "--on-env-mismatch", "skip"}).exit_code == 77);
+  const auto fail = compare({base, cur, "--on-env-mismatch", "fail"});
+  CHECK(fail.exit_code == 1);
+  CHECK(has(fail.stdout_tail, "NOT_COMPARABLE"));
+  const auto warn = compare({base, cur, "--on-env-mismatch", "warn"});
+  CHECK(warn.exit_code == 0);
+  CHECK(has(warn.stdout_tail, "WARNING: time of 1 of 1 key not gated: cpu_model differs"));
+  const auto bad = compare({base, cur, "--on-env-mismatch", "ignore"});
+  CHECK(bad.exit_code == 2);
+  CHECK(has(bad.stderr_tail, "--on-env-mismatch 'ignore': must be fail, skip or warn"));
+}
+
+TEST_CASE("compare cli: --results writes the gate's result, also without a baseline") {
+  const auto dir = scratch("results");
+  write_rows(dir / "a.jsonl", 1.0);
+  write_rows(dir / "b.jsonl", 1.5);
+  const std::string prefix = (dir / "x.gate").string();
+  const auto failed = compare({(dir / "a.jsonl").string(), (dir / "b.jsonl").string(), "--results",
+                               prefix, "--accept", "make accept"});
+  CHECK(failed.exit_code == 1);
+  CHECK(has(failed.stdout_tail, "accept the new numbers: make accept"));
+  CHECK(has(read_text(prefix + ".json"), "\"result\": \"fail\""));
+  CHECK(has(read_text(prefix + ".md"), "### ❌ benchgate"));
+  CHECK(has(read_text(prefix + ".junit.xml"), "<testsuite name=\"bench.x.compare\""));
+  CHECK(has(read_text(prefix + ".html"), "FAIL: 1 key(s) fail the gate"));
+  // No baseline: skipped, and the earlier result is replaced, not left to be collected.
+  const auto skipped =
+      compare({(dir / "none.jsonl").string(), (dir / "b.jsonl").string(), "--results", prefix});
+  CHECK(skipped.exit_code == 77);
+  CHECK(has(read_text(prefix + ".json"), "\"result\": \"skip\""));
+  CHECK_FALSE(fs::exists(prefix + ".html"));
+  // An error: the result says so.
+  write_text(dir / "bad.jsonl", "{not json\n");
+  CHECK(compare({(dir / "bad.jsonl").string(), (dir / "b.jsonl").string(), "--results", prefix})
+            .exit_code == 2);
+  CHECK(has(read_text(prefix + ".json"), "\"result\": \"error\""));
+  // --collect reads them back.
+  const auto collected = compare({"--collect", dir.string()});
+  CHECK(collected.exit_code == 0);
+  CHECK(has(collected.stdout_tail, "| ❌ | `x` | error: "));
+  CHECK(compare({"--collect", dir.string(), dir.string() + "/a.jsonl"}).exit_code == 2);
+}
