@@ -134,7 +134,10 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
   The build target ``benchgate-update-baselines`` copies every benchmark's current rows over
   its baseline file in a stable order (run ``ctest -L bench`` first, then commit the files);
   ``benchgate-add-baseline-runs`` adds them to the file's recorded runs instead (the five most
-  recent kept), so that the gate knows the spread between runs.
+  recent kept), so that the gate knows the spread between runs. Each compare test writes its
+  result next to ``OUTPUT`` (``<name>.gate.json``, ``.md``, ``.junit.xml``, ``.html``); the build
+  target ``benchgate-report`` collects them into ``benchgate-report/comment.md``,
+  ``report.html`` and ``junit.xml`` in the build tree.
   The executable is compiled with ``BENCHGATE_BUILD_TYPE`` set to ``$<CONFIG>`` so rows record
   the build type.
 

@@ -72,16 +72,17 @@ if(NOT "${props}" MATCHES "TIMEOUT=60")
 endif()
 
 # The thresholds and CONFIRM reach benchgate-compare only when given (demo gives both
-# thresholds, own_new only CONFIRM): benchgate-compare holds the defaults.
+# thresholds, own_new only CONFIRM): benchgate-compare holds the defaults. The result goes next
+# to the rows, and a failure names the target that accepts the new numbers.
 describe_test(bench.demo.compare command props)
-if(NOT command MATCHES "benchgate-compare;[^;]*/baselines/demo.jsonl;[^;]*/benchgate/demo.jsonl;--time-threshold;300%;--rss-threshold;0.5;--runner;[^;]*benchgate-runner;--exe;[^;]*/demo;--runner-arg=--param-ceiling;--runner-arg=8;--runner-arg=--max-seconds-per-call;--runner-arg=10$"
+if(NOT command MATCHES "benchgate-compare;[^;]*/baselines/demo.jsonl;[^;]*/benchgate/demo.jsonl;--time-threshold;300%;--rss-threshold;0.5;--results;[^;]*/benchgate/demo.gate;--accept=cmake --build [^;]* --target benchgate-update-baseline-demo;--runner;[^;]*benchgate-runner;--exe;[^;]*/demo;--runner-arg=--param-ceiling;--runner-arg=8;--runner-arg=--max-seconds-per-call;--runner-arg=10$"
    OR command MATCHES ";--confirm;")
   message(FATAL_ERROR "unexpected compare command: ${command}")
 endif()
 expect_props(bench.demo.compare "LABELS=bench" "RUN_SERIAL=ON" "FIXTURES_REQUIRED=bench.demo"
   "SKIP_RETURN_CODE=77")
 describe_test(bench.own_new.compare command props)
-if(NOT command MATCHES "benchgate-compare;[^;]*/baselines/own_new.jsonl;[^;]*/benchgate/own_new.jsonl;--confirm;2;--runner;[^;]*benchgate-runner;--exe;[^;]*/own_new;--runner-arg=--param-ceiling;--runner-arg=8;--runner-arg=--max-seconds-per-call;--runner-arg=10$"
+if(NOT command MATCHES "benchgate-compare;[^;]*/baselines/own_new.jsonl;[^;]*/benchgate/own_new.jsonl;--confirm;2;--results;[^;]*/benchgate/own_new.gate;--accept=[^;]*;--runner;[^;]*benchgate-runner;--exe;[^;]*/own_new;--runner-arg=--param-ceiling;--runner-arg=8;--runner-arg=--max-seconds-per-call;--runner-arg=10$"
    OR command MATCHES ";--(time|rss)-threshold;")
   message(FATAL_ERROR "unexpected compare command: ${command}")
 endif()
