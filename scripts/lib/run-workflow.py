@@ -23,6 +23,7 @@ replace the workflow's own `env:` of the same names), cache_dir, artifact_dir, p
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -35,22 +36,29 @@ class Error(Exception):
     pass
 
 
-def workflows(doc):
-    """{file: (parsed workflow, text)} for every GitHub workflow block of the page; parses the
-    GitLab block too, so that a syntax error there fails."""
+def blocks(doc):
+    """{name: parsed YAML} for every ```yaml block of the page that starts with
+    `# .github/workflows/NAME.yml` (name NAME.yml) or `# .gitlab-ci.yml`; every yaml block must
+    parse."""
     text = open(doc, encoding="utf-8").read()
     found = {}
     for block in re.findall(r"^```yaml\n(.*?)^```$", text, re.M | re.S):
         first = block.split("\n", 1)[0]
-        m = re.match(r"# \.github/workflows/([\w.-]+\.ya?ml)\b", first)
+        m = re.match(r"# (?:\.github/workflows/([\w.-]+\.ya?ml)|(\.gitlab-ci\.yml))\b", first)
         try:
             parsed = yaml.safe_load(block)
         except yaml.YAMLError as e:
             raise Error(f"{doc}: a yaml block starting '{first}' does not parse: {e}")
         if m:
-            if m.group(1) in found:
-                raise Error(f"{doc}: two blocks for .github/workflows/{m.group(1)}")
-            found[m.group(1)] = parsed
+            name = m.group(1) or m.group(2)
+            if name in found:
+                raise Error(f"{doc}: two blocks for {name}")
+            found[name] = parsed
+    return found
+
+
+def workflows(doc):
+    found = {k: v for k, v in blocks(doc).items() if k != ".gitlab-ci.yml"}
     if not found:
         raise Error(f"{doc}: no ```yaml block starting with '# .github/workflows/NAME.yml'")
     return found
@@ -421,6 +429,121 @@ def save_cache(state, key, paths, home):
     print(f"cache: saved {key}")
 
 
+# ---- GitLab CI ---------------------------------------------------------------------------------
+
+def run_gitlab_job(doc, job_name, state):
+    """One job of the `# .gitlab-ci.yml` block, as a Docker executor on the image would run it for
+    a merge request pipeline (this machine stands for the image: check-ci runs on Debian 12)."""
+    ci = blocks(doc).get(".gitlab-ci.yml")
+    if ci is None:
+        raise Error(f"{doc}: no ```yaml block starting with '# .gitlab-ci.yml'")
+    if job_name not in ci or job_name.startswith("."):
+        raise Error(f".gitlab-ci.yml: no job '{job_name}'")
+    job = {}
+    own = ci[job_name]
+    check_keys(f".gitlab-ci.yml: job {job_name}", own,
+               {"extends", "image", "rules", "before_script", "script", "after_script",
+                "artifacts", "variables"})
+    if "extends" in own:
+        template = ci.get(own["extends"])
+        if template is None:
+            raise Error(f".gitlab-ci.yml: job {job_name} extends a missing '{own['extends']}'")
+        check_keys(f".gitlab-ci.yml: {own['extends']}", template,
+                   {"image", "rules", "before_script", "script", "after_script", "artifacts",
+                    "variables"})
+        job.update(template)
+    variables = dict(job.get("variables") or {})
+    job.update(own)
+    variables.update(own.get("variables") or {})
+    image = str(job.get("image", ""))
+    if not re.fullmatch(r"debian:12(\.\d+)?(-slim)?", image):
+        raise Error(f".gitlab-ci.yml: job {job_name}: check-ci runs on Debian 12, not '{image}'")
+
+    for d in ("home", "workspace", "temp"):
+        shutil.rmtree(state[d], ignore_errors=True)
+        os.makedirs(state[d])
+    home, ws, temp = state["home"], state["workspace"], state["temp"]
+    env = dict(os.environ)
+    env.update({str(k): str(v) for k, v in (ci.get("variables") or {}).items()})
+    for k, v in state.get("env_override", {}).items():
+        if k not in env:
+            raise Error(f".gitlab-ci.yml: no variable {k} for check-ci to point elsewhere")
+        env[k] = v
+    env.update({str(k): str(v) for k, v in variables.items()})
+    env.update(state["gitlab"])
+    env.update({"HOME": home, "CI": "true", "GITLAB_CI": "true", "CI_PROJECT_DIR": ws,
+                "CI_JOB_NAME": job_name})
+    env["PATH"] = os.pathsep.join(state.get("path_prefix", []) + [env["PATH"]])
+
+    rules = job.get("rules") or []
+    if rules and not any(gitlab_rule(r, env) for r in rules):
+        raise Error(f".gitlab-ci.yml: job {job_name} would not run in a merge request pipeline")
+
+    # The runner's checkout: the merge request's branch, GIT_DEPTH commits deep (GitLab's
+    # default 20; 0 for the whole history).
+    depth = int(env.get("GIT_DEPTH", "20"))
+    git = ["git", "-C", ws]
+    subprocess.run(git + ["init", "-q"], check=True)
+    subprocess.run(git + ["remote", "add", "origin", state["origin"]], check=True)
+    branch = env["CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"]
+    refspec = f"+refs/heads/{branch}:refs/remotes/origin/{branch}"
+    subprocess.run(git + ["fetch", "-q"] + ([f"--depth={depth}"] if depth else []) +
+                   ["origin", refspec], check=True)
+    subprocess.run(git + ["checkout", "-q", "--detach", f"refs/remotes/origin/{branch}"],
+                   check=True)
+
+    def shell(lines, name):
+        path = os.path.join(temp, f"{name}.sh")
+        with open(path, "w") as f:
+            f.write("set -eo pipefail\n")
+            for line in lines:
+                f.write(f"printf '%s\\n' {shlex.quote('$ ' + str(line))}\n{line}\n")
+        start = time.monotonic()
+        print(f"== .gitlab-ci.yml {job_name}: {name}", flush=True)
+        ok = subprocess.run(["bash", "--noprofile", "--norc", path], cwd=ws, env=env).returncode == 0
+        print(f"== .gitlab-ci.yml {job_name}: {name}: {'done' if ok else 'FAILED'} in "
+              f"{time.monotonic() - start:.1f} s", flush=True)
+        return ok
+
+    ok = shell(list(job.get("before_script") or []) + list(job.get("script") or []), "script")
+    after_ok = shell(list(job.get("after_script") or []), "after_script")
+    artifacts = job.get("artifacts") or {}
+    if artifacts:
+        check_keys(f".gitlab-ci.yml: job {job_name}: artifacts", artifacts,
+                   {"when", "paths", "reports"})
+        if ok or artifacts.get("when") == "always":
+            dest = os.path.join(state["artifact_dir"], job_name)
+            paths = list(artifacts.get("paths") or [])
+            paths += list((artifacts.get("reports") or {}).values())
+            for p in paths:
+                src = os.path.join(ws, p)
+                if not os.path.exists(src):
+                    print(f"artifacts: {p}: no matching files", file=sys.stderr)
+                    ok = False
+                    continue
+                target = os.path.join(dest, os.path.normpath(p))
+                if os.path.isdir(src):
+                    shutil.copytree(src, target, dirs_exist_ok=True)
+                else:
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    shutil.copy(src, target)
+            print(f"artifacts: uploaded {', '.join(str(p) for p in paths)}")
+    if not after_ok:
+        print(f"check-ci: after_script of {job_name} failed", file=sys.stderr)
+        ok = False   # GitLab only warns; check-ci wants the report collected
+    print(f"== .gitlab-ci.yml job {job_name}: {'success' if ok else 'failure'}")
+    return ok
+
+
+def gitlab_rule(rule, env):
+    check_keys("a rule of .gitlab-ci.yml", rule, {"if"})
+    m = re.fullmatch(r'\s*\$(\w+)\s*(==|!=)\s*"([^"]*)"\s*', str(rule["if"]))
+    if not m:
+        raise Error(f".gitlab-ci.yml: check-ci does not evaluate the rule if: {rule['if']}")
+    equal = env.get(m.group(1), "") == m.group(3)
+    return equal if m.group(2) == "==" else not equal
+
+
 def main(argv):
     try:
         if len(argv) == 2 and argv[0] == "list":
@@ -431,7 +554,11 @@ def main(argv):
         if len(argv) == 5 and argv[0] == "run":
             state = json.load(open(argv[4]))
             return 0 if run_job(argv[1], argv[2], argv[3], state) else 1
-        print("usage: run-workflow.py list DOC | run DOC FILE JOB STATE", file=sys.stderr)
+        if len(argv) == 4 and argv[0] == "gitlab":
+            state = json.load(open(argv[3]))
+            return 0 if run_gitlab_job(argv[1], argv[2], state) else 1
+        print("usage: run-workflow.py list DOC | run DOC FILE JOB STATE | gitlab DOC JOB STATE",
+              file=sys.stderr)
         return 2
     except Error as e:
         print(f"check-ci: error: {e}", file=sys.stderr)
