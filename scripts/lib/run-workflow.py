@@ -544,6 +544,13 @@ def gitlab_rule(rule, env):
     return equal if m.group(2) == "==" else not equal
 
 
+def load_state(path):
+    try:
+        return json.load(open(path))
+    except (OSError, ValueError) as e:
+        raise Error(f"cannot read the state file '{path}': {e}")
+
+
 def main(argv):
     try:
         if len(argv) == 2 and argv[0] == "list":
@@ -552,10 +559,10 @@ def main(argv):
                     print(file, job)
             return 0
         if len(argv) == 5 and argv[0] == "run":
-            state = json.load(open(argv[4]))
+            state = load_state(argv[4])
             return 0 if run_job(argv[1], argv[2], argv[3], state) else 1
         if len(argv) == 4 and argv[0] == "gitlab":
-            state = json.load(open(argv[3]))
+            state = load_state(argv[3])
             return 0 if run_gitlab_job(argv[1], argv[2], state) else 1
         print("usage: run-workflow.py list DOC | run DOC FILE JOB STATE | gitlab DOC JOB STATE",
               file=sys.stderr)
