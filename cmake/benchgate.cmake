@@ -344,7 +344,8 @@ function(_benchgate_add_executable)
     endif()
     target_link_libraries(${name} PRIVATE benchgate::alloc_count)
   endif()
-  target_compile_definitions(${name} PRIVATE "BENCHGATE_BUILD_TYPE=\"$<CONFIG>\"")
+  target_compile_definitions(${name} PRIVATE "BENCHGATE_BUILD_TYPE=\"$<CONFIG>\""
+    "BENCHGATE_RUNNER_PATH=\"$<TARGET_FILE:benchgate::runner>\"")
   set_target_properties(${name} PROPERTIES
     BENCHGATE_OUTPUT "${arg_OUTPUT}"
     BENCHGATE_BASELINE "${arg_BASELINE}")

@@ -27,7 +27,7 @@ AbPlan plan_ab(Executor& ex, const std::string& exe, const std::string& baseline
                      " was built without <valgrind/callgrind.h>; rebuild it with valgrind "
                      "installed");
   }
-  PairedRun p{base, {}, base_doc.inner_repeats};
+  PairedRun p{base, {}, base_doc.inner_repeats, base_doc.setup_fd};
   for (const auto& b : base_doc.benchmarks) p.benchmarks.push_back(b.name);
   for (const auto& b : selected) {
     if (std::find(p.benchmarks.begin(), p.benchmarks.end(), b.name) == p.benchmarks.end()) {

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <sstream>
 
+#include "benchgate/core/format.hpp"
 #include "benchgate/core/row_json.hpp"
 
 namespace benchgate {
@@ -129,10 +130,21 @@ Row classify_outcome(const RowRequest& req, const SpawnResult& o) {
   if (!o.started) {
     return synthesized(req, RowStatus::error, "could not start the benchmark: " + o.start_error);
   }
+  // In setup: the child had a setup phase and never said that setup ended.
+  const bool in_setup = req.setup_cap_seconds && !o.setup_nanos;
   if (o.killed_at_cap) {
     std::ostringstream msg;
-    msg << "killed at the cap: still running after max_seconds_per_call = " << req.cap_seconds
-        << " s";
+    if (o.killed_in_setup) {
+      msg << "killed in setup after " << *req.setup_cap_seconds
+          << " s: setup still running at max_setup_seconds = " << *req.setup_cap_seconds << " s";
+    } else {
+      msg << "killed at the cap: still running after max_seconds_per_call = " << req.cap_seconds
+          << " s";
+      if (o.setup_nanos) {
+        msg << " (in the measured batch, after a setup of "
+            << format_duration(static_cast<double>(*o.setup_nanos)) << ")";
+      }
+    }
     if (o.stopped_at_cap) msg << "; it was stopped (SIGSTOP or SIGTSTP) at the time";
     if (!o.exited && o.term_signal == SIGKILL) {
       msg << "; it did not end on SIGTERM and was killed with SIGKILL after kill_grace_ms";
@@ -140,10 +152,11 @@ Row classify_outcome(const RowRequest& req, const SpawnResult& o) {
     return synthesized(req, RowStatus::killed_at_cap, msg.str());
   }
   if (!o.exited) {
-    return synthesized(req, RowStatus::error,
-                       with_stderr("child killed by " + signal_name(o.term_signal) + " (signal " +
-                                       std::to_string(o.term_signal) + ")",
-                                   o.stderr_tail));
+    return synthesized(
+        req, RowStatus::error,
+        with_stderr("child killed by " + signal_name(o.term_signal) + " (signal " +
+                        std::to_string(o.term_signal) + ")" + (in_setup ? " during setup" : ""),
+                    o.stderr_tail));
   }
   if (o.result_overflow) {
     return synthesized(

@@ -17,13 +17,19 @@ struct RowRequest {
   std::optional<std::uint64_t> repeat_index;
   std::optional<CacheMode> cache_mode;
   double cap_seconds = 0;  // max_seconds_per_call, for the killed_at_cap message
+  // max_setup_seconds when the child had a setup phase (SpawnRequest::setup_term_after): the
+  // messages then say whether it died in setup or in the measured batch.
+  std::optional<double> setup_cap_seconds;
 };
 
 // Outcome rules, in order:
 //  1. not started                      -> error "could not start the benchmark: <reason>"
 //  2. killed at the cap                -> killed_at_cap (whatever it wrote or how it died); the
-//                                         message says if it was stopped then, or needed SIGKILL
-//  3. died by a signal                 -> error naming the signal ("child killed by SIGSEGV")
+//                                         message names the phase ("killed in setup after 60 s"
+//                                         or "killed at the cap", the batch's), and says if it
+//                                         was stopped then, or needed SIGKILL
+//  3. died by a signal                 -> error naming the signal ("child killed by SIGSEGV"),
+//                                         and "during setup" when it had not finished setup
 //  4. row longer than the runner accepts -> error with the byte count
 //  5. exited without a row             -> error "exited with code N without writing a row" (and a
 //                                         hint when its stdout holds something row-like)

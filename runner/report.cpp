@@ -160,7 +160,8 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
   const bool parametric = info.kind == RowKind::parametric;
   out << info.name;
   if (parametric) {
-    out << "    expected complexity: " << info.complexity << "    ["
+    out << "    expected complexity: "
+        << (info.complexity.empty() ? "(none declared)" : info.complexity) << "    ["
         << to_string(info.config.cache_mode) << " cache]    [schedule: " << schedule_text(run)
         << "]";
   } else {
@@ -219,7 +220,12 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
         << status_text(r) << markers(run, r, dropped) << "\n";
   }
   if (parametric) {
-    if (run.verdict) out << "  " << verdict_line(*run.verdict, info.config) << "\n";
+    if (run.verdict) {
+      out << "  " << verdict_line(*run.verdict, info.config) << "\n";
+    } else if (info.complexity.empty()) {
+      out << "  verdict: none (no complexity declared; to check how the time grows with n, add "
+             "e.g. .complexity(\"n\", [](double n) { return n; }) to the registration)\n";
+    }
     out << "  per-spawn floor (harness self-measurement): "
         << (run.spawn_floor_nanos ? format_duration(static_cast<double>(*run.spawn_floor_nanos))
                                   : std::string("not measured"));
@@ -345,9 +351,12 @@ void render_paired(const BenchmarkRun& run, std::ostream& out) {
 std::string progress_line(const BenchmarkInfo& info, const Row& row) {
   std::ostringstream s;
   s << info.name;
-  if (row.kind == RowKind::parametric)
+  if (row.kind == RowKind::parametric) {
     s << " param=" << row.param.value_or(0);
-  else
+    if (info.config.outer_trials > 1) {
+      s << " trial " << row.trial_index.value_or(0) + 1 << "/" << info.config.outer_trials;
+    }
+  } else
     s << " repeat=" << row.repeat_index.value_or(0);
   if (row.status == RowStatus::ok)
     s << " ok " << format_duration(per_call_nanos(row)) << "/call";

@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "benchgate/core/format.hpp"
 #include "benchgate/core/plan.hpp"
 #include "benchgate/core/row_json.hpp"
 #include "benchgate/core/schedule.hpp"
@@ -22,15 +23,6 @@ std::chrono::nanoseconds seconds_to_nanos(double s) {
   return std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(s * 1e9)));
 }
 
-SpawnRequest request_for(std::vector<std::string> argv, double cap_seconds,
-                         std::uint64_t grace_ms) {
-  SpawnRequest r;
-  r.argv = std::move(argv);
-  r.term_after = seconds_to_nanos(cap_seconds);
-  r.kill_after = r.term_after + std::chrono::milliseconds(grace_ms);
-  return r;
-}
-
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
@@ -38,6 +30,26 @@ std::string join(const std::vector<std::string>& items) {
 }
 
 }  // namespace
+
+void set_child_caps(const BenchmarkInfo& info, bool setup_phase, double factor, ChildRequest& child,
+                    SpawnRequest& spawn, RowRequest& req) {
+  const bool parametric = info.kind == RowKind::parametric;
+  const double cap =
+      (parametric ? info.config.max_seconds_per_call : info.fixed_config.max_seconds_per_call) *
+      factor;
+  const double setup_cap =
+      (parametric ? info.config.max_setup_seconds : info.fixed_config.max_setup_seconds) * factor;
+  const std::uint64_t grace =
+      parametric ? info.config.kill_grace_ms : info.fixed_config.kill_grace_ms;
+  spawn.term_after = seconds_to_nanos(cap);
+  spawn.kill_after = spawn.term_after + std::chrono::milliseconds(grace);
+  req.cap_seconds = cap;
+  if (setup_phase) {
+    child.setup_fd = kSetupFdInChild;
+    spawn.setup_term_after = seconds_to_nanos(setup_cap);
+    req.setup_cap_seconds = setup_cap;
+  }
+}
 
 std::vector<BenchmarkInfo> select_benchmarks(const ListDocument& doc,
                                              const std::vector<std::string>& names,
@@ -209,11 +221,25 @@ class Walk {
   }
 
   // Walks `rungs` one trial each (a failed trial is retried up to outer_trials times), stopping
-  // after the first rung with no ok trial. Returns the ok rungs.
+  // after the first rung with no ok trial. With `ladder_seconds` > 0 it also stops before a rung
+  // once the walk so far, times outer_trials (the top-up trials repeat it), reached that many
+  // seconds: the ladder's ceiling by time, so that a benchmark costs about ladder_seconds
+  // whatever param_ceiling allows (a note says where it stopped). Returns the ok rungs.
   std::vector<std::uint64_t> ladder(const std::vector<std::uint64_t>& rungs,
-                                    std::uint64_t outer_trials) {
+                                    std::uint64_t outer_trials, double ladder_seconds = 0) {
     std::vector<std::uint64_t> ok;
     for (std::uint64_t p : rungs) {
+      const double walked = static_cast<double>(settings_.now() - started_) / 1e9;
+      if (ladder_seconds > 0 && !ok.empty() &&
+          walked * static_cast<double>(outer_trials) >= ladder_seconds) {
+        std::ostringstream note;
+        note << "the ladder stopped climbing after param=" << ok.back() << ": its rungs took "
+             << format_duration(walked * 1e9) << ", which times outer_trials = " << outer_trials
+             << " reaches ladder_seconds = " << ladder_seconds
+             << " s; for larger params raise --ladder-seconds (0: no limit)";
+        run_.notes.push_back(note.str());
+        return ok;
+      }
       bool rung_ok = false;
       std::uint64_t t = 0;
       while (!rung_ok && t < outer_trials) {
@@ -267,6 +293,13 @@ void run_parametric(BenchmarkRun& run, Walk& walk, Executor& executor, const std
   // --linear-samples works with auto too.
   const std::uint64_t linear_samples = c.param_schedule.linear_samples;
   run.schedule = c.param_schedule.shape;
+  // Without a declared complexity nothing predicts the cost: auto walks doubling, linear only
+  // its probe (with a note), and there is no verdict.
+  const bool declared = !run.info.complexity.empty();
+  if (run.schedule == ParamSchedule::Shape::automatic && !declared) {
+    run.schedule_was_auto = true;
+    run.schedule = ParamSchedule::Shape::doubling;
+  }
   if (run.schedule == ParamSchedule::Shape::automatic) {
     run.schedule_was_auto = true;
     const std::vector<std::uint64_t> need(kAutoProbeParams.begin(), kAutoProbeParams.end());
@@ -285,8 +318,13 @@ void run_parametric(BenchmarkRun& run, Walk& walk, Executor& executor, const std
   const std::vector<std::uint64_t> rungs =
       custom ? c.param_schedule.custom_params : doubling_ladder(c.param_floor, c.param_ceiling);
   // The probe of linear (and the whole walk of doubling and custom).
-  std::vector<std::uint64_t> verdict_params = walk.ladder(rungs, c.outer_trials);
-  if (run.schedule == ParamSchedule::Shape::linear && !run.budget_truncated) {
+  // A custom list is walked whole: its params were chosen one by one.
+  std::vector<std::uint64_t> verdict_params =
+      walk.ladder(rungs, c.outer_trials, custom ? 0.0 : c.ladder_seconds);
+  if (run.schedule == ParamSchedule::Shape::linear && !declared) {
+    run.notes.push_back("no complexity declared: the linear schedule walked only its probe");
+  }
+  if (run.schedule == ParamSchedule::Shape::linear && declared && !run.budget_truncated) {
     const ProbeBracket bracket = probe_bracket(run.rows);
     if (bracket.last_ok && bracket.first_fail) {
       const auto need =
@@ -327,6 +365,20 @@ void run_parametric(BenchmarkRun& run, Walk& walk, Executor& executor, const std
     annotate_below_signal_floor(run.rows, run.spawn_floor_nanos, c.signal_floor_multiplier);
   }
 
+  const auto floor = run.spawn_floor_nanos
+                         ? std::optional<double>(static_cast<double>(*run.spawn_floor_nanos))
+                         : std::nullopt;
+  if (!declared) {
+    // No verdict, so none of its advisories either: the report says how to declare one.
+    run.summaries = trial_summaries(run.rows);
+    std::stable_sort(run.summaries.begin(), run.summaries.end(),
+                     [](const auto& a, const auto& b) { return a.param < b.param; });
+    for (auto& a : advisories(run.rows, VerdictResult{}, c, floor)) {
+      if (a.kind != AdvisoryKind::too_few_verdict_rows) run.advisories.push_back(std::move(a));
+    }
+    if (settings.auto_fit) run.auto_fit = auto_fit(run.summaries);
+    return;
+  }
   // The verdict needs C at every eligible param >= 2.
   std::vector<std::uint64_t> need;
   for (const Row& r : run.rows) {
@@ -345,9 +397,6 @@ void run_parametric(BenchmarkRun& run, Walk& walk, Executor& executor, const std
   run.verdict = derive_verdict(r, c);
   run.summaries = trial_summaries(run.rows);
   std::stable_sort(run.summaries.begin(), run.summaries.end(), by_param);
-  const auto floor = run.spawn_floor_nanos
-                         ? std::optional<double>(static_cast<double>(*run.spawn_floor_nanos))
-                         : std::nullopt;
   run.advisories = advisories(run.rows, *run.verdict, c, floor);
   if (settings.auto_fit) run.auto_fit = auto_fit(run.summaries);
 }
@@ -513,10 +562,6 @@ class Batches {
     req.kind = declared.kind;
     req.function = declared.name;
     const bool parametric = declared.kind == RowKind::parametric;
-    double cap = parametric ? declared.config.max_seconds_per_call
-                            : declared.fixed_config.max_seconds_per_call;
-    const std::uint64_t grace =
-        parametric ? declared.config.kill_grace_ms : declared.fixed_config.kill_grace_ms;
     if (parametric) {
       req.param = which;
       req.cache_mode = declared.config.cache_mode;
@@ -527,16 +572,17 @@ class Batches {
     if (settings.callgrind) child.measure = Measure::instructions;
     child.inner_repeats = inner_repeats;
     if (target) child.target_nanos = *target;
+    SpawnRequest request;
+    set_child_caps(declared, settings.setup_phase,
+                   settings.callgrind ? settings.callgrind->cap_factor : 1.0, child, request, req);
     std::vector<std::string> argv = to_argv(program, child);
     std::string callgrind_out;
     if (settings.callgrind) {
-      cap *= settings.callgrind->cap_factor;
       callgrind_out =
           settings.callgrind->out_dir + "/callgrind.out." + std::to_string(++ctx_.callgrind_files);
       argv = callgrind_argv(*settings.callgrind, callgrind_out, std::move(argv));
     }
-    req.cap_seconds = cap;
-    SpawnRequest request = request_for(std::move(argv), cap, grace);
+    request.argv = std::move(argv);
     request.cpu = settings.cpu;
     const SpawnResult result = ctx_.executor.run(request);
     last_wall_nanos_ = result.wall_nanos;
@@ -652,12 +698,15 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
     out.spawn_floor_nanos =
         measure_spawn_floor(executor, exe, settings.spawn_floor_samples, settings.cpu);
   }
-  for (const auto& declared : benchmarks) {
+  for (std::size_t i = 0; i < benchmarks.size(); ++i) {
+    const BenchmarkInfo& declared = benchmarks[i];
     if (settings.budget.exhausted(settings.now())) {
       out.skipped.push_back(BudgetSkip{declared.name, declared.kind});
       continue;
     }
+    if (settings.benchmark_started) settings.benchmark_started(i);
     out.runs.push_back(run_one(ctx, declared, out.spawn_floor_nanos));
+    if (settings.benchmark_finished) settings.benchmark_finished(out.runs.back());
   }
   if (settings.budget.limited()) out.budget = budget_summary(settings, started, out);
   return out;

@@ -15,6 +15,7 @@
 #include "benchgate/core/schedule.hpp"
 #include "benchgate/core/verdict.hpp"
 #include "benchgate/process/executor.hpp"
+#include "classify.hpp"
 
 namespace benchgate {
 
@@ -30,6 +31,15 @@ std::vector<BenchmarkInfo> select_benchmarks(const ListDocument& doc,
 // a repeat index: the wire protocol's --benchgate-child arguments.
 ChildRequest child_request(const BenchmarkInfo& info, std::uint64_t which,
                            const std::string& env_json);
+
+// The caps of one child of `info` (its effective configuration), each multiplied by `factor`
+// (Callgrind's slowdown). With `setup_phase` (the executable accepts --setup-fd) the child gets
+// the setup descriptor, and the spawn max_setup_seconds until setup ends, then
+// max_seconds_per_call for the batch; without, max_seconds_per_call counts from the start, setup
+// included (an executable built before setup had its own cap). `req` gets the caps for the
+// classification's messages. Used by run and verify alike.
+void set_child_caps(const BenchmarkInfo& info, bool setup_phase, double factor, ChildRequest& child,
+                    SpawnRequest& spawn, RowRequest& req);
 
 struct BenchmarkRun {
   BenchmarkInfo info;  // the effective configuration (overrides applied)
@@ -105,6 +115,7 @@ struct PairedRun {
   std::string exe;                      // the other executable, e.g. the merge base's build
   std::vector<std::string> benchmarks;  // the names it registers; others are measured alone
   bool share_count = false;             // both executables accept --inner-repeats
+  bool setup_fd = false;                // the other executable accepts --setup-fd
 };
 
 // The call count a param's later pairs share, from the second child of its first pair: `count`
@@ -124,6 +135,12 @@ struct RunSettings {
   std::uint64_t spawn_floor_samples = 3;       // --benchgate-probe spawns; 0: no floor
   std::optional<CallgrindSettings> callgrind;  // the instructions measure (no spawn floor then)
   std::optional<PairedRun> paired;             // A/B in one run: see PairedRun
+  // The executable (and in A/B the other one too) accepts --setup-fd: setup gets its own cap.
+  bool setup_phase = false;
+  // Called before each benchmark that starts (its index in the list given) and after it: for
+  // progress.
+  std::function<void(std::size_t)> benchmark_started;
+  std::function<void(const BenchmarkRun&)> benchmark_finished;
 };
 
 // Runs every benchmark in the order given (docs/cli.md, "What run does"):

@@ -14,6 +14,7 @@
 #include "benchgate/core/row_json.hpp"
 #include "listing.hpp"
 #include "output.hpp"
+#include "progress.hpp"
 #include "report.hpp"
 #include "run.hpp"
 #include "verify.hpp"
@@ -131,7 +132,7 @@ std::optional<int> resolve_cpu(const CpuPin& pin, const std::vector<int>& allowe
 }
 
 int run_command(const RunRequest& r, Executor& ex, const ProcessGuard& guard, std::ostream& out,
-                std::ostream& err, bool progress) {
+                std::ostream& err, bool terminal) {
   const std::string exe = exe_path(r.exe);
   RunSettings settings;
   settings.cpu = resolve_cpu(r.cpu, allowed_cpus());
@@ -153,13 +154,18 @@ int run_command(const RunRequest& r, Executor& ex, const ProcessGuard& guard, st
   // Both children of a pair must accept the shared count.
   if (settings.paired)
     settings.paired->share_count = settings.paired->share_count && doc.inner_repeats;
-  BatchObserver observe;
-  if (!r.quiet && (r.progress || progress)) {
-    observe = [&err](const BenchmarkInfo& info, const Row& row, bool warmup) {
-      err << kProg << ": " << progress_line(info, row) << (warmup ? " (warmup, discarded)" : "")
-          << "\n";
-    };
-  }
+  // Both children of a pair get the same argv: --setup-fd only when both accept it.
+  settings.setup_phase = doc.setup_fd && (!settings.paired || settings.paired->setup_fd);
+  Progress shown(err, progress_mode(r.quiet, r.progress, terminal),
+                 use_colour(terminal, std::getenv("NO_COLOR")), steady_nanos);
+  shown.start_run(selected);
+  BatchObserver observe = [&shown](const BenchmarkInfo& info, const Row& row, bool warmup) {
+    shown.batch(info, row, warmup);
+  };
+  settings.benchmark_started = [&shown](std::size_t i) { shown.start_benchmark(i); };
+  settings.benchmark_finished = [&shown](const BenchmarkRun& run) {
+    shown.end_benchmark(run.rows.size(), run.usable(), run.budget_truncated);
+  };
   settings.auto_fit = r.auto_fit;
   // The budget starts here: everything after listing the executable counts against it (env
   // capture, the spawn floor, the complexity questions and every batch).
@@ -171,6 +177,7 @@ int run_command(const RunRequest& r, Executor& ex, const ProcessGuard& guard, st
   }
   const RunOutput output =
       run_benchmarks(ex, exe, doc.suite, selected, run_env(ex, exe, doc), observe, settings);
+  shown.finish();
 
   const Rendered rendered = render_runs(output, ab.paired.has_value(), out);
   std::vector<OutputFile> files;
@@ -193,7 +200,8 @@ int list_command(const std::string& exe, Executor& ex, std::ostream& out) {
   for (const auto& b : doc.benchmarks) {
     out << "  " << b.name;
     if (b.kind == RowKind::parametric)
-      out << "    expected complexity: " << b.complexity;
+      out << "    expected complexity: "
+          << (b.complexity.empty() ? "(none declared)" : b.complexity);
     else
       out << "    [fixed] repeats=" << b.fixed_config.repeats;
     if (!b.hashable) out << "  (no hash)";
@@ -211,7 +219,8 @@ int verify_command(const VerifyRequest& r, Executor& ex, std::ostream& out) {
   const std::string exe = exe_path(r.exe);
   const ListDocument doc = load_list(ex, exe);
   const auto selected = select_benchmarks(doc, r.benches, r.filter, r.tags);
-  const auto results = verify_benchmarks(ex, exe, selected, write_env(run_env(ex, exe, doc)));
+  const auto results =
+      verify_benchmarks(ex, exe, selected, write_env(run_env(ex, exe, doc)), doc.setup_fd);
   return render_verify(results, out) ? 0 : 1;
 }
 

@@ -21,10 +21,10 @@ std::optional<int> resolve_cpu(const CpuPin& pin, const std::vector<int>& allowe
 
 // Measures, reports on `out` (per-benchmark blocks, CTest measurements), writes the rows files,
 // and returns the exit code: 0, 1 when a benchmark produced no usable data, or 128 + the signal
-// when an interrupt came while the files were written. `progress` is whether per-batch lines go
-// to `err` when neither --progress nor --quiet was given (main: whether stderr is a terminal).
+// when an interrupt came while the files were written. `terminal`: whether stderr is a terminal
+// (main: isatty(2)), which decides the progress display and its colours (progress.hpp).
 int run_command(const RunRequest& request, Executor& executor, const ProcessGuard& guard,
-                std::ostream& out, std::ostream& err, bool progress);
+                std::ostream& out, std::ostream& err, bool terminal);
 
 // `benchgate-runner list EXE`: the benchmarks and their declared complexity or repeats.
 int list_command(const std::string& exe, Executor& executor, std::ostream& out);

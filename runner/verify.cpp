@@ -25,36 +25,35 @@ std::string where(const BenchmarkInfo& info, std::uint64_t param) {
 
 // One child; the failure text for it, or empty.
 std::string check_one(Executor& executor, const std::string& exe, BenchmarkInfo info,
-                      std::uint64_t which, const std::string& env_json) {
+                      std::uint64_t which, const std::string& env_json, bool setup_phase) {
   RowRequest req;
   req.kind = info.kind;
   req.function = info.name;
-  double cap = 0;
-  std::uint64_t grace = 0;
   if (info.kind == RowKind::parametric) {
     info.config.target_inner_nanos = kVerifyTargetNanos;
     req.param = which;
     req.cache_mode = info.config.cache_mode;
-    cap = info.config.max_seconds_per_call;
-    grace = info.config.kill_grace_ms;
   } else {
     info.fixed_config.min_total_seconds = 0;  // one call
     req.repeat_index = which;
-    cap = info.fixed_config.max_seconds_per_call;
-    grace = info.fixed_config.kill_grace_ms;
   }
-  req.cap_seconds = cap;
   SpawnRequest spawn;
-  spawn.argv = to_argv(exe, child_request(info, which, env_json));
-  spawn.term_after = std::chrono::nanoseconds(std::llround(cap * 1e9));  // as run rounds it
-  spawn.kill_after = spawn.term_after + std::chrono::milliseconds(grace);
-  const Row row = classify(req, executor.run(spawn));
+  ChildRequest child = child_request(info, which, env_json);
+  set_child_caps(info, setup_phase, 1.0, child, spawn, req);
+  spawn.argv = to_argv(exe, child);
+  const SpawnResult outcome = executor.run(spawn);
+  const Row row = classify(req, outcome);
   const std::string at = where(info, which);
   switch (row.status) {
     case RowStatus::ok: break;
     case RowStatus::timed_out: return "timed out" + at;
     case RowStatus::killed_at_cap:
-      return "killed at the max_seconds_per_call cap (" + seconds_text(cap) + " s)" + at;
+      if (outcome.killed_in_setup) {
+        return "killed in setup at the max_setup_seconds cap (" +
+               seconds_text(*req.setup_cap_seconds) + " s)" + at;
+      }
+      return "killed at the max_seconds_per_call cap (" + seconds_text(req.cap_seconds) + " s)" +
+             at;
     case RowStatus::error: return "child error" + at + ": " + row.error.value_or("no message");
   }
   if (info.hashable && !row.result_hash) {
@@ -72,7 +71,7 @@ std::string check_one(Executor& executor, const std::string& exe, BenchmarkInfo 
 
 std::vector<VerifyResult> verify_benchmarks(Executor& executor, const std::string& exe,
                                             const std::vector<BenchmarkInfo>& benchmarks,
-                                            const std::string& env_json) {
+                                            const std::string& env_json, bool setup_phase) {
   std::vector<VerifyResult> results;
   for (const auto& info : benchmarks) {
     VerifyResult r;
@@ -82,7 +81,7 @@ std::vector<VerifyResult> verify_benchmarks(Executor& executor, const std::strin
                                                  ? std::vector<std::uint64_t>{0, 1}
                                                  : std::vector<std::uint64_t>{0};
     for (std::uint64_t w : which) {
-      std::string failure = check_one(executor, exe, info, w, env_json);
+      std::string failure = check_one(executor, exe, info, w, env_json, setup_phase);
       if (!failure.empty()) r.failures.push_back(std::move(failure));
     }
     results.push_back(std::move(r));

@@ -19,10 +19,11 @@ struct VerifyResult {
   std::vector<std::string> failures;  // empty: passed
 };
 
-// Runs the checks; `env_json` is forwarded to every child.
+// Runs the checks; `env_json` is forwarded to every child; `setup_phase`: the executable
+// accepts --setup-fd, so setup gets its own cap (set_child_caps).
 std::vector<VerifyResult> verify_benchmarks(Executor& executor, const std::string& exe,
                                             const std::vector<BenchmarkInfo>& benchmarks,
-                                            const std::string& env_json);
+                                            const std::string& env_json, bool setup_phase = false);
 
 // "verifying N benchmark(s)...", one [ok ]/[FAIL] line per benchmark with its failures, and the
 // summary line. Returns whether all passed.

@@ -37,6 +37,10 @@ std::vector<std::string> validate(const std::string& name, const BenchmarkConfig
   // NaN fails every comparison below, so it is rejected with the rest.
   check.require(c.max_seconds_per_call > 0 && std::isfinite(c.max_seconds_per_call),
                 "max_seconds_per_call", "be > 0 and finite", show(c.max_seconds_per_call));
+  check.require(c.max_setup_seconds > 0 && c.max_setup_seconds <= 86400, "max_setup_seconds",
+                "be in (0, 86400]", show(c.max_setup_seconds));
+  check.require(c.ladder_seconds >= 0 && c.ladder_seconds <= 86400, "ladder_seconds",
+                "be in [0, 86400] (0: no time limit)", show(c.ladder_seconds));
   check.require(c.target_inner_nanos > 0, "target_inner_nanos", "be > 0",
                 std::to_string(c.target_inner_nanos));
   check.require(c.slope_tolerance > 0, "slope_tolerance", "be > 0", show(c.slope_tolerance));
@@ -74,6 +78,8 @@ std::vector<std::string> validate(const std::string& name, const FixedBenchmarkC
   Checker check(name, "FixedBenchmarkConfig");
   check.require(c.max_seconds_per_call > 0 && std::isfinite(c.max_seconds_per_call),
                 "max_seconds_per_call", "be > 0 and finite", show(c.max_seconds_per_call));
+  check.require(c.max_setup_seconds > 0 && c.max_setup_seconds <= 86400, "max_setup_seconds",
+                "be in (0, 86400]", show(c.max_setup_seconds));
   check.require(c.repeats >= 1, "repeats", "be >= 1", std::to_string(c.repeats));
   check.require(c.kill_grace_ms <= 3'600'000, "kill_grace_ms", "be <= 3600000 (one hour)",
                 std::to_string(c.kill_grace_ms));

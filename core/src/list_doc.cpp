@@ -49,6 +49,8 @@ void write_config(Writer& w, const BenchmarkConfig& c) {
   check(w.Key("outer_trials") && w.Uint64(c.outer_trials));
   check(w.Key("pair_seconds") && w.Double(c.pair_seconds));
   check(w.Key("pair_target_nanos") && w.Uint64(c.pair_target_nanos));
+  check(w.Key("max_setup_seconds") && w.Double(c.max_setup_seconds));
+  check(w.Key("ladder_seconds") && w.Double(c.ladder_seconds));
   check(w.EndObject());
 }
 
@@ -59,6 +61,7 @@ void write_fixed_config(Writer& w, const FixedBenchmarkConfig& c) {
   check(w.Key("kill_grace_ms") && w.Uint64(c.kill_grace_ms));
   check(w.Key("warmup") && w.Bool(c.warmup));
   check(w.Key("min_total_seconds") && w.Double(c.min_total_seconds));
+  check(w.Key("max_setup_seconds") && w.Double(c.max_setup_seconds));
   check(w.Key("expected_hash"));
   check(c.expected_hash ? w.String(format_hash(*c.expected_hash).c_str()) : w.Null());
   check(w.EndObject());
@@ -150,6 +153,11 @@ BenchmarkInfo read_info(const rapidjson::Value& b) {
     // Absent from the documents of executables built before A/B pairs shared a count.
     if (c.HasMember("pair_seconds")) k.pair_seconds = dbl(c, "pair_seconds");
     if (c.HasMember("pair_target_nanos")) k.pair_target_nanos = u64(c, "pair_target_nanos");
+    // Absent from the documents of executables built before setup had its own cap and the
+    // ladder a time limit: their children's cap counts from the start, and their ladders climb
+    // to param_ceiling, as they were built to.
+    if (c.HasMember("max_setup_seconds")) k.max_setup_seconds = dbl(c, "max_setup_seconds");
+    k.ladder_seconds = c.HasMember("ladder_seconds") ? dbl(c, "ladder_seconds") : 0.0;
     k.tags = std::move(tags);
   } else {
     auto& k = info.fixed_config;
@@ -158,6 +166,7 @@ BenchmarkInfo read_info(const rapidjson::Value& b) {
     k.kill_grace_ms = u64(c, "kill_grace_ms");
     k.warmup = boolean(c, "warmup");
     k.min_total_seconds = dbl(c, "min_total_seconds");
+    if (c.HasMember("max_setup_seconds")) k.max_setup_seconds = dbl(c, "max_setup_seconds");
     const auto& h = member(c, "expected_hash");
     if (!h.IsNull()) {
       if (!h.IsString()) throw Bad{"expected_hash must be a hash string or null"};
@@ -189,6 +198,7 @@ std::string write_list_doc(const ListDocument& doc) {
   }
   check(w.Key("callgrind") && w.Bool(doc.callgrind));
   check(w.Key("inner_repeats") && w.Bool(doc.inner_repeats));
+  check(w.Key("setup_fd") && w.Bool(doc.setup_fd));
   check(w.Key("benchmarks") && w.StartArray());
   for (const auto& b : doc.benchmarks) {
     check(w.StartObject());
@@ -236,6 +246,9 @@ std::variant<ListDocument, JsonError> parse_list_doc(std::string_view text) {
     }
     if (auto it = d.FindMember("inner_repeats"); it != d.MemberEnd() && !it->value.IsNull()) {
       doc.inner_repeats = boolean(d, "inner_repeats");
+    }
+    if (auto it = d.FindMember("setup_fd"); it != d.MemberEnd() && !it->value.IsNull()) {
+      doc.setup_fd = boolean(d, "setup_fd");
     }
     for (const auto& b : array(d, "benchmarks").GetArray()) doc.benchmarks.push_back(read_info(b));
     return doc;

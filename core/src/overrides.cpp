@@ -49,6 +49,11 @@ const std::vector<OverrideFlag> kFlags = {
      [](FixedBenchmarkConfig& c, const OverrideValue& v) {
        c.max_seconds_per_call = as<double>(v);
      }},
+    {"max-setup-seconds", "S",
+     "override: wall cap on a child's start and setup, seconds; the batch cap starts after it",
+     Kind::number, number(0, true, 86400, false, "seconds"),
+     [](BenchmarkConfig& c, const OverrideValue& v) { c.max_setup_seconds = as<double>(v); },
+     [](FixedBenchmarkConfig& c, const OverrideValue& v) { c.max_setup_seconds = as<double>(v); }},
     {"kill-grace-ms", "MS", "override: SIGTERM->SIGKILL grace after the cap, ms", Kind::count,
      count(0, 3'600'000),
      [](BenchmarkConfig& c, const OverrideValue& v) { c.kill_grace_ms = as<std::uint64_t>(v); },
@@ -68,6 +73,10 @@ const std::vector<OverrideFlag> kFlags = {
      count(0, kMaxParam),
      [](BenchmarkConfig& c, const OverrideValue& v) { c.param_ceiling = as<std::uint64_t>(v); },
      nullptr},
+    {"ladder-seconds", "S",
+     "override: the ladder climbs while its rungs x outer trials took less (0: to the ceiling)",
+     Kind::number, number(0, false, 86400, false, "seconds"),
+     [](BenchmarkConfig& c, const OverrideValue& v) { c.ladder_seconds = as<double>(v); }, nullptr},
     {"outer-trials", "N", "override: child processes per rung", Kind::count, count(1, 1000),
      [](BenchmarkConfig& c, const OverrideValue& v) { c.outer_trials = as<std::uint64_t>(v); },
      nullptr},

@@ -19,7 +19,7 @@ constexpr std::uint64_t kMaxFd = 65535;
 
 auto tie(const ChildRequest& r) {
   return std::tie(r.bench, r.kind, r.which, r.cache_mode, r.target_nanos, r.result_fd, r.env_json,
-                  r.measure, r.inner_repeats);
+                  r.measure, r.inner_repeats, r.setup_fd);
 }
 
 // Walks "--flag value" pairs and lone flags, naming what is missing or unknown.
@@ -81,6 +81,7 @@ std::vector<std::string> to_argv(const std::string& exe, const ChildRequest& r) 
   if (r.inner_repeats) {
     argv.insert(argv.end(), {"--inner-repeats", std::to_string(*r.inner_repeats)});
   }
+  if (r.setup_fd) argv.insert(argv.end(), {"--setup-fd", std::to_string(*r.setup_fd)});
   return argv;
 }
 
@@ -103,6 +104,8 @@ ChildRequest parse_child_request(const std::vector<std::string>& argv) {
     } else if (flag == "--result-fd") {
       r.result_fd = static_cast<int>(parse_count("result-fd", in.value(), 0, kMaxFd));
       have_fd = true;
+    } else if (flag == "--setup-fd") {
+      r.setup_fd = static_cast<int>(parse_count("setup-fd", in.value(), 0, kMaxFd));
     } else if (flag == "--env-json") {
       r.env_json = in.value();
     } else if (flag == "--inner-repeats") {

@@ -341,7 +341,18 @@ std::vector<Advisory> advisories(const std::vector<Row>& rows, const VerdictResu
   std::vector<Advisory> out;
   if (ok == 0) {
     const bool all_capped = !rows.empty() && std::all_of(rows.begin(), rows.end(), is_capped);
-    if (all_capped) {
+    // The runner's message for a kill in setup (runner/classify.hpp): the batch cap is not
+    // what to raise then.
+    const bool all_in_setup = all_capped && std::all_of(rows.begin(), rows.end(), [](const Row& r) {
+                                return r.error && r.error->rfind("killed in setup", 0) == 0;
+                              });
+    if (all_in_setup) {
+      out.push_back({AdvisoryKind::all_capped,
+                     "every measurement was killed in setup (`max_setup_seconds = " +
+                         format_plain(config.max_setup_seconds) +
+                         "s`) before its batch began; no `ok` row landed. If setup is slow but "
+                         "finishes, bump `--max-setup-seconds`; otherwise look for a hang in it."});
+    } else if (all_capped) {
       std::string move_floor;
       if (custom) {
         move_floor = ", start " + list + " with smaller params";

@@ -100,6 +100,17 @@ class CallgrindBatch {
   CallgrindBatch& operator=(const CallgrindBatch&) = delete;
 };
 
+// Setup has run: one byte on --setup-fd, then closed, so the runner's batch cap starts now. A
+// descriptor that cannot be written is ignored: the runner then keeps the setup cap, which only
+// makes the cap looser.
+void signal_setup_done(const ChildRequest& r) {
+  if (!r.setup_fd) return;
+  const char byte = 's';
+  while (::write(*r.setup_fd, &byte, 1) < 0 && errno == EINTR) {
+  }
+  ::close(*r.setup_fd);
+}
+
 template <class Entries>
 const auto& find_entry(const Entries& entries, const std::string& name, const char* what) {
   auto it =
@@ -161,6 +172,7 @@ Row run_child(const ChildRequest& r) {
     row.cache_mode = r.cache_mode;
     row.inner_repeats = 0;
     prepared = find_entry(reg.parametric, r.bench, "unregistered benchmark: ").prepare(r.which);
+    signal_setup_done(r);
     if (instructions) {
       if (r.cache_mode == CacheMode::warm) time_batch(1);  // warm-up, not counted
       count = counted_batch();
@@ -178,6 +190,7 @@ Row run_child(const ChildRequest& r) {
     row.kind = RowKind::fixed;
     row.repeat_index = r.which;
     prepared = find_entry(reg.fixed, r.bench, "unregistered fixed benchmark: ").prepare();
+    signal_setup_done(r);
     count = instructions ? counted_batch() : autotune_fixed(r.target_nanos, time_batch).count;
   }
   fill_measured(row, count, last, instructions, prepared);

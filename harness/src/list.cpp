@@ -18,8 +18,6 @@ namespace benchgate::detail {
 namespace {
 
 constexpr const char* kUsage =
-    "This is a benchgate benchmark executable. Measure it with:\n"
-    "  benchgate-runner run <this executable> [--out rows.jsonl]\n"
     "Protocol modes (used by benchgate-runner):\n"
     "  --benchgate-list       print the registered benchmarks as JSON\n"
     "  --benchgate-probe      start and exit 0 (the runner's spawn floor)\n"
@@ -27,8 +25,7 @@ constexpr const char* kUsage =
     "                         print 'P C(P)' per param: the declared complexity\n"
     "  --benchgate-child --bench NAME [--param N | --fixed --repeat-index I]\n"
     "      --cache-mode warm|cold --target-nanos T --result-fd FD [--env-json J]\n"
-    "      [--measure time|instructions] [--inner-repeats N]\n";
-
+    "      [--measure time|instructions] [--inner-repeats N] [--setup-fd FD]\n";
 ListDocument list_document(const std::string& exe) {
   ListDocument doc;
   doc.suite = base_name(exe);
@@ -40,6 +37,7 @@ ListDocument list_document(const std::string& exe) {
   doc.callgrind = true;
 #endif
   doc.inner_repeats = true;
+  doc.setup_fd = true;
   for (const auto& e : registry().parametric) {
     BenchmarkInfo info;
     info.name = e.name;
@@ -73,7 +71,10 @@ int complexity_main(const std::vector<std::string>& argv) {
     throw UsageError("--bench '" + r.bench + "' is not a registered parametric benchmark");
   }
   std::map<std::uint64_t, double> values;
-  for (std::uint64_t p : r.params) values[p] = it->complexity(static_cast<double>(p));
+  // No declared complexity: no values, which the runner reads as values it could not get.
+  if (it->complexity) {
+    for (std::uint64_t p : r.params) values[p] = it->complexity(static_cast<double>(p));
+  }
   std::cout << format_complexity_answer(values) << std::flush;
   return 0;
 }
@@ -83,13 +84,15 @@ void print_list_document(const std::string& exe) {
 }
 
 void print_human_list(const std::string& exe) {
-  std::cout << kUsage << "\nregistered benchmarks:\n";
+  std::cout << base_name(exe) << ": registered benchmarks (run " << base_name(exe)
+            << " --help for how to measure them):\n";
   const auto doc = list_document(exe);
   if (doc.benchmarks.empty()) std::cout << "  (no benchmarks registered)\n";
   for (const auto& b : doc.benchmarks) {
     std::cout << "  " << b.name;
     if (b.kind == RowKind::parametric) {
-      std::cout << "    expected complexity: " << b.complexity;
+      std::cout << "    expected complexity: "
+                << (b.complexity.empty() ? "(none declared)" : b.complexity);
     } else {
       std::cout << "    [fixed] repeats=" << b.fixed_config.repeats;
     }

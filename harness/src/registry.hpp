@@ -22,6 +22,7 @@ struct Registry {
   std::vector<std::string> errors;  // reported by main() before anything runs
   BuildInfo build;
   bool build_known = false;
+  std::string runner_hint;  // where add_benchmark() found benchgate-runner (BENCHGATE_RUNNER_PATH)
 };
 
 Registry& registry();

@@ -49,12 +49,12 @@ class Fd {
 };
 
 // A pipe whose ends are close-on-exec and never take the descriptor numbers the child's
-// actions dup onto (0-3): dup2(fd, fd) would leave close-on-exec set.
+// actions dup onto (0-4): dup2(fd, fd) would leave close-on-exec set.
 bool make_pipe(Fd& read_end, Fd& write_end) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return false;
   for (int& fd : fds) {
-    if (fd <= kResultFdInChild) {
+    if (fd <= kSetupFdInChild) {
       const int moved = fcntl(fd, F_DUPFD_CLOEXEC, 10);
       ::close(fd);
       if (moved < 0) return false;
@@ -138,12 +138,13 @@ constexpr std::int64_t kSweepIntervalNanos = 2'000'000;
 // posix_spawn's file actions and attributes for one child, released on every path.
 class SpawnSetup {
  public:
-  SpawnSetup(int out_w, int err_w, int result_w) {
+  SpawnSetup(int out_w, int err_w, int result_w, int setup_w) {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, out_w, 1);
     posix_spawn_file_actions_adddup2(&actions, err_w, 2);
     posix_spawn_file_actions_adddup2(&actions, result_w, kResultFdInChild);
+    if (setup_w >= 0) posix_spawn_file_actions_adddup2(&actions, setup_w, kSetupFdInChild);
     posix_spawnattr_init(&attr);
     sigset_t empty, defaults;
     sigemptyset(&empty);
@@ -169,6 +170,8 @@ class SpawnSetup {
 // One child from start to reap: start(), then watch_until_exit(), reap(), drain_after_exit().
 class ChildRun {
  public:
+  static constexpr std::size_t kStreams = 4;  // result, stdout, stderr, setup
+
   ChildRun(const SpawnRequest& req, const ProcessGuard& guard) : req_(req), guard_(guard) {}
 
   SpawnResult run() {
@@ -188,12 +191,13 @@ class ChildRun {
       out_.start_error = "empty command line";
       return false;
     }
-    Fd result_w, out_w, err_w;
-    if (!make_pipe(result_r_, result_w) || !make_pipe(out_r_, out_w) || !make_pipe(err_r_, err_w)) {
+    Fd result_w, out_w, err_w, setup_w;
+    if (!make_pipe(result_r_, result_w) || !make_pipe(out_r_, out_w) || !make_pipe(err_r_, err_w) ||
+        (req_.setup_term_after && !make_pipe(setup_r_, setup_w))) {
       out_.start_error = std::string("cannot create pipes: ") + std::strerror(errno);
       return false;
     }
-    SpawnSetup setup(out_w.get(), err_w.get(), result_w.get());
+    SpawnSetup setup(out_w.get(), err_w.get(), result_w.get(), setup_w.get());
     std::vector<char*> argv;
     for (const auto& a : req_.argv) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -223,8 +227,8 @@ class ChildRun {
 
   // Reads every stream poll found ready until it is empty, so a flood drains in few wake-ups.
   void read_ready(const pollfd* fds) {
-    Fd* const streams[3] = {&result_r_, &out_r_, &err_r_};
-    for (std::size_t i = 0; i < 3; ++i) {
+    Fd* const streams[kStreams] = {&result_r_, &out_r_, &err_r_, &setup_r_};
+    for (std::size_t i = 0; i < kStreams; ++i) {
       Fd& f = *streams[i];
       if (f.get() < 0 || fds[i].fd != f.get() || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
         continue;
@@ -241,9 +245,11 @@ class ChildRun {
     }
   }
 
-  // `len` bytes just read into buf_ from stream i (0 result, 1 stdout, 2 stderr).
+  // `len` bytes just read into buf_ from stream i (0 result, 1 stdout, 2 stderr, 3 setup).
   void keep(std::size_t i, std::size_t len) {
-    if (i == 0) {
+    if (i == 3) {
+      if (!out_.setup_nanos) out_.setup_nanos = static_cast<std::uint64_t>(now_nanos() - start_);
+    } else if (i == 0) {
       // Bounded whatever the child writes: past the limit the row is dropped and the rest only
       // counted.
       out_.result_bytes += len;
@@ -261,18 +267,22 @@ class ChildRun {
     }
   }
 
-  nfds_t stream_fds(std::array<pollfd, 5>& fds) const {
-    const Fd* const streams[3] = {&result_r_, &out_r_, &err_r_};
-    for (std::size_t i = 0; i < 3; ++i) fds[i] = pollfd{streams[i]->get(), POLLIN, 0};
-    return 3;
+  nfds_t stream_fds(std::array<pollfd, kStreams + 2>& fds) const {
+    const Fd* const streams[kStreams] = {&result_r_, &out_r_, &err_r_, &setup_r_};
+    for (std::size_t i = 0; i < kStreams; ++i) fds[i] = pollfd{streams[i]->get(), POLLIN, 0};
+    return kStreams;
   }
 
   // Phase 1: until the child exits, applying the cap (and an interrupt, which is a cap of now
   // with the request's interrupt grace).
   void watch_until_exit() {
     Fd pidfd(open_pidfd(pid_));
-    std::int64_t term_at = start_ + req_.term_after.count();
-    std::int64_t kill_at = start_ + req_.kill_after.count();
+    const std::int64_t grace_ns = req_.kill_after.count() - req_.term_after.count();
+    // With a setup phase the setup cap applies until the child says setup ended.
+    std::int64_t term_at =
+        start_ + (req_.setup_term_after ? *req_.setup_term_after : req_.term_after).count();
+    std::int64_t kill_at = term_at + grace_ns;
+    bool in_setup = req_.setup_term_after.has_value();
     bool terminated = false, killed = false, interrupted = false;
     const int wake_fd = detail::interrupt_wake_fd();
     for (;;) {
@@ -290,6 +300,7 @@ class ChildRun {
         ::kill(-pid_, SIGCONT);  // a stopped process only acts on SIGTERM once continued
         terminated = true;
         out_.killed_at_cap = !interrupted;
+        out_.killed_in_setup = out_.killed_at_cap && in_setup;
       }
       if (!killed && now >= kill_at) {
         ::kill(-pid_, SIGKILL);  // works on stopped processes too
@@ -297,7 +308,7 @@ class ChildRun {
       }
       if ((pidfd.get() < 0 || terminated) && child_has_exited(pid_)) return;
 
-      std::array<pollfd, 5> fds{};
+      std::array<pollfd, kStreams + 2> fds{};
       nfds_t n = stream_fds(fds);
       const nfds_t pid_slot = n;
       if (pidfd.get() >= 0) fds[n++] = pollfd{pidfd.get(), POLLIN, 0};
@@ -316,6 +327,12 @@ class ChildRun {
         return;
       }
       read_ready(fds.data());
+      if (in_setup && out_.setup_nanos && !terminated && !interrupted) {
+        // Setup ended: the batch cap counts from now.
+        in_setup = false;
+        term_at = start_ + static_cast<std::int64_t>(*out_.setup_nanos) + req_.term_after.count();
+        kill_at = term_at + grace_ns;
+      }
       if (pidfd.get() >= 0 && (fds[pid_slot].revents & POLLIN)) return;
     }
   }
@@ -352,10 +369,11 @@ class ChildRun {
     const std::int64_t drain_until = exited_at_ + kDrainAfterExitNanos;
     for (;;) {
       const bool children_left = guard_.subreaper() && detail::reap_adopted_and_kill_the_rest();
-      const bool pipes_open = result_r_.get() >= 0 || out_r_.get() >= 0 || err_r_.get() >= 0;
+      const bool pipes_open =
+          result_r_.get() >= 0 || out_r_.get() >= 0 || err_r_.get() >= 0 || setup_r_.get() >= 0;
       const std::int64_t now = now_nanos();
       if ((!pipes_open && !children_left) || now >= drain_until) return;
-      std::array<pollfd, 5> fds{};
+      std::array<pollfd, kStreams + 2> fds{};
       const nfds_t n = stream_fds(fds);
       const std::int64_t wait_ns = children_left ? kSweepIntervalNanos : drain_until - now;
       const int ready = ::poll(fds.data(), n, to_timeout_ms(wait_ns));
@@ -367,7 +385,7 @@ class ChildRun {
   const SpawnRequest& req_;
   const ProcessGuard& guard_;
   SpawnResult out_;
-  Fd result_r_, out_r_, err_r_;
+  Fd result_r_, out_r_, err_r_, setup_r_;
   pid_t pid_ = -1;
   std::int64_t start_ = 0;
   std::int64_t exited_at_ = 0;

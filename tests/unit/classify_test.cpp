@@ -442,3 +442,37 @@ TEST_CASE("classify: invalid UTF-8 from the child becomes U+FFFD, valid text is 
     }
   }
 }
+
+TEST_CASE("classify: a kill names its phase when the child had a setup phase") {
+  RowRequest req = param_request();
+  req.setup_cap_seconds = 60;
+  SpawnResult o;
+  o.started = true;
+  o.term_signal = SIGTERM;
+  o.killed_at_cap = true;
+  SUBCASE("in setup: the setup cap") {
+    o.killed_in_setup = true;
+    const Row row = classify(req, o);
+    CHECK(row.status == RowStatus::killed_at_cap);
+    CHECK(row.error ==
+          std::optional<std::string>("killed in setup after 60 s: setup still running at "
+                                     "max_setup_seconds = 60 s"));
+  }
+  SUBCASE("in the batch: the batch cap, after a setup of how long") {
+    o.setup_nanos = 1'500'000'000;
+    const Row row = classify(req, o);
+    CHECK(row.status == RowStatus::killed_at_cap);
+    CHECK(row.error == std::optional<std::string>(
+                           "killed at the cap: still running after max_seconds_per_call = 1.5 s "
+                           "(in the measured batch, after a setup of 1.500 s)"));
+  }
+  SUBCASE("a crash before setup ended says so") {
+    o.killed_at_cap = false;
+    o.term_signal = SIGSEGV;
+    CHECK(classify(req, o).error ==
+          std::optional<std::string>("child killed by SIGSEGV (signal 11) during setup"));
+    o.setup_nanos = 1000;
+    CHECK(classify(req, o).error ==
+          std::optional<std::string>("child killed by SIGSEGV (signal 11)"));
+  }
+}

@@ -47,13 +47,16 @@ TEST_CASE("config: default configs validate clean") {
   CHECK(validate("sort", FixedBenchmarkConfig{}).empty());
 }
 
-TEST_CASE("config: the defaults are the reference's") {
+TEST_CASE("config: the defaults are the reference's, except those that make the gate work") {
   const BenchmarkConfig c;
   CHECK(c.target_inner_nanos == 500'000'000u);
   CHECK(c.max_seconds_per_call == 1.0);
   CHECK(c.param_ceiling == (std::uint64_t{1} << 30));
   CHECK(c.param_floor == 0u);
-  CHECK(c.outer_trials == 1u);
+  // Issue 18: trials enough for the gate's statistics, a ceiling by time, a cap for setup.
+  CHECK(c.outer_trials == 3u);
+  CHECK(c.ladder_seconds == 30.0);
+  CHECK(c.max_setup_seconds == 60.0);
   CHECK(c.pair_seconds == 5.0);
   CHECK(c.pair_target_nanos == 10'000'000u);
   CHECK(c.param_schedule.shape == ParamSchedule::Shape::automatic);
@@ -61,6 +64,7 @@ TEST_CASE("config: the defaults are the reference's") {
   const FixedBenchmarkConfig f;
   CHECK(f.repeats == 5u);
   CHECK(f.max_seconds_per_call == 60.0);
+  CHECK(f.max_setup_seconds == 60.0);
   CHECK(f.warmup);
   CHECK_FALSE(f.expected_hash.has_value());
 }
@@ -204,6 +208,22 @@ TEST_CASE("config: BenchmarkConfig.pair_seconds is at most a day and pair_target
   c = BenchmarkConfig{};
   c.pair_target_nanos = 0;
   require_one_error(validate("sort", c), "BenchmarkConfig.pair_target_nanos", "got 0");
+}
+
+TEST_CASE("config: max_setup_seconds is above 0 and at most a day, ladder_seconds 0 to a day") {
+  BenchmarkConfig c;
+  c.max_setup_seconds = 0;
+  require_one_error(validate("sort", c), "BenchmarkConfig.max_setup_seconds", "got 0");
+  c.max_setup_seconds = 86401;
+  require_one_error(validate("sort", c), "BenchmarkConfig.max_setup_seconds", "got 86401");
+  c = BenchmarkConfig{};
+  c.ladder_seconds = 0;
+  CHECK(validate("sort", c).empty());
+  c.ladder_seconds = -1;
+  require_one_error(validate("sort", c), "BenchmarkConfig.ladder_seconds", "got -1");
+  FixedBenchmarkConfig f;
+  f.max_setup_seconds = -2;
+  require_one_error(validate("sort", f), "FixedBenchmarkConfig.max_setup_seconds", "got -2");
 }
 
 TEST_CASE("config: BenchmarkConfig.kill_grace_ms is at most one hour") {

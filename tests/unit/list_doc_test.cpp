@@ -36,6 +36,8 @@ BenchmarkInfo parametric_info() {
   c.outer_trials = 3;
   c.pair_seconds = 2.5;
   c.pair_target_nanos = 4'000'000;
+  c.max_setup_seconds = 90.5;
+  c.ladder_seconds = 12.5;
   c.tags = {"slow", "sort"};
   return b;
 }
@@ -51,6 +53,7 @@ BenchmarkInfo fixed_info() {
   c.kill_grace_ms = 42;
   c.warmup = false;
   c.min_total_seconds = 0.25;
+  c.max_setup_seconds = 7.25;
   c.expected_hash = 0xabcdef0123456789ULL;
   c.tags = {"io"};
   return b;
@@ -73,6 +76,8 @@ void check_same(const BenchmarkConfig& a, const BenchmarkConfig& b) {
   CHECK(a.outer_trials == b.outer_trials);
   CHECK(a.pair_seconds == b.pair_seconds);
   CHECK(a.pair_target_nanos == b.pair_target_nanos);
+  CHECK(a.max_setup_seconds == b.max_setup_seconds);
+  CHECK(a.ladder_seconds == b.ladder_seconds);
   CHECK(a.tags == b.tags);
 }
 
@@ -82,6 +87,7 @@ void check_same(const FixedBenchmarkConfig& a, const FixedBenchmarkConfig& b) {
   CHECK(a.kill_grace_ms == b.kill_grace_ms);
   CHECK(a.warmup == b.warmup);
   CHECK(a.min_total_seconds == b.min_total_seconds);
+  CHECK(a.max_setup_seconds == b.max_setup_seconds);
   CHECK(a.expected_hash == b.expected_hash);
   CHECK(a.tags == b.tags);
 }
@@ -186,6 +192,28 @@ TEST_CASE("list_doc: the inner_repeats capability round-trips and is false when 
   REQUIRE(old.benchmarks.size() == 1);
   CHECK(old.benchmarks[0].config.pair_seconds == BenchmarkConfig{}.pair_seconds);
   CHECK(old.benchmarks[0].config.pair_target_nanos == BenchmarkConfig{}.pair_target_nanos);
+}
+
+TEST_CASE("list_doc: an older executable's document: no setup_fd, no setup cap, no time ceiling") {
+  ListDocument doc{"s", {parametric_info(), fixed_info()}};
+  doc.setup_fd = true;
+  CHECK(round_trip(doc).setup_fd);
+  std::string text = write_list_doc(doc);
+  for (const std::string key : {",\"setup_fd\":true", ",\"max_setup_seconds\":90.5",
+                                ",\"ladder_seconds\":12.5", ",\"max_setup_seconds\":7.25"}) {
+    REQUIRE(text.find(key) != std::string::npos);
+    text.erase(text.find(key), key.size());
+  }
+  auto parsed = parse_list_doc(text);
+  REQUIRE(std::holds_alternative<ListDocument>(parsed));
+  const ListDocument& old = std::get<ListDocument>(parsed);
+  CHECK_FALSE(old.setup_fd);
+  REQUIRE(old.benchmarks.size() == 2);
+  CHECK(old.benchmarks[0].config.max_setup_seconds == BenchmarkConfig{}.max_setup_seconds);
+  // Its ladder climbs to param_ceiling, as it was built to.
+  CHECK(old.benchmarks[0].config.ladder_seconds == 0.0);
+  CHECK(old.benchmarks[1].fixed_config.max_setup_seconds ==
+        FixedBenchmarkConfig{}.max_setup_seconds);
 }
 
 TEST_CASE("list_doc: every schedule shape and the largest expected hash round-trip") {

@@ -310,3 +310,17 @@ TEST_CASE("protocol: a complexity request without --bench or with a non-numeric 
   });
   CHECK(what == "--param 'n': must be an integer in [0, 18446744073709551615]");
 }
+
+TEST_CASE("protocol: the setup descriptor survives to_argv and the parser, and absent none is read") {
+  for (const RowKind kind : {RowKind::parametric, RowKind::fixed}) {
+    ChildRequest r = request(kind, 2);
+    r.setup_fd = 4;
+    const Argv argv = to_argv("./bench", r);
+    REQUIRE(argv.size() >= 2);
+    CHECK(argv[argv.size() - 2] == "--setup-fd");
+    CHECK(argv.back() == "4");
+    CHECK(parse_child_request(argv) == r);
+  }
+  CHECK(parse_child_request(to_argv("./bench", request(RowKind::parametric, 1))).setup_fd ==
+        std::nullopt);
+}

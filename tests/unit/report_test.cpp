@@ -47,13 +47,18 @@ std::string render(const BenchmarkRun& run) {
 
 }  // namespace
 
-TEST_CASE("report: a progress line names the benchmark, the param and the per-call time") {
+TEST_CASE("report: a progress line names the benchmark, the param, the trial and the time") {
   BenchmarkInfo info;
   info.name = "sort.std_sort";
+  info.config.outer_trials = 1;
   CHECK(progress_line(info, parametric_row(1024, 1500)) ==
         "sort.std_sort param=1024 ok 1.500 µs/call");
   CHECK(progress_line(info, parametric_row(8, 0, RowStatus::killed_at_cap)) ==
         "sort.std_sort param=8 killed_at_cap");
+  info.config.outer_trials = 3;
+  Row second = parametric_row(64, 1500);
+  second.trial_index = 1;
+  CHECK(progress_line(info, second) == "sort.std_sort param=64 trial 2/3 ok 1.500 µs/call");
   BenchmarkInfo fixed;
   fixed.name = "parse_corpus";
   fixed.kind = RowKind::fixed;
@@ -181,4 +186,18 @@ TEST_CASE("report: unmeasured memory is n/a, and a peak that includes setup says
   // No ok row: no memory lines at all.
   run.rows = {parametric_row(1, 0, RowStatus::error)};
   CHECK_FALSE(contains(render(run), "peak RSS:"));
+}
+
+TEST_CASE("report: without a declared complexity the block says so and how to add one") {
+  BenchmarkRun run;
+  run.info.name = "f";
+  run.info.kind = RowKind::parametric;
+  run.rows = {parametric_row(64, 1500)};
+  run.rows[0].function = "f";
+  const std::string text = render(run);
+  CHECK(contains(text, "f    expected complexity: (none declared)"));
+  CHECK(contains(text,
+                 "verdict: none (no complexity declared; to check how the time grows with "
+                 "n, add e.g. .complexity(\"n\", [](double n) { return n; }) to the "
+                 "registration)"));
 }

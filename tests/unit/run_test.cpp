@@ -153,6 +153,10 @@ BenchmarkInfo parametric(const std::string& name, std::uint64_t lo, std::uint64_
   b.config.max_seconds_per_call = 1.5;
   b.config.kill_grace_ms = 100;
   b.config.target_inner_nanos = 1'000'000;
+  // One trial per rung and no ceiling by time unless a test sets them: the defaults (3 trials,
+  // ladder_seconds 30) have tests of their own.
+  b.config.outer_trials = 1;
+  b.config.ladder_seconds = 0;
   return b;
 }
 
@@ -1081,4 +1085,80 @@ TEST_CASE("run: shared_pair_count raises a batch toward half the per-child overh
   CHECK(shared_pair_count(4, 400 * ms, 2000 * ms, 135 * ms) == 4u);
   CHECK(shared_pair_count(4, 0, 2000 * ms, 135 * ms) == 4u);
   CHECK(shared_pair_count(0, 10 * ms, 2000 * ms, 135 * ms) == 0u);
+}
+
+TEST_CASE("run: ladder_seconds stops the climb once the rungs so far times outer_trials reach it") {
+  BenchmarkInfo b = parametric("f", 0, 1 << 20);
+  b.config.outer_trials = 2;
+  b.config.ladder_seconds = 2.0;
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  RunSettings settings;
+  // Each child takes 0.25 s of the fake clock: after 4 rungs, 1 s x 2 trials reaches 2 s.
+  settings.now = [&ex] { return static_cast<std::int64_t>(ex.requests.size()) * 250'000'000; };
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {b}, run_env(), {}, settings);
+  const auto& run = out.runs.at(0);
+  CHECK(ex.whiches() == U{0, 1, 2, 4, 0, 1, 2, 4});  // four rungs, then their second trials
+  CHECK(run.usable());
+  REQUIRE_FALSE(run.notes.empty());
+  CHECK(contains(run.notes.back(), "the ladder stopped climbing after param=4"));
+  CHECK(contains(run.notes.back(), "ladder_seconds = 2 s"));
+  SUBCASE("0 climbs to the ceiling; a custom list is walked whole") {
+    b.config.param_ceiling = 64;
+    b.config.ladder_seconds = 0;
+    ScriptedExecutor all([](const ChildArgs&) { return Act::ok; });
+    settings.now = [&all] {
+      return static_cast<std::int64_t>(all.requests.size()) * 1'000'000'000;
+    };
+    run_benchmarks(all, "./bench", "s", {b}, run_env(), {}, settings);
+    CHECK(all.whiches().size() == 2 * 8);
+    b.config.ladder_seconds = 0.5;
+    b.config.param_schedule = ParamSchedule::custom({3, 5, 7});
+    ScriptedExecutor listed([](const ChildArgs&) { return Act::ok; });
+    settings.now = [&listed] {
+      return static_cast<std::int64_t>(listed.requests.size()) * 1'000'000'000;
+    };
+    run_benchmarks(listed, "./bench", "s", {b}, run_env(), {}, settings);
+    CHECK(listed.whiches() == U{3, 5, 7, 3, 5, 7});
+  }
+}
+
+TEST_CASE("run: a benchmark without a declared complexity walks doubling and gets no verdict") {
+  BenchmarkInfo b = parametric("f", 0, 8);
+  b.complexity.clear();
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  const RunOutput out = run_benchmarks(ex, "./bench", "s", {b}, run_env());
+  const auto& run = out.runs.at(0);
+  CHECK(ex.whiches() == U{0, 1, 2, 4, 8});
+  CHECK(ex.others.size() == 3);  // the spawn-floor probes only: no complexity question
+  CHECK(run.schedule == ParamSchedule::Shape::doubling);
+  CHECK(run.schedule_was_auto);
+  CHECK_FALSE(run.verdict.has_value());
+  CHECK(run.notes.empty());
+  CHECK(run.usable());
+  for (const auto& a : run.advisories) CHECK(a.kind != AdvisoryKind::too_few_verdict_rows);
+}
+
+TEST_CASE("run: with setup_phase every child gets --setup-fd, the setup cap and the batch cap") {
+  BenchmarkInfo b = parametric("f", 0, 1);
+  b.config.max_setup_seconds = 7.5;
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  RunSettings settings;
+  settings.setup_phase = true;
+  run_benchmarks(ex, "./bench", "s", {b, fixed("g", 1, false)}, run_env(), {}, settings);
+  REQUIRE(ex.requests.size() == 3);
+  for (const auto& r : ex.requests) {
+    CHECK(parse_child_request(r.argv).setup_fd == kSetupFdInChild);
+    REQUIRE(r.setup_term_after.has_value());
+  }
+  CHECK(*ex.requests[0].setup_term_after == std::chrono::milliseconds(7500));
+  CHECK(ex.requests[0].term_after == std::chrono::milliseconds(1500));
+  CHECK(*ex.requests[2].setup_term_after == std::chrono::seconds(60));  // the fixed default
+  SUBCASE("without it (an older executable) the cap counts from the start, as before") {
+    ScriptedExecutor old([](const ChildArgs&) { return Act::ok; });
+    run_benchmarks(old, "./bench", "s", {b}, run_env());
+    for (const auto& r : old.requests) {
+      CHECK_FALSE(parse_child_request(r.argv).setup_fd.has_value());
+      CHECK_FALSE(r.setup_term_after.has_value());
+    }
+  }
 }

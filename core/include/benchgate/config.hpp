@@ -32,7 +32,10 @@ struct ParamSchedule {
 // say how each is used.
 struct BenchmarkConfig {
   std::uint64_t target_inner_nanos = 500'000'000;  // autotune aims just past half of this
-  double max_seconds_per_call = 1.0;               // wall cap per child batch
+  double max_seconds_per_call = 1.0;               // wall cap per child batch, after setup
+  // Wall cap on a child's start and setup (loading a data set, building an index), before the
+  // batch cap starts: generous, so that a slow setup is not mistaken for a slow batch.
+  double max_setup_seconds = 60.0;
   std::uint64_t param_ceiling = std::uint64_t{1} << 30;
   std::uint64_t param_floor = 0;
   std::uint64_t kill_grace_ms = 100;  // SIGTERM at the cap, SIGKILL this much later
@@ -42,7 +45,14 @@ struct BenchmarkConfig {
   ParamSchedule param_schedule;  // automatic
   CacheMode cache_mode = CacheMode::warm;
   double signal_floor_multiplier = 10.0;
-  std::uint64_t outer_trials = 1;
+  // Three children per rung: three samples per param on each side give the gate's stratified
+  // rank test per-param information, and a ladder of five or more params gives at least the 15
+  // pairs an A/B interval at alpha 0.01 needs (docs/design.md, "Defaults that gate").
+  std::uint64_t outer_trials = 3;
+  // The doubling ladder (and linear's probe) climbs to its next rung only while the rungs so far,
+  // times outer_trials, took less than this: the benchmark then costs about this much, whatever
+  // param_ceiling allows. 0: climb to param_ceiling.
+  double ladder_seconds = 30.0;
   // A/B in one run (benchgate-runner --baseline-exe): more rounds of pairs after the
   // outer_trials while this benchmark has run less than pair_seconds (0: outer_trials only), and
   // the autotune target of a param's first pair, whose call count both sides then share.
@@ -57,7 +67,8 @@ struct BenchmarkConfig {
 // result hash every ok repeat must return (expected_hash).
 struct FixedBenchmarkConfig {
   std::uint64_t repeats = 5;
-  double max_seconds_per_call = 60.0;
+  double max_seconds_per_call = 60.0;  // wall cap per child batch, after setup
+  double max_setup_seconds = 60.0;     // wall cap on a child's start and setup
   std::uint64_t kill_grace_ms = 100;
   bool warmup = true;                // one discarded child before the measured repeats
   double min_total_seconds = 0.001;  // inner repeats double until a batch lasts this long

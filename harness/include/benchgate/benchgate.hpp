@@ -202,6 +202,7 @@ struct FixedEntry {
 void register_parametric(ParametricEntry entry);
 void register_fixed(FixedEntry entry);
 void note_build(const char* compiler, const char* compiler_version, const char* build_type);
+void note_runner(const char* path);
 
 template <class Result, class HashFn>
 constexpr bool can_hash() {
@@ -440,6 +441,11 @@ namespace detail {
 inline const bool build_noted =
     (note_build(BENCHGATE_DETAIL_COMPILER, BENCHGATE_DETAIL_COMPILER_VERSION, BENCHGATE_BUILD_TYPE),
      true);
+#ifdef BENCHGATE_RUNNER_PATH
+// Where benchgate_add_benchmark() found benchgate-runner: `./my_bench` runs its benchmarks
+// through it.
+inline const bool runner_noted = (note_runner(BENCHGATE_RUNNER_PATH), true);
+#endif
 }  // namespace detail
 
 }  // namespace benchgate

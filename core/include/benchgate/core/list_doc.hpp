@@ -42,6 +42,10 @@ struct ListDocument {
   // pairs). Absent reads as false: an executable built against an older benchgate gets the
   // autotune in both children of a pair.
   bool inner_repeats = false;
+  // Whether the executable's child mode accepts --setup-fd (it says when setup ended, so that
+  // setup gets its own cap). Absent reads as false: an older executable's cap counts from its
+  // start, setup included.
+  bool setup_fd = false;
 };
 
 std::string write_list_doc(const ListDocument& doc);

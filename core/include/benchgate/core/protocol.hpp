@@ -28,7 +28,7 @@ std::optional<Measure> parse_measure(const std::string& text);
 
 // One batch: `<exe> --benchgate-child --bench NAME (--param N | --fixed --repeat-index I)
 // --cache-mode warm|cold --target-nanos T --result-fd FD [--env-json J] [--measure M]
-// [--inner-repeats N]`. The child writes exactly one row to descriptor FD.
+// [--inner-repeats N] [--setup-fd FD2]`. The child writes exactly one row to descriptor FD.
 struct ChildRequest {
   std::string bench;
   RowKind kind = RowKind::parametric;
@@ -44,6 +44,10 @@ struct ChildRequest {
   // of the autotune: the two children of an A/B pair run the same count (docs/design.md, "A/B
   // pairs"). Only executables whose list document says `inner_repeats` accept it.
   std::optional<std::uint64_t> inner_repeats;
+  // When setup has run, the child writes one byte to this descriptor and closes it: the runner
+  // then switches from the setup cap to the batch cap (docs/design.md, "Child mode"). Only
+  // executables whose list document says `setup_fd` accept it.
+  std::optional<int> setup_fd;
 
   friend bool operator==(const ChildRequest& a, const ChildRequest& b);
 };

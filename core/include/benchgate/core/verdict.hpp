@@ -118,6 +118,7 @@ struct Advisory {
 
 // In this order, over every row of the run (probes included):
 // 1. no ok row: all_capped iff rows is non-empty and every row is killed_at_cap or timed_out
+//    (its text names max_setup_seconds when every row was killed in setup)
 //    (an all-error run gets nothing); otherwise below_signal_floor when every ok row is below
 //    the floor, partially_below_signal_floor when some are.
 // 2. an ok row and a capped row: truncated_at_cap at the first capped row's param.

@@ -13,6 +13,8 @@ namespace benchgate {
 
 // The descriptor number the child finds its result pipe on.
 inline constexpr int kResultFdInChild = 3;
+// The descriptor number the child finds its setup pipe on (SpawnRequest::setup_term_after).
+inline constexpr int kSetupFdInChild = 4;
 
 // How long an interrupted child's group gets between SIGTERM and SIGKILL (or the request's own
 // grace, if shorter): enough to remove a temporary file, short enough that Ctrl-C feels prompt.
@@ -23,6 +25,10 @@ struct SpawnRequest {
   // SIGTERM to the child's process group after term_after, SIGKILL after kill_after.
   std::chrono::nanoseconds term_after{std::chrono::seconds(60)};
   std::chrono::nanoseconds kill_after{std::chrono::seconds(61)};
+  // A setup phase: the child gets a pipe on kSetupFdInChild and writes to it when its setup has
+  // run. Until then SIGTERM comes setup_term_after after the start; from then on term_after and
+  // kill_after count from that moment. The grace (kill_after - term_after) is the same in both.
+  std::optional<std::chrono::nanoseconds> setup_term_after;
   // On an interrupt (see ProcessGuard): SIGTERM to the group at once, SIGKILL this much later
   // (or at kill_after - term_after, if shorter). A child that itself stops children of its own
   // on SIGTERM (benchgate-runner) needs longer than a benchmark batch does.
@@ -42,7 +48,11 @@ struct SpawnResult {
   int term_signal = 0;
   bool killed_at_cap = false;   // the deadline passed and we signalled the group
   bool stopped_at_cap = false;  // it was stopped (SIGSTOP, SIGTSTP...) when the deadline passed
-  std::string result;           // bytes read from the result pipe; empty after an overflow
+  // With setup_term_after: start to the child's signal that setup ended (null: it never said),
+  // and whether the cap that killed it was the setup cap.
+  std::optional<std::uint64_t> setup_nanos;
+  bool killed_in_setup = false;
+  std::string result;  // bytes read from the result pipe; empty after an overflow
   bool result_overflow = false;
   std::uint64_t result_bytes = 0;  // all bytes the child wrote to the result pipe
   std::string stdout_tail;
