@@ -311,7 +311,8 @@ TEST_CASE("protocol: a complexity request without --bench or with a non-numeric 
   CHECK(what == "--param 'n': must be an integer in [0, 18446744073709551615]");
 }
 
-TEST_CASE("protocol: the setup descriptor survives to_argv and the parser, and absent none is read") {
+TEST_CASE(
+    "protocol: the setup descriptor survives to_argv and the parser, and absent none is read") {
   for (const RowKind kind : {RowKind::parametric, RowKind::fixed}) {
     ChildRequest r = request(kind, 2);
     r.setup_fd = 4;
