@@ -139,7 +139,8 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
   target ``benchgate-report`` collects them into ``benchgate-report/comment.md``,
   ``report.html`` and ``junit.xml`` in the build tree.
   The executable is compiled with ``BENCHGATE_BUILD_TYPE`` set to ``$<CONFIG>`` so rows record
-  the build type.
+  the build type, and ``BENCHGATE_RUNNER_PATH`` set to the runner's path, so that the
+  executable run by hand measures itself through it.
 
   Example:
 

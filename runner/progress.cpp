@@ -7,6 +7,7 @@
 
 #include "benchgate/core/plan.hpp"
 #include "report.hpp"
+#include "run.hpp"
 
 namespace benchgate {
 namespace {
@@ -33,12 +34,8 @@ std::string seconds_text(double seconds) {
 
 // A ladder's ceiling by time: about ladder_seconds for the whole benchmark (docs/cli.md).
 std::optional<double> time_bound(const BenchmarkInfo& info) {
-  if (info.kind != RowKind::parametric) return std::nullopt;
-  const BenchmarkConfig& c = info.config;
-  if (c.ladder_seconds <= 0 || c.param_schedule.shape == ParamSchedule::Shape::custom) {
-    return std::nullopt;
-  }
-  return c.ladder_seconds;
+  if (!time_ceiling(info)) return std::nullopt;
+  return info.config.ladder_seconds;
 }
 
 }  // namespace

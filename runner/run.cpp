@@ -31,6 +31,13 @@ std::string join(const std::vector<std::string>& items) {
 
 }  // namespace
 
+bool time_ceiling(const BenchmarkInfo& info) {
+  const BenchmarkConfig& c = info.config;
+  return info.kind == RowKind::parametric && c.ladder_seconds > 0 &&
+         c.param_schedule.shape != ParamSchedule::Shape::custom &&
+         c.param_ceiling == BenchmarkConfig{}.param_ceiling;
+}
+
 void set_child_caps(const BenchmarkInfo& info, bool setup_phase, double factor, ChildRequest& child,
                     SpawnRequest& spawn, RowRequest& req) {
   const bool parametric = info.kind == RowKind::parametric;
@@ -318,9 +325,8 @@ void run_parametric(BenchmarkRun& run, Walk& walk, Executor& executor, const std
   const std::vector<std::uint64_t> rungs =
       custom ? c.param_schedule.custom_params : doubling_ladder(c.param_floor, c.param_ceiling);
   // The probe of linear (and the whole walk of doubling and custom).
-  // A custom list is walked whole: its params were chosen one by one.
   std::vector<std::uint64_t> verdict_params =
-      walk.ladder(rungs, c.outer_trials, custom ? 0.0 : c.ladder_seconds);
+      walk.ladder(rungs, c.outer_trials, time_ceiling(run.info) ? c.ladder_seconds : 0.0);
   if (run.schedule == ParamSchedule::Shape::linear && !declared) {
     run.notes.push_back("no complexity declared: the linear schedule walked only its probe");
   }

@@ -32,6 +32,12 @@ std::vector<BenchmarkInfo> select_benchmarks(const ListDocument& doc,
 ChildRequest child_request(const BenchmarkInfo& info, std::uint64_t which,
                            const std::string& env_json);
 
+// Whether ladder_seconds bounds the ladder of `info`: a doubling ladder (or linear's probe) whose
+// param_ceiling is the default, i.e. nobody bounded it. A declared ceiling, like a custom list,
+// is walked to its end: the user chose those params, and a gate's keys must not depend on how
+// fast the machine was that day.
+bool time_ceiling(const BenchmarkInfo& info);
+
 // The caps of one child of `info` (its effective configuration), each multiplied by `factor`
 // (Callgrind's slowdown). With `setup_phase` (the executable accepts --setup-fd) the child gets
 // the setup descriptor, and the spawn max_setup_seconds until setup ends, then

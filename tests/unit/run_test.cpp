@@ -1088,7 +1088,7 @@ TEST_CASE("run: shared_pair_count raises a batch toward half the per-child overh
 }
 
 TEST_CASE("run: ladder_seconds stops the climb once the rungs so far times outer_trials reach it") {
-  BenchmarkInfo b = parametric("f", 0, 1 << 20);
+  BenchmarkInfo b = parametric("f", 0, BenchmarkConfig{}.param_ceiling);  // none declared
   b.config.outer_trials = 2;
   b.config.ladder_seconds = 2.0;
   ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
@@ -1102,9 +1102,8 @@ TEST_CASE("run: ladder_seconds stops the climb once the rungs so far times outer
   REQUIRE_FALSE(run.notes.empty());
   CHECK(contains(run.notes.back(), "the ladder stopped climbing after param=4"));
   CHECK(contains(run.notes.back(), "ladder_seconds = 2 s"));
-  SUBCASE("0 climbs to the ceiling; a custom list is walked whole") {
+  SUBCASE("0, or a declared ceiling, climbs to the ceiling; a custom list is walked whole") {
     b.config.param_ceiling = 64;
-    b.config.ladder_seconds = 0;
     ScriptedExecutor all([](const ChildArgs&) { return Act::ok; });
     settings.now = [&all] {
       return static_cast<std::int64_t>(all.requests.size()) * 1'000'000'000;

@@ -49,9 +49,9 @@ struct BenchmarkConfig {
   // rank test per-param information, and a ladder of five or more params gives at least the 15
   // pairs an A/B interval at alpha 0.01 needs (docs/design.md, "Defaults that gate").
   std::uint64_t outer_trials = 3;
-  // The doubling ladder (and linear's probe) climbs to its next rung only while the rungs so far,
-  // times outer_trials, took less than this: the benchmark then costs about this much, whatever
-  // param_ceiling allows. 0: climb to param_ceiling.
+  // With param_ceiling left at its default, the doubling ladder (and linear's probe) climbs to
+  // its next rung only while the rungs so far, times outer_trials, took less than this: the
+  // benchmark then costs about this much. A declared param_ceiling is climbed to. 0: no limit.
   double ladder_seconds = 30.0;
   // A/B in one run (benchgate-runner --baseline-exe): more rounds of pairs after the
   // outer_trials while this benchmark has run less than pair_seconds (0: outer_trials only), and
