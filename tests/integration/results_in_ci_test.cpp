@@ -194,3 +194,11 @@ TEST_CASE("bench executable: a BENCHGATE_RUNNER that names no runner is an error
   CHECK(has(r.stderr_tail, "Looked in: " + missing));
   CHECK(has(r.stderr_tail, "BENCHGATE_RUNNER does not name an executable file"));
 }
+
+TEST_CASE("setup: verify gives a 1.5 s setup its own cap too") {
+  const auto r =
+      run_tool({BENCHGATE_RUNNER, "verify", BENCHGATE_SETUP_BENCH, "--bench", "setup.slow"});
+  REQUIRE(r.exited);
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.stdout_tail, "  [ok ] setup.slow"));
+}
