@@ -131,13 +131,15 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
 
   The global property ``BENCHGATE_BENCHMARKS`` lists the benchmark names added so far.
 
-  The build target ``benchgate-update-baselines`` copies every benchmark's current rows over
-  its baseline file in a stable order (run ``ctest -L bench`` first, then commit the files);
-  ``benchgate-add-baseline-runs`` adds them to the file's recorded runs instead (the five most
-  recent kept), so that the gate knows the spread between runs. Each compare test writes its
-  result next to ``OUTPUT`` (``<name>.gate.json``, ``.md``, ``.junit.xml``, ``.html``); the build
-  target ``benchgate-report`` collects them into ``benchgate-report/comment.md``,
-  ``report.html`` and ``junit.xml`` in the build tree.
+  The build target ``benchgate-update-baselines`` writes the current rows of every benchmark the
+  gate finds changed (regressed, improved, new, missing, by the compare test's thresholds) into
+  its baseline file and leaves the other benchmarks' lines as they are (run ``ctest -L bench``
+  first, then commit the files); ``benchgate-rerecord-baselines`` writes every benchmark;
+  ``benchgate-add-baseline-runs`` adds the current run to the file's recorded runs (the five most
+  recent kept), so that the gate knows the spread between runs. Each compare test writes its result next to
+  ``OUTPUT`` (``<name>.gate.json``, ``.md``, ``.junit.xml``, ``.html``); the build target
+  ``benchgate-report`` collects them into ``benchgate-report/comment.md``, ``report.html`` and
+  ``junit.xml`` in the build tree.
   The executable is compiled with ``BENCHGATE_BUILD_TYPE`` set to ``$<CONFIG>`` so rows record
   the build type, and ``BENCHGATE_RUNNER_PATH`` set to the runner's path, so that the
   executable run by hand measures itself through it.
@@ -403,8 +405,8 @@ endfunction()
 
 # The tests bench.<name>.run and bench.<name>.compare with the given labels, the A/B arguments
 # from _benchgate_ab_args() and the rows the compare test reads; the build targets
-# benchgate-update-baseline-<name>, benchgate-update-baselines, benchgate-add-baseline-run-<name>
-# and benchgate-add-baseline-runs.
+# benchgate-update-baseline(s), benchgate-rerecord-baseline(s) and benchgate-add-baseline-run(s),
+# each per benchmark (-<name>) and for all.
 function(_benchgate_add_tests labels ab_run_args ab_compare_args compare_baseline)
   add_test(NAME bench.${name}.run
     COMMAND $<TARGET_FILE:benchgate::runner> run $<TARGET_FILE:${name}>
@@ -469,14 +471,28 @@ function(_benchgate_add_tests labels ab_run_args ab_compare_args compare_baselin
       COMMENT "Collecting the gates' results into ${report_dir} (run ctest -L bench first)"
       VERBATIM)
   endif()
+  # Accepting the current numbers: only the benchmarks the gate finds changed are written, by the
+  # compare test's own thresholds (gate_args, COMPARE_ARGS; the report's flags are ignored there),
+  # so that the baseline diff lists the accepted changes (docs/compare.md, "Accepting new numbers").
   if(NOT TARGET benchgate-update-baselines)
     add_custom_target(benchgate-update-baselines
-      COMMENT "Copying current benchmark rows over the baselines (run ctest -L bench first)")
+      COMMENT "Writing the benchmarks whose numbers changed into the baselines (run ctest -L bench first)")
   endif()
   add_custom_target(benchgate-update-baseline-${name}
     COMMAND $<TARGET_FILE:benchgate::compare> --write-baseline "${arg_BASELINE}" "${arg_OUTPUT}"
+            ${gate_args} ${arg_COMPARE_ARGS}
     VERBATIM)
   add_dependencies(benchgate-update-baselines benchgate-update-baseline-${name})
+  # Every benchmark from the current rows, changed or not.
+  if(NOT TARGET benchgate-rerecord-baselines)
+    add_custom_target(benchgate-rerecord-baselines
+      COMMENT "Copying current benchmark rows over the baselines (run ctest -L bench first)")
+  endif()
+  add_custom_target(benchgate-rerecord-baseline-${name}
+    COMMAND $<TARGET_FILE:benchgate::compare> --write-baseline "${arg_BASELINE}" "${arg_OUTPUT}"
+            --all
+    VERBATIM)
+  add_dependencies(benchgate-rerecord-baselines benchgate-rerecord-baseline-${name})
   # Adding the current run to the baseline's recorded runs (the five most recent kept): the
   # gate then measures the spread between runs (docs/compare.md, "Committed baselines").
   if(NOT TARGET benchgate-add-baseline-runs)
@@ -485,7 +501,7 @@ function(_benchgate_add_tests labels ab_run_args ab_compare_args compare_baselin
   endif()
   add_custom_target(benchgate-add-baseline-run-${name}
     COMMAND $<TARGET_FILE:benchgate::compare> --write-baseline "${arg_BASELINE}" "${arg_OUTPUT}"
-            --add-run
+            --add-run ${gate_args} ${arg_COMPARE_ARGS}
     VERBATIM)
   add_dependencies(benchgate-add-baseline-runs benchgate-add-baseline-run-${name})
 endfunction()

@@ -74,12 +74,17 @@ cxxopts::Options compare_options() {
       cxxopts::value<std::string>())(
       "runner-arg", "extra argument for the rerun (repeatable; write --runner-arg=--flag)",
       cxxopts::value<VerbatimArgs>())(
-      "write-baseline", "copy CURRENT's rows over BASELINE in a stable order and exit")(
+      "write-baseline",
+      "write CURRENT's rows into BASELINE for the benchmarks the gate finds changed (thresholds as "
+      "for the gate), keep the others' lines, and exit")(
       "add-run",
       "with --write-baseline: add CURRENT's run to BASELINE's recorded runs instead of replacing "
       "them (the gate then knows the spread between runs)")(
       "keep-runs", "with --add-run: the most recent runs kept, CURRENT's included (default 5)",
-      cxxopts::value<std::string>())("h,help", "show this help");
+      cxxopts::value<std::string>())(
+      "all",
+      "with --write-baseline: write every benchmark from CURRENT, not only those the gate finds "
+      "changed")("h,help", "show this help");
   options.parse_positional({"baseline", "current"});
   options.positional_help("BASELINE CURRENT");
   return options;
@@ -179,8 +184,18 @@ std::optional<CompareRequest> parse_compare_request(const std::vector<std::strin
   if ((r.add_run || p.count("keep-runs")) && !r.write_baseline)
     throw UsageError("--add-run and --keep-runs go with --write-baseline");
   if (p.count("keep-runs") && !r.add_run) throw UsageError("--keep-runs goes with --add-run");
-  if (r.write_baseline) return r;
+  r.all = p.count("all") > 0;
+  if (r.all && !r.write_baseline) throw UsageError("--all goes with --write-baseline");
   r.options = options_of(p);
+  if (r.write_baseline) {
+    // The gate's rule at its first look: as many looks planned as the compare test's (it passes
+    // --runner and --exe), though writing measures nothing. The report's flags do not apply.
+    const std::size_t reruns = p.count("confirm")
+                                   ? parse_count("confirm", p["confirm"].as<std::string>(), 0, 100)
+                                   : kDefaultReruns;
+    r.options.looks = 1 + reruns;
+    return r;
+  }
   r.format = format_of(p["format"].as<std::string>());
   r.output = optional("output");
   r.html = optional("html");

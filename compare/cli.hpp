@@ -19,7 +19,9 @@ struct CompareRequest {
   // siblings) into one report: Markdown (to `output` or stdout), `html`, `junit`; no comparison.
   std::vector<std::string> collect;
   std::optional<std::string> junit;
-  bool write_baseline = false;  // copy CURRENT over BASELINE and exit
+  // Write CURRENT into BASELINE (the benchmarks the gate finds changed, or `all`) and exit.
+  bool write_baseline = false;
+  bool all = false;
   // With write_baseline: keep the baseline's most recent runs, up to keep_runs with CURRENT's.
   bool add_run = false;
   std::size_t keep_runs = 5;

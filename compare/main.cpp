@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
     }
     if (!request->collect.empty()) return collect_results(*request, std::cout, std::cerr);
     if (request->write_baseline) {
-      write_baseline(request->baseline, request->current, request->add_run ? request->keep_runs : 1,
+      write_baseline(request->baseline, request->current,
+                     {request->add_run ? request->keep_runs : 1, request->all, request->options},
                      std::cout);
       return 0;
     }

@@ -67,6 +67,11 @@ void write_text(const fs::path& file, const std::string& bytes) {
   REQUIRE(out.good());
 }
 
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 void write_rows(const fs::path& file, double scale) {
   write_text(file, text_of(lines(scale)));
 }
@@ -268,8 +273,13 @@ TEST_CASE("compare cli: write-baseline --add-run keeps the most recent recorded 
   // Beyond --keep-runs the oldest go.
   REQUIRE(add(3, {"--keep-runs", "2"}).exit_code == 0);
   CHECK(runs_in_base() == std::vector<std::int64_t>{2000, 2000, 3000, 3000});
-  // Without --add-run the baseline is replaced by the one run.
-  REQUIRE(compare({"--write-baseline", base, run_file(4)}).exit_code == 0);
+  // Without --add-run an unchanged benchmark keeps its runs, untouched; --all replaces them by
+  // the one run.
+  const auto kept = compare({"--write-baseline", base, run_file(4)});
+  REQUIRE(kept.exit_code == 0);
+  CHECK(has(kept.stdout_tail, "unchanged: kept 1 benchmark (1 key), updated 0"));
+  CHECK(runs_in_base() == std::vector<std::int64_t>{2000, 2000, 3000, 3000});
+  REQUIRE(compare({"--write-baseline", base, run_file(4), "--all"}).exit_code == 0);
   CHECK(runs_in_base() == std::vector<std::int64_t>{4000, 4000});
   // --add-run without --write-baseline, --keep-runs without --add-run: usage errors.
   const auto alone = compare({base, run_file(4), "--add-run"});
@@ -278,6 +288,60 @@ TEST_CASE("compare cli: write-baseline --add-run keeps the most recent recorded 
   const auto keep = compare({"--write-baseline", base, run_file(4), "--keep-runs", "3"});
   CHECK(keep.exit_code == 2);
   CHECK(has(keep.stderr_tail, "--keep-runs goes with --add-run"));
+}
+
+TEST_CASE("compare cli: write-baseline rewrites only a changed benchmark and says what it did") {
+  const auto dir = scratch("write-changed");
+  // Suite s: f is steady, g three times slower now, h new, ten trials each (five a side are too
+  // few for the interval at two looks); the baseline's lines have a layout write_row never makes
+  // (a space after the brace), so a kept line is told from a rewritten one.
+  auto rows_of = [](const std::string& function, double scale, std::int64_t run) {
+    std::vector<std::string> out;
+    for (std::uint64_t t = 0; t < 10; ++t) {
+      Row r = row(function, 64, t, scale * (1000 + static_cast<double>(t)));
+      r.env = Env{};
+      r.env->timestamp_unix_ms = run;
+      out.push_back(write_row(r));
+    }
+    return out;
+  };
+  std::vector<std::string> base;
+  for (const auto* f : {"f", "g"}) {
+    for (const auto& l : rows_of(f, 1.0, 1)) base.push_back("{ " + l.substr(1));
+  }
+  const std::string base_text = text_of(base);
+  write_text(dir / "base.jsonl", base_text);
+  std::vector<std::string> cur = rows_of("f", 1.001, 2);
+  for (const auto& l : rows_of("g", 3.0, 2)) cur.push_back(l);
+  for (const auto& l : rows_of("h", 1.0, 2)) cur.push_back(l);
+  write_text(dir / "cur.jsonl", text_of(cur));
+  const std::string b = (dir / "base.jsonl").string(), c = (dir / "cur.jsonl").string();
+  const auto r = compare({"--write-baseline", b, c});
+  REQUIRE(r.exited);
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.stdout_tail, "wrote 30 row(s) to " + b +
+                               ": kept 1 benchmark (1 key), updated 1 (1 key), added 1 (1 key), "
+                               "removed 0\n"));
+  CHECK(has(r.stdout_tail, "  updated s/g: time regressed +"));
+  CHECK(has(r.stdout_tail, "  added s/h\n"));
+  std::vector<std::string> want(base.begin(), base.begin() + 10);  // f's lines as they were
+  for (std::size_t i = 10; i < cur.size(); ++i) want.push_back(cur[i]);
+  CHECK(read_text(dir / "base.jsonl") == text_of(want));
+  // Accepted again: nothing changed, the file is not written.
+  const auto again = compare({"--write-baseline", b, c});
+  CHECK(has(again.stdout_tail, b + " unchanged: kept 3 benchmarks (3 keys), updated 0"));
+  // The compare test's threshold decides: at 500% g's slowdown is no change to accept.
+  write_text(dir / "base.jsonl", base_text);
+  const auto wide = compare({"--write-baseline", b, c, "--time-threshold", "500%"});
+  CHECK(has(wide.stdout_tail, "kept 2 benchmarks (2 keys), updated 0, added 1 (1 key)"));
+  // A damaged baseline is an error that names --all, which re-records without reading it.
+  write_text(dir / "base.jsonl", "{\n");
+  const auto damaged = compare({"--write-baseline", b, c});
+  CHECK(damaged.exit_code == 2);
+  CHECK(has(damaged.stderr_tail, "pass --all"));
+  const auto all = compare({"--write-baseline", b, c, "--all"});
+  CHECK(all.exit_code == 0);
+  CHECK(read_text(dir / "base.jsonl") == text_of(cur));
 }
 
 // ---- bad input (issue 6 item 4; docs/compare.md "Bad input") --------------------------------

@@ -166,13 +166,24 @@ TEST_CASE("compare args: thresholds, floors and alpha are read and refused by na
         "1000%");
 }
 
-TEST_CASE("compare args: --write-baseline skips the other flags' validation") {
-  const CompareRequest r =
-      parse({"--write-baseline", "--format", "bogus", "--time-threshold", "x", "--confirm", "7"});
+TEST_CASE("compare args: --write-baseline reads the gate's rule and skips the report's flags") {
+  const CompareRequest r = parse({"--write-baseline", "--format", "bogus", "--time-threshold",
+                                  "40%", "--rss-threshold", "7%", "--confirm", "3"});
   CHECK(r.write_baseline);
+  CHECK_FALSE(r.all);
   CHECK(r.baseline == "base.jsonl");
   CHECK(r.current == "cur.jsonl");
   CHECK(r.confirm == 0);
+  CHECK(r.options.time_threshold == doctest::Approx(0.40));
+  CHECK(r.options.rss_threshold == doctest::Approx(0.07));
+  // The first of the looks the compare test plans: 1 + --confirm, by default 1 + one rerun.
+  CHECK(r.options.looks == 4);
+  CHECK(parse({"--write-baseline"}).options.looks == 1 + kDefaultReruns);
+  CHECK(parse({"--write-baseline", "--all"}).all);
+  CHECK(parse_error({"--write-baseline", "--time-threshold", "x"}) ==
+        "--time-threshold 'x': must be a percentage like 5% or a fraction like 0.05, from 0 to "
+        "1000%");
+  CHECK(parse_error({"--all"}) == "--all goes with --write-baseline");
 }
 
 TEST_CASE("compare args: --help gives no request, a missing or extra path is a usage error") {
