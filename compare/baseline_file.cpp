@@ -62,15 +62,17 @@ struct Facts {
   std::set<Key> base_keys, cur_keys, base_ok, cur_ok;
   const Env* base_env = nullptr;  // the first ok row's env, as the gate reads a side's
   const Env* cur_env = nullptr;
-  std::set<bool> base_callgrind, cur_callgrind;  // how the ok rows were measured
+  std::set<bool> base_callgrind, cur_callgrind;                    // how the ok rows were measured
+  std::map<Key, std::set<std::uint64_t>> base_hashes, cur_hashes;  // of the ok rows, per key
 };
 
 void note_row(const Row& r, std::set<Key>& keys, std::set<Key>& ok, const Env*& env,
-              std::set<bool>& callgrind) {
+              std::set<bool>& callgrind, std::map<Key, std::set<std::uint64_t>>& hashes) {
   const Key k = key_of(r);
   keys.insert(k);
   if (r.status != RowStatus::ok) return;
   ok.insert(k);
+  if (r.result_hash) hashes[k].insert(*r.result_hash);
   if (!env && r.env) env = &*r.env;
   callgrind.insert(r.measured_under == MeasuredUnder::callgrind);
 }
@@ -82,7 +84,17 @@ struct Findings {
               new_keys = 0, missing = 0, hash_changed = 0, broken = 0;
 };
 
-void count(const KeyResult& r, Findings& f) {
+// A key whose ok rows disagree on result_hash within a side (non-deterministic output): its
+// changed hash is no finding, or such a benchmark would be written on every update.
+bool hash_varies(const Facts& f, const Key& k) {
+  const auto varies = [&](const std::map<Key, std::set<std::uint64_t>>& hashes) {
+    const auto it = hashes.find(k);
+    return it != hashes.end() && it->second.size() > 1;
+  };
+  return varies(f.base_hashes) || varies(f.cur_hashes);
+}
+
+void count(const KeyResult& r, const Facts& facts, Findings& f) {
   auto metric = [](const MetricResult& m, std::size_t& regressed, std::size_t& improved) {
     if (m.status == KeyStatus::regressed) ++regressed;
     if (m.status == KeyStatus::improved) ++improved;
@@ -94,7 +106,7 @@ void count(const KeyResult& r, Findings& f) {
   if (r.status == KeyStatus::new_key) ++f.new_keys;
   if (r.status == KeyStatus::missing) ++f.missing;
   if (r.status == KeyStatus::broken) ++f.broken;
-  if (r.hash_changed) ++f.hash_changed;
+  if (r.hash_changed && !hash_varies(facts, r.key)) ++f.hash_changed;
 }
 
 // " at 2 of 5 keys", or nothing for a benchmark of one key.
@@ -260,19 +272,22 @@ MergedBaseline merge_baseline(const std::vector<BaselineLine>& baseline,
     const Row& r = baseline[i].row;
     Facts& f = facts[benchmark_of(r)];
     f.base_lines.push_back(i);
-    note_row(r, f.base_keys, f.base_ok, f.base_env, f.base_callgrind);
+    note_row(r, f.base_keys, f.base_ok, f.base_env, f.base_callgrind, f.base_hashes);
     base.add(r);
   }
   for (std::size_t i = 0; i < current.size(); ++i) {
     const Row& r = current[i];
     Facts& f = facts[benchmark_of(r)];
     f.cur_rows.push_back(i);
-    note_row(r, f.cur_keys, f.cur_ok, f.cur_env, f.cur_callgrind);
+    note_row(r, f.cur_keys, f.cur_ok, f.cur_env, f.cur_callgrind, f.cur_hashes);
     cur.add(r);
   }
   const Report report = compare(std::move(base), std::move(cur), w.options);
   std::map<Key, Findings> findings;
-  for (const KeyResult& r : report.results) count(r, findings[benchmark_of(r.key)]);
+  for (const KeyResult& r : report.results) {
+    const Key id = benchmark_of(r.key);
+    count(r, facts[id], findings[id]);
+  }
   std::map<Key, const BenchmarkResult*> decided;
   for (const BenchmarkResult& b : report.benchmarks) decided[b.id] = &b;
 

@@ -54,8 +54,9 @@ struct MergedBaseline {
 // The selective update of one baseline file: the baseline and the current rows compared by the
 // gate's own rule (`w.options`, one look of the planned ones), then per benchmark
 // - updated, written from CURRENT, when a key of it regressed or improved (any metric), is new,
-//   is missing, changed its result_hash, or when the baseline could not gate it (no ok row where
-//   CURRENT has one, another environment's hard fields, measured otherwise: native vs Callgrind);
+//   is missing, changed its result_hash (unless it varies within a side), or when the baseline
+//   could not gate it (no ok row where CURRENT has one, another environment's hard fields, measured
+//   otherwise: native vs Callgrind);
 // - added (CURRENT only), removed (BASELINE only);
 // - kept otherwise, its lines exactly as they were: unchanged, inconclusive, broken (no number
 //   to accept).
