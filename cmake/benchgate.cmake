@@ -136,10 +136,10 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
   its baseline file and leaves the other benchmarks' lines as they are (run ``ctest -L bench``
   first, then commit the files); ``benchgate-rerecord-baselines`` writes every benchmark;
   ``benchgate-add-baseline-runs`` adds the current run to the file's recorded runs (the five most
-  recent kept), so that the gate knows the spread between runs. Each compare test writes its result next to
-  ``OUTPUT`` (``<name>.gate.json``, ``.md``, ``.junit.xml``, ``.html``); the build target
-  ``benchgate-report`` collects them into ``benchgate-report/comment.md``, ``report.html`` and
-  ``junit.xml`` in the build tree.
+  recent kept), so that the gate knows the spread between runs. Each compare test writes its
+  result next to the rows (``<name>.gate.json``, ``.md``, ``.junit.xml``, ``.html``); the build
+  target ``benchgate-report`` collects them into ``benchgate-report/comment.md``,
+  ``report.html`` and ``junit.xml`` in the build tree.
   The executable is compiled with ``BENCHGATE_BUILD_TYPE`` set to ``$<CONFIG>`` so rows record
   the build type, and ``BENCHGATE_RUNNER_PATH`` set to the runner's path, so that the
   executable run by hand measures itself through it.

@@ -660,11 +660,6 @@ void write_rows_on(const fs::path& file, double scale, const std::string& cpu) {
   write_text(file, text);
 }
 
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 }  // namespace
 
 TEST_CASE("compare cli: another CPU's baseline is skipped (77) by default, failed or warned on") {

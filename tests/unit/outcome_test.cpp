@@ -232,7 +232,7 @@ TEST_CASE("collect: a file that is not a result names the file and what is wrong
         "b.gate.json: not a benchgate-compare result: no \"suite\"");
 }
 
-TEST_CASE("collect: failing executables come first, unfolded; passing ones are folded") {
+TEST_CASE("collect: failing executables come first and unfolded, passing ones folded") {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / "benchgate_collect_test";
   fs::remove_all(dir);
