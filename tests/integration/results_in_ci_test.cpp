@@ -59,7 +59,11 @@ TEST_CASE("setup: a 1.5 s setup with a fast call gives ok rows at the default ca
   const auto r = run_tool({BENCHGATE_RUNNER, "run", BENCHGATE_SETUP_BENCH, "--bench", "setup.slow",
                            "--param-list", "64", "--out", out.string(), "--quiet"});
   REQUIRE(r.exited);
-  CHECK(r.exit_code == 0);
+  // Exit 1 only for batches below the signal floor, which an instrumented build (ASan's spawn
+  // floor is tens of ms) can leave with a fast call: never for a kill.
+  INFO(r.stderr_tail);
+  CHECK((r.exit_code == 0 || (r.exit_code == 1 && has(r.stderr_tail, "below the signal floor"))));
+  CHECK_FALSE(has(r.stderr_tail, "killed"));
   const auto rows = read_rows(out.string());
   REQUIRE(rows.size() == 3);  // outer_trials = 3 by default
   for (const Row& row : rows) {
