@@ -293,7 +293,10 @@ MergedBaseline merge_baseline(const std::vector<BaselineLine>& baseline,
 
   MergedBaseline m;
   std::vector<OutLine> lines;
-  for (const auto& [id, f] : facts) {
+  for (const auto& entry : facts) {
+    // Named, not a structured binding: C++17 lambdas (take_current) cannot capture one.
+    const auto& id = entry.first;
+    const auto& f = entry.second;
     BenchmarkUpdate u;
     u.id = id;
     const auto d = decided.find(id);
