@@ -308,6 +308,23 @@ Row read_row(const rapidjson::Value& v, const char* base) {
     if (!env->IsObject()) throw f.wrong("env", "an object or null", *env);
     r.env = read_env(*env, base);
   }
+  if (const auto* counters = f.find("counters")) {
+    if (!counters->IsObject()) throw f.wrong("counters", "an object of numbers or null", *counters);
+    std::map<std::string, double> read;
+    for (const auto& m : counters->GetObject()) {
+      const std::string name(m.name.GetString(), m.name.GetStringLength());
+      if (!m.value.IsNumber() || !std::isfinite(m.value.GetDouble())) {
+        throw f.wrong("counters",
+                      ("a finite number for counter '" + detail::printable(name) + "'").c_str(),
+                      m.value);
+      }
+      if (!read.emplace(name, m.value.GetDouble()).second) {
+        throw f.at("counters",
+                   "key 'counters' names counter '" + detail::printable(name) + "' twice");
+      }
+    }
+    r.counters = std::move(read);
+  }
   r.suite = f.str("suite");
   r.trial_index = f.u64("trial_index");
   r.part_of_verdict = f.boolean("part_of_verdict");
@@ -652,6 +669,19 @@ std::string write_row(const Row& r) {
   o.u64("trial_index", r.trial_index);
   o.boolean("part_of_verdict", r.part_of_verdict);
   o.boolean("below_signal_floor", r.below_signal_floor);
+  // Only when present, so that the rows of benchmarks without counters keep the layout the fast
+  // reader expects (a row with counters is read by the full one).
+  if (r.counters) {
+    o.key("counters");
+    check(w.StartObject(), "counters");
+    for (const auto& [name, value] : *r.counters) {
+      if (!std::isfinite(value))
+        throw std::invalid_argument("cannot write a non-finite counter '" + name + "'");
+      check(w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size())), "counters");
+      check(w.Double(value), "counters");
+    }
+    check(w.EndObject(0), "counters");
+  }
   o.finish();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

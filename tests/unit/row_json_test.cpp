@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -752,4 +754,40 @@ TEST_CASE("row_json: parse_hash rejects malformed hashes") {
     CAPTURE(bad);
     CHECK_FALSE(parse_hash(bad).has_value());
   }
+}
+
+TEST_CASE("row_json: counters round-trip and are written only when present") {
+  Row r = parametric_row();
+  check_round_trip(r);
+  CHECK_FALSE(contains(write_row(r), "counters"));
+  r.counters =
+      std::map<std::string, double>{{"bytes_per_second", 1.5e9}, {"nodes", 42}, {"x", -0.25}};
+  check_round_trip(r);
+  CHECK(contains(write_row(r),
+                 R"("counters":{"bytes_per_second":1500000000.0,"nodes":42.0,"x":-0.25})"));
+  r.counters->clear();
+  check_round_trip(r);  // an empty object stays an empty object, not null
+  fill_optional(r);
+  r.counters = std::map<std::string, double>{{"items_per_second", 3}};
+  check_round_trip(r);
+  // The fast reader (RowReader) falls back to the full one for a row with counters.
+  RowReader reader;
+  Row back;
+  std::shared_ptr<const Env> env;
+  CHECK_FALSE(reader.read(write_row(r), back, env).has_value());
+  CHECK(back.counters == r.counters);
+}
+
+TEST_CASE("row_json: counters must be an object of finite numbers, each named once") {
+  CHECK(contains(parse_error(line_with(R"(,"counters":[1])")).message,
+                 "key 'counters' must be an object"));
+  CHECK(contains(parse_error(line_with(R"(,"counters":{"a":"1"})")).message,
+                 "a finite number for counter 'a'"));
+  CHECK(contains(parse_error(line_with(R"(,"counters":{"a":1,"a":2})")).message,
+                 "names counter 'a' twice"));
+  CHECK(contains(parse_error(line_with(R"(,"counters":{"a":1e999})")).message, "too big"));
+  CHECK_FALSE(parse_ok(line_with(R"(,"counters":null)")).counters.has_value());
+  Row r = parametric_row();
+  r.counters = std::map<std::string, double>{{"bad", std::nan("")}};
+  CHECK_THROWS_AS(write_row(r), std::invalid_argument);
 }

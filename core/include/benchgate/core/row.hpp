@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -78,6 +79,10 @@ struct Row {
   std::optional<std::uint64_t> instructions;
   std::optional<std::uint64_t> cycles;
   std::optional<MeasuredUnder> measured_under;  // null: rows written before it existed (native)
+  // Numbers the benchmark reported beside its time, by name (e.g. Google Benchmark's
+  // bytes_per_second, items_per_second and user counters): shown in reports, never gated unless
+  // a threshold names them. Written only when present (absent = null); every value is finite.
+  std::optional<std::map<std::string, double>> counters;
   std::optional<Env> env;
 
   // Runner annotations.
