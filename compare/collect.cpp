@@ -12,6 +12,7 @@
 #include "benchgate/core/format.hpp"
 #include "benchgate/core/jsonl.hpp"
 #include "decide.hpp"
+#include "render.hpp"
 
 namespace benchgate {
 
@@ -63,13 +64,6 @@ const char* icon(const CollectedResult& r) {
     case 2: return "⚠️";
     default: return "✅";
   }
-}
-
-std::string md_cell(std::string s) {
-  for (char& c : s) {
-    if (c == '|' || c == '\n') c = ' ';
-  }
-  return s;
 }
 
 // A gate's own Markdown without its first two lines (the name marker and the headline, which

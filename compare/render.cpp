@@ -250,28 +250,6 @@ std::string outcome_line(const GateOutcome& outcome) {
 
 namespace {
 
-// Text in a Markdown table cell: `|` would end the cell and a line break the row; `<` before a
-// letter, `/`, `!` or `?` could open an HTML tag or comment (a note may quote a crashed
-// benchmark's error output). Any other `<`, as in "p=0.004 <= alpha", reads as itself.
-std::string md_cell(const std::string& s) {
-  std::string o;
-  o.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const char next = i + 1 < s.size() ? s[i + 1] : '\0';
-    if (c == '|')
-      o += "\\|";
-    else if (c == '\n' || c == '\r')
-      o += ' ';
-    else if (c == '<' && (std::isalpha(static_cast<unsigned char>(next)) || next == '/' ||
-                          next == '!' || next == '?'))
-      o += "&lt;";
-    else
-      o += c;
-  }
-  return o;
-}
-
 // A benchmark name as a code span in a table cell. The fence is one backtick longer than the
 // longest run of backticks in the name (CommonMark), padded with a space when the name starts
 // or ends with one. `|` is still escaped: GFM splits table cells before it reads code spans.
@@ -458,6 +436,25 @@ void md_details(const Report& report, std::ostream& out) {
 }
 
 }  // namespace
+
+std::string md_cell(const std::string& s) {
+  std::string o;
+  o.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const char next = i + 1 < s.size() ? s[i + 1] : '\0';
+    if (c == '|')
+      o += "\\|";
+    else if (c == '\n' || c == '\r')
+      o += ' ';
+    else if (c == '<' && (std::isalpha(static_cast<unsigned char>(next)) || next == '/' ||
+                          next == '!' || next == '?'))
+      o += "&lt;";
+    else
+      o += c;
+  }
+  return o;
+}
 
 void render_markdown(const Report& report, std::ostream& out) {
   const GateOutcome outcome = gate_outcome(report);

@@ -52,6 +52,11 @@ std::string thresholds_line(const CompareOptions& o);
 // The text report's last line: "PASS", "FAIL: 2 key(s) fail the gate" or "SKIPPED: <reason>".
 std::string outcome_line(const GateOutcome& outcome);
 
+// Text in a Markdown table cell: `|` would end the cell and a line break the row; `<` before a
+// letter, `/`, `!` or `?` could open an HTML tag or comment (a note may quote a crashed
+// benchmark's error output). Any other `<`, as in "p=0.004 <= alpha", reads as itself.
+std::string md_cell(const std::string& s);
+
 // "+12.3%", "-4.0%" (ASCII minus), "+∞" (from a zero baseline), "n/a".
 std::string format_change(const std::optional<double>& change);
 

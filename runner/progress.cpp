@@ -12,7 +12,7 @@
 namespace benchgate {
 namespace {
 
-constexpr const char* kProg = "benchgate-runner: ";
+constexpr const char* kLinePrefix = "benchgate-runner: ";
 constexpr const char* kGreen = "\033[32m";
 constexpr const char* kRed = "\033[31m";
 constexpr const char* kYellow = "\033[33m";
@@ -148,14 +148,14 @@ void Progress::batch(const BenchmarkInfo& info, const Row& row, bool warmup) {
     line.replace(at + 1, status.size(), paint(status, row.status == RowStatus::ok ? kGreen : kRed));
   }
   if (warmup) line += " (warmup, discarded)";
-  emit(kProg + line + " " + counts(now), false);
+  emit(kLinePrefix + line + " " + counts(now), false);
 }
 
 void Progress::end_benchmark(std::size_t rows, bool usable, bool budget_truncated) {
   const std::int64_t now = now_();
   run_batches_ += done_;
   if (mode_ == ProgressMode::off || index_ >= benchmarks_.size()) return;
-  std::string line = std::string(kProg) + benchmarks_[index_].name + " " +
+  std::string line = std::string(kLinePrefix) + benchmarks_[index_].name + " " +
                      (usable ? paint("done", kGreen) : paint("no usable data", kRed)) + " [" +
                      std::to_string(index_ + 1) + "/" + std::to_string(benchmarks_.size()) + ": " +
                      std::to_string(rows) + " rows in " +
