@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -21,6 +22,7 @@
 #include "compare.hpp"
 #include "gate.hpp"
 #include "gbench.hpp"
+#include "load.hpp"
 #include "reduce.hpp"
 #include "render.hpp"
 #include "temp_dir.hpp"
@@ -309,4 +311,24 @@ TEST_CASE("gbench compare: a Google Benchmark side gets no confirmation rerun no
                        " is Google Benchmark JSON") != std::string::npos);
   CHECK(out.str().find("reproduce ") == std::string::npos);
   CHECK(code != 2);
+}
+
+TEST_CASE("gbench compare: a Google Benchmark file without a run says so on either side") {
+  TempDir dir;
+  write(dir.file("empty.json"), document({}));
+  write(dir.file("gb.json"), three_repetitions(1));
+  try {
+    load_sides(dir.file("empty.json"), dir.file("gb.json"), std::nullopt);
+    FAIL("no error");
+  } catch (const NoBaseline& e) {
+    CHECK(std::string(e.what()).find("is Google Benchmark JSON without a run") !=
+          std::string::npos);
+    CHECK(std::string(e.what()).find("--write-baseline") == std::string::npos);
+  }
+  try {
+    load_sides(dir.file("gb.json"), dir.file("empty.json"), std::nullopt);
+    FAIL("no error");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("did --benchmark_filter match nothing?") != std::string::npos);
+  }
 }
