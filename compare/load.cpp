@@ -7,6 +7,7 @@
 
 #include "benchgate/core/cli.hpp"
 #include "benchgate/core/jsonl.hpp"
+#include "gbench.hpp"
 
 namespace benchgate {
 namespace {
@@ -73,11 +74,21 @@ std::pair<CompactReduction, CompactReduction> load_sides(
   reader.join();
   if (base_error) std::rethrow_exception(base_error);
   // An empty baseline file is a baseline not written yet, as a missing one is: both only skip.
+  if (base.empty() && is_gbench_file(baseline)) {
+    throw NoBaseline("the baseline '" + baseline +
+                     "' is Google Benchmark JSON without a run (its \"benchmarks\" holds none): "
+                     "nothing to compare with. Write it again with --benchmark_out");
+  }
   if (base.empty()) {
     throw NoBaseline("the baseline '" + baseline + "' holds no rows yet. " +
                      create_baseline_hint(baseline, current));
   }
   if (cur_error) std::rethrow_exception(cur_error);
+  if (cur.empty() && is_gbench_file(current)) {
+    throw InputError("'" + current +
+                     "' is Google Benchmark JSON without a run: did --benchmark_filter match "
+                     "nothing?");
+  }
   if (cur.empty()) {
     throw InputError("'" + current +
                      "' holds no rows: the run produced nothing to compare. "
