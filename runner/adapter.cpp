@@ -1,7 +1,7 @@
 // The adapter interface's native implementation and the factory.
 #include "adapter.hpp"
 
-#include "benchgate/core/cli.hpp"
+#include "gbench_adapter.hpp"
 #include "listing.hpp"
 
 namespace benchgate {
@@ -23,9 +23,7 @@ Row NativeAdapter::parse_result(const RowRequest& request, const SpawnResult& ou
 std::unique_ptr<Adapter> make_adapter(AdapterKind kind, const std::string& benchmark_filter) {
   switch (kind) {
     case AdapterKind::native: return std::make_unique<NativeAdapter>();
-    case AdapterKind::google_benchmark:
-      (void)benchmark_filter;
-      throw UsageError("--adapter google-benchmark: not built yet (issue 19)");
+    case AdapterKind::google_benchmark: return std::make_unique<GbenchAdapter>(benchmark_filter);
   }
   return std::make_unique<NativeAdapter>();
 }
