@@ -152,6 +152,23 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
     add_benchmark(sort_bench SOURCES bench/sort.cpp
                   BASELINE bench/baselines/sort_bench.jsonl TIME_THRESHOLD 10% RSS_THRESHOLD 5%)
 
+.. command:: benchgate_add_google_benchmark
+
+  Registers the same tests for an existing executable target built with Google Benchmark
+  (``BENCHMARK()`` and ``BENCHMARK_MAIN()``, unchanged)::
+
+    benchgate_add_google_benchmark(<target> [OUTPUT <file>] [TIMEOUT <seconds>]
+        [BASELINE <file>] [TIME_THRESHOLD <percent>] [RSS_THRESHOLD <percent>]
+        [CONFIRM <count>] [FILTER <regex>] [RUNNER_ARGS <arg>...] [COMPARE_ARGS <arg>...])
+
+  The keywords it shares with benchgate_add_benchmark() mean the same. FILTER, a regular
+  expression that must not be empty, selects instances (Google Benchmark's --benchmark_filter).
+  The run passes --adapter google-benchmark; RUNNER_ARGS must not contain --adapter,
+  --benchmark-filter or --measure. Where benchgate was built with Google Benchmark, the target
+  is linked to benchgate::gbench_memory and benchgate::alloc_count (allocations, and a peak RSS
+  without start-up); otherwise a message says rows carry the child's whole peak. See
+  docs/google-benchmark.md.
+
 #]=======================================================================]
 include_guard(GLOBAL)
 
