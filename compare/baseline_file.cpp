@@ -13,6 +13,7 @@
 #include "benchgate/core/cli.hpp"
 #include "benchgate/core/jsonl.hpp"
 #include "benchgate/core/row_json.hpp"
+#include "gbench.hpp"
 
 namespace benchgate {
 
@@ -359,6 +360,14 @@ MergedBaseline merge_baseline(const std::vector<BaselineLine>& baseline,
 
 void write_baseline(const std::string& baseline, const std::string& current, const BaselineWrite& w,
                     std::ostream& out) {
+  for (const std::string* side : {&baseline, &current}) {
+    if (is_gbench_file(*side)) {
+      throw UsageError("--write-baseline: '" + *side +
+                       "' is Google Benchmark JSON; a baseline is benchgate rows. Keep the Google "
+                       "Benchmark file itself as the baseline (compare reads it as it is), or "
+                       "measure with benchgate-runner");
+    }
+  }
   if (!fs::exists(current)) {
     throw UsageError("no current rows at '" + current +
                      "': run the benchmarks first (ctest -L bench)");

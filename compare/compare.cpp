@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <sstream>
 
@@ -238,11 +239,30 @@ MeasuredAs measured_as(const Side& s) {
              : MeasuredAs::partly_callgrind;
 }
 
+// Each counter of either side with its medians, by name.
+std::vector<CounterResult> counter_medians(const Side* base, const Side* cur) {
+  std::map<std::string, CounterResult> by_name;
+  for (const Side* side : {base, cur}) {
+    if (!side) continue;
+    for (const auto& c : side->counters) {
+      if (c.second.empty()) continue;
+      CounterResult& out = by_name[c.first];
+      out.name = c.first;
+      (side == base ? out.baseline : out.current) = median(c.second);
+    }
+  }
+  std::vector<CounterResult> out;
+  out.reserve(by_name.size());
+  for (auto& entry : by_name) out.push_back(std::move(entry.second));
+  return out;
+}
+
 // One key, into a fresh result `r`: `base` or `cur` is null for a key on one side only; the envs
 // are the sides' envs.
 void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, const Side* cur,
                  const Env* cur_env, const CompareOptions& o) {
   r.key = std::move(key);
+  r.counters = counter_medians(base, cur);
   if (!base) {
     r.status = KeyStatus::new_key;
     r.note = "no baseline row";

@@ -73,6 +73,14 @@ struct MetricResult {
 // The metric's note: its own, or else the stock note's text.
 const std::string& note_of(const MetricResult& m);
 
+// A counter's medians (Side::counters), null on a side without it: shown in reports, never
+// gated.
+struct CounterResult {
+  std::string name;
+  std::optional<double> baseline;
+  std::optional<double> current;
+};
+
 struct KeyResult {
   Key key;
   KeyStatus status = KeyStatus::not_comparable;
@@ -86,6 +94,7 @@ struct KeyResult {
   bool env_differs = false;  // times not compared: the environments differ (not --ignore-env)
   std::string note;          // key-level: why broken, why not comparable
   bool failing = false;      // counts against the gate (exit code 1)
+  std::vector<CounterResult> counters;  // by name, every counter of either side
 };
 
 // A benchmark: its suite, kind, function and cache mode (a Key without a param). Time is
@@ -110,6 +119,9 @@ struct Report {
   // Set when the gate ended before comparing (no baseline yet, an error): its outcome, for
   // --results; gate_outcome() returns it.
   std::optional<GateOutcome> ended_early;
+  // Warnings about the inputs, which gate_outcome() adds to its own (a Google Benchmark side
+  // without repetitions: note_gbench_sides).
+  std::vector<std::string> warnings;
   std::vector<KeyResult> results;           // failing first, then by status order, then by key
   std::vector<BenchmarkResult> benchmarks;  // in Key order of their ids
   std::size_t count(KeyStatus v) const;

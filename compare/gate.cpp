@@ -8,6 +8,7 @@
 #include "benchgate/core/cli.hpp"
 #include "compare.hpp"
 #include "confirm.hpp"
+#include "gbench.hpp"
 #include "html.hpp"
 #include "junit.hpp"
 #include "load.hpp"
@@ -161,9 +162,20 @@ int run_gate(const CompareRequest& r, Executor& ex, std::ostream& out, std::ostr
     plots.current = plot_side(cur);
   }
   Report report = compare(std::move(base), std::move(cur), r.options);
-  more_looks(r, report, ex, err);
+  // A Google Benchmark side has no benchgate rows to measure again: no rerun, no reproduce command.
+  const bool gbench_base = is_gbench_file(r.baseline), gbench_cur = is_gbench_file(r.current);
+  note_gbench_sides(report, gbench_base, gbench_cur);
+  if (gbench_base || gbench_cur) {
+    if (r.confirm > 0) {
+      err << "benchgate-compare: no confirmation rerun: " << (gbench_base ? r.baseline : r.current)
+          << " is Google Benchmark JSON, and a rerun measures benchgate rows; an undecided time "
+             "stays inconclusive\n";
+    }
+  } else {
+    more_looks(r, report, ex, err);
+  }
   report.accept = r.accept;
-  if (r.runner && r.exe) fill_reproduce(report, r);
+  if (r.runner && r.exe && !gbench_base && !gbench_cur) fill_reproduce(report, r);
   if (r.results) write_results(*r.results, report, &plots);
 
   std::ofstream file;

@@ -85,6 +85,7 @@ GateOutcome gate_outcome(const Report& report) {
                            std::to_string(both) + (both == 1 ? " key" : " keys") +
                            " not gated: " + m.why);
   }
+  out.warnings.insert(out.warnings.end(), report.warnings.begin(), report.warnings.end());
   if (const std::size_t failing = report.failing()) {
     out.result = GateOutcome::Result::fail;
     out.reason = std::to_string(failing) + " key(s) fail the gate";

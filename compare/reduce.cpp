@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "benchgate/core/jsonl.hpp"
+#include "gbench.hpp"
 
 namespace benchgate {
 namespace {
@@ -168,6 +169,8 @@ struct CompactReduction::Impl {
     std::uint32_t first_env[kInline] = {};
     std::uint32_t first_index[kInline] = {};
     std::unique_ptr<std::vector<std::pair<std::uint32_t, std::uint32_t>>> more_ids;
+    // Counters of the samples, by name; null while no sample had one (most rows).
+    std::unique_ptr<std::map<std::string, std::vector<double>>> counters;
 
     void add_id(std::uint32_t env_id, std::uint32_t index) {
       const std::size_t n = count[static_cast<std::size_t>(Metric::time)] - 1;
@@ -393,6 +396,10 @@ struct CompactReduction::Impl {
       }
     }
     if (r.env == kNone && env) r.env = env_id(env);
+    if (row.counters && !row.counters->empty()) {
+      if (!r.counters) r.counters = std::make_unique<std::map<std::string, std::vector<double>>>();
+      for (const auto& c : *row.counters) (*r.counters)[c.first].push_back(c.second);
+    }
   }
 
   static const std::string& empty_name() {
@@ -486,6 +493,10 @@ void CompactReduction::side(std::size_t i, Side& out) const {
   out.hash = r.has_hash ? std::optional<std::uint64_t>(r.hash) : std::nullopt;
   out.hash_varies = r.hash_varies != 0;
   out.env.reset();
+  if (r.counters)
+    out.counters = *r.counters;
+  else
+    out.counters.clear();
   if (r.error == kNone)
     out.first_error.reset();
   else
@@ -524,6 +535,13 @@ CompactReduction reduce_path(const std::string& path) {
                      "directory of them");
   }
   CompactReduction reduction;
+  if (files.size() == 1 && files.front() == path && is_gbench_file(path)) {
+    const GbenchDoc doc = read_gbench_file(path);
+    const auto env = std::make_shared<const Env>(gbench_env(doc));
+    for (const Row& row : gbench_rows(doc)) reduction.add(row, env);
+    reduction.sort();
+    return reduction;
+  }
   // visit_rows reports a missing file with its path.
   for (const auto& f : files) {
     visit_rows(

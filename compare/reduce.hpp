@@ -68,6 +68,9 @@ struct Side {
   bool hash_varies = false;                // eligible rows disagree on result_hash
   std::optional<Env> env;                  // env of the first eligible row
   std::optional<std::string> first_error;  // why the first non-ok row failed
+  // Each counter (Row::counters: Google Benchmark's bytes_per_second, user counters) of the
+  // eligible rows that have it, by name: shown in reports, never gated.
+  std::map<std::string, std::vector<double>> counters;
 };
 
 // Sides by key, in Key order: a CompactReduction expanded (CompactReduction::expand), where a
@@ -114,7 +117,8 @@ class CompactReduction {
   //   time value keeps its SampleId (the run of `env`, the row's trial or repeat index; a row
   //   without one takes its position among the key's samples);
   // - the first sample with a result_hash sets the side's hash, and a later one that differs
-  //   marks it varying; the first sample with an env gives the side its env.
+  //   marks it varying; the first sample with an env gives the side its env;
+  // - each counter of a sample adds its value to the side's counters of that name.
   void add(const Row& row, const std::shared_ptr<const Env>& env);
   // The same for a row that carries its env (row.env).
   void add(const Row& row);
@@ -141,7 +145,9 @@ class CompactReduction {
 };
 
 // Reads a .jsonl file or every *.jsonl file of a directory (sorted by name) into a reduction,
-// streaming, and sorts it. Throws InputError (file:line:col) for bad input, a missing path, or a
+// streaming, and sorts it; a file that is Google Benchmark JSON (is_gbench_file) is read whole
+// as the rows gbench_rows makes of it, with the env of its context. Throws InputError
+// (file:line:col; file:line for Google Benchmark JSON) for bad input, a missing path, or a
 // directory with no .jsonl file.
 CompactReduction reduce_path(const std::string& path);
 

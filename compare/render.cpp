@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "benchgate/core/format.hpp"
@@ -50,6 +51,36 @@ std::string status_label(const KeyResult& r) {
   return s;
 }
 
+// A counter's value in three significant digits with an SI prefix: "13.4G", "8", "0.25".
+std::string counter_value(const std::optional<double>& v) {
+  if (!v) return "n/a";
+  static constexpr std::pair<double, const char*> kPrefixes[] = {
+      {1e15, "P"}, {1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}};
+  double x = *v;
+  const char* prefix = "";
+  for (const auto& p : kPrefixes) {
+    if (std::fabs(x) >= p.first) {
+      x /= p.first;
+      prefix = p.second;
+      break;
+    }
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g%s", x, prefix);
+  return text;
+}
+
+// "counters: bytes_per_second 13.4G → 12.9G, items 8 → 8": medians, shown, never gated.
+std::string counters_note(const std::vector<CounterResult>& counters) {
+  std::string out = "counters (median, not gated): ";
+  for (std::size_t i = 0; i < counters.size(); ++i) {
+    const CounterResult& c = counters[i];
+    out += (i ? ", " : "") + c.name + " " + counter_value(c.baseline) + " → " +
+           counter_value(c.current);
+  }
+  return out;
+}
+
 std::string notes(const KeyResult& r, const CompareOptions& o) {
   std::vector<std::string> parts;
   if (!r.note.empty()) parts.push_back(r.note);
@@ -73,6 +104,7 @@ std::string notes(const KeyResult& r, const CompareOptions& o) {
     parts.push_back("result_hash changed: " + format_hash(*r.baseline_hash) + " → " +
                     format_hash(*r.current_hash));
   }
+  if (!r.counters.empty()) parts.push_back(counters_note(r.counters));
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;
   return out;
@@ -615,6 +647,25 @@ void result(JsonOut& j, const KeyResult& r) {
   j.boolean(r.hash_changed);
   j.raw(",\n            \"note\": ");
   j.str(r.note);
+  j.raw(",\n            \"counters\": ");
+  if (r.counters.empty()) {
+    j.raw("{}");
+  } else {
+    for (std::size_t i = 0; i < r.counters.size(); ++i) {
+      const CounterResult& c = r.counters[i];
+      if (i == 0)
+        j.raw("{\n                ");
+      else
+        j.raw(",\n                ");
+      j.str(c.name);
+      j.raw(": {\n                    \"baseline_median\": ");
+      j.opt_num(c.baseline);
+      j.raw(",\n                    \"current_median\": ");
+      j.opt_num(c.current);
+      j.raw("\n                }");
+    }
+    j.raw("\n            }");
+  }
   j.raw("\n        }");
 }
 

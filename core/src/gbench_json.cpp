@@ -288,8 +288,13 @@ GbenchDoc parse_gbench_json(std::string_view text, const std::string& origin) {
   const Lines lines(cleaned);
   auto parsed = detail::parse_json_text(cleaned);
   if (const auto* error = std::get_if<JsonError>(&parsed)) {
-    throw InputError(origin + ":" + std::to_string(lines.at(error->column - 1)) + ": " +
-                     error->message);
+    const std::size_t offset = error->column - 1;
+    std::string what = error->message;
+    // A file that stops inside the document: Google Benchmark was stopped or crashed.
+    if (cleaned.find_first_not_of(" \t\r\n", offset) == std::string::npos) {
+      what += ": the file ends inside the document; was the benchmark run cut short?";
+    }
+    throw InputError(origin + ":" + std::to_string(lines.at(offset)) + ": " + what);
   }
   return Reader(*std::get<std::unique_ptr<detail::JsonText>>(parsed), lines, origin).read();
 }

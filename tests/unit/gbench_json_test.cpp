@@ -128,7 +128,7 @@ TEST_CASE("gbench_json: time units ns, us, ms and s are converted to nanoseconds
         "\"s\"; got \"min\"");
 }
 
-TEST_CASE("gbench_json: counters are every other number; NaN and Infinity counters are skipped") {
+TEST_CASE("gbench_json: counters are every other number, NaN and Infinity counters are skipped") {
   const auto doc = parse_gbench_json(
       one_entry(std::string(kRun) +
                 ", \"real_time\": 1, \"cpu_time\": 1, \"time_unit\": \"ns\", "
@@ -175,6 +175,10 @@ TEST_CASE("gbench_json: malformed input is an InputError with origin and line") 
   const std::string cut = full.substr(0, full.find("\"BM_fixed\""));
   const std::string cut_error = error_of(cut);
   CHECK(cut_error.rfind("in.json:74: ", 0) == 0);
+  CHECK(cut_error.find("the file ends inside the document; was the benchmark run cut short?") !=
+        std::string::npos);
+  CHECK(error_of("{\n\"benchmarks\": [\n  {\"name\": \"x\",, }\n]}").find("cut short") ==
+        std::string::npos);
   CHECK(error_of("{\n\"benchmarks\": [\n  {\"name\": \"x\",, }\n]}").rfind("in.json:3: ", 0) == 0);
   // Not Google Benchmark's shape.
   CHECK(error_of("[1, 2]") ==
@@ -201,7 +205,7 @@ TEST_CASE("gbench_json: malformed input is an InputError with origin and line") 
         "a number");
 }
 
-TEST_CASE("gbench_json: a failed run needs no times; its error is kept") {
+TEST_CASE("gbench_json: a failed run needs no times, its error is kept") {
   const auto doc = parse_gbench_json(
       one_entry("\"name\": \"BM_e\", \"error_occurred\": true, \"error_message\": \"boom\""),
       "in.json");

@@ -207,6 +207,18 @@ void render_json(const Report& report, std::ostream& out) {
     check(w.Key("hash_changed") && w.Bool(r.hash_changed));
     check(w.Key("note"));
     str(w, r.note);
+    check(w.Key("counters"));
+    check(w.StartObject());
+    for (const CounterResult& c : r.counters) {
+      str(w, c.name);
+      check(w.StartObject());
+      check(w.Key("baseline_median"));
+      opt_num(w, c.baseline);
+      check(w.Key("current_median"));
+      opt_num(w, c.current);
+      check(w.EndObject());
+    }
+    check(w.EndObject());
     check(w.EndObject());
   }
   check(w.EndArray());
@@ -291,6 +303,13 @@ Report any_report(std::mt19937_64& rng, std::size_t results) {
     r.hash_changed = rng() % 2 == 0;
     r.env_differs = rng() % 4 == 0;
     r.note = awkward()[rng() % awkward().size()];
+    for (std::size_t c = rng() % 3; c > 0; --c) {
+      CounterResult counter;
+      counter.name = awkward()[rng() % awkward().size()];
+      if (rng() % 3 != 0) counter.baseline = static_cast<double>(rng() % 1000) / 7;
+      if (rng() % 3 != 0) counter.current = static_cast<double>(rng() % 1000) * 1e9;
+      r.counters.push_back(counter);
+    }
     report.results.push_back(r);
   }
   for (std::size_t i = 0; i < results % 4; ++i) {
