@@ -139,7 +139,8 @@ TEST_CASE("gbench adapter: the listing becomes one benchmark per key, params as 
   CHECK(by_key.at({"BM_fixed", std::nullopt}) == "BM_fixed");
 }
 
-TEST_CASE("gbench adapter: list asks --benchmark_list_tests with the filter, failures are usage errors") {
+TEST_CASE(
+    "gbench adapter: listing asks --benchmark_list_tests with the filter, failures are usage") {
   GbenchAdapter filtered("BM_sum/.*");
   CannedExecutor ex(exited(0, "BM_sum/8\n"));
   const ListDocument doc = filtered.list(ex, "dir/bench");
