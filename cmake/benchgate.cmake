@@ -152,6 +152,23 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
     add_benchmark(sort_bench SOURCES bench/sort.cpp
                   BASELINE bench/baselines/sort_bench.jsonl TIME_THRESHOLD 10% RSS_THRESHOLD 5%)
 
+.. command:: benchgate_add_google_benchmark
+
+  Registers the same tests for an existing executable target built with Google Benchmark
+  (``BENCHMARK()`` and ``BENCHMARK_MAIN()``, unchanged)::
+
+    benchgate_add_google_benchmark(<target> [OUTPUT <file>] [TIMEOUT <seconds>]
+        [BASELINE <file>] [TIME_THRESHOLD <percent>] [RSS_THRESHOLD <percent>]
+        [CONFIRM <count>] [FILTER <regex>] [RUNNER_ARGS <arg>...] [COMPARE_ARGS <arg>...])
+
+  The keywords it shares with benchgate_add_benchmark() mean the same. FILTER, a regular
+  expression that must not be empty, selects instances (Google Benchmark's --benchmark_filter).
+  The run passes --adapter google-benchmark; RUNNER_ARGS must not contain --adapter,
+  --benchmark-filter or --measure. Where benchgate was built with Google Benchmark, the target
+  is linked to benchgate::gbench_memory and benchgate::alloc_count (allocations, and a peak RSS
+  without start-up); otherwise a message says rows carry the child's whole peak. See
+  docs/google-benchmark.md.
+
 #]=======================================================================]
 include_guard(GLOBAL)
 
@@ -171,6 +188,7 @@ function(benchgate_add_benchmark name)
   set(multi_value SOURCES LIBRARIES RUNNER_ARGS COMPARE_ARGS)
   cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
   set(where "benchgate_add_benchmark(${name})")
+  set(existing_target FALSE)
 
   # Configure errors, and the defaults of TIMEOUT, COUNT_ALLOCATIONS, MEASURE, BASELINE and
   # OUTPUT. TIME_THRESHOLD, RSS_THRESHOLD and CONFIRM stay unset when not given:
@@ -191,6 +209,50 @@ function(benchgate_add_benchmark name)
   # compare test reads those rows instead of BASELINE.
   _benchgate_ab_args(ab_run_args ab_compare_args compare_baseline)
   _benchgate_add_tests("${labels}" "${ab_run_args}" "${ab_compare_args}" "${compare_baseline}")
+endfunction()
+
+# benchgate_add_google_benchmark() is a driver over the same helpers: the executable exists
+# already (the project's own, built with Google Benchmark), so it only links the memory hook and
+# registers the tests, whose runs pass --adapter google-benchmark.
+function(benchgate_add_google_benchmark name)
+  set(options "")
+  set(one_value OUTPUT TIMEOUT BASELINE TIME_THRESHOLD RSS_THRESHOLD CONFIRM FILTER)
+  set(multi_value RUNNER_ARGS COMPARE_ARGS)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "${options}" "${one_value}" "${multi_value}")
+  set(where "benchgate_add_google_benchmark(${name})")
+  set(existing_target TRUE)
+  foreach(flag --adapter --benchmark-filter --measure)
+    if(flag IN_LIST arg_RUNNER_ARGS)
+      message(FATAL_ERROR "${where}: RUNNER_ARGS must not contain ${flag}; the function passes "
+        "--adapter google-benchmark itself (FILTER <regex> selects instances; the instructions "
+        "measure is not supported for Google Benchmark executables yet).")
+    endif()
+  endforeach()
+  _benchgate_check_args("${one_value} ${multi_value}")
+  _benchgate_shard_labels(labels)
+  set_property(GLOBAL APPEND PROPERTY BENCHGATE_BENCHMARKS "${name}")
+  _benchgate_adopt_google_benchmark()
+
+  if(BENCHGATE_VERIFY_ONLY)
+    # Sanitizer and coverage builds: every instance once, briefly, measured by nobody.
+    set(filter_arg "")
+    if(DEFINED arg_FILTER)
+      set(filter_arg "--benchmark_filter=${arg_FILTER}")
+    endif()
+    add_test(NAME bench.${name}.verify
+      COMMAND $<TARGET_FILE:${name}> --benchmark_min_time=0.001 ${filter_arg})
+    set_tests_properties(bench.${name}.verify PROPERTIES LABELS "${labels}" TIMEOUT ${arg_TIMEOUT})
+    return()
+  endif()
+  if(DEFINED BENCHGATE_BASELINE_BUILD AND NOT BENCHGATE_BASELINE_BUILD STREQUAL "")
+    message(WARNING "${where}: BENCHGATE_BASELINE_BUILD is set, but A/B in one job is not "
+      "supported for Google Benchmark executables yet: its compare test gates against BASELINE.")
+  endif()
+  set(arg_RUNNER_ARGS --adapter google-benchmark ${arg_RUNNER_ARGS})
+  if(DEFINED arg_FILTER)
+    list(APPEND arg_RUNNER_ARGS --benchmark-filter "${arg_FILTER}")
+  endif()
+  _benchgate_add_tests("${labels}" "" "" "${arg_BASELINE}")
 endfunction()
 
 # Checks the driver's arguments (configure errors naming the keyword and the value) and sets the
@@ -231,7 +293,7 @@ function(_benchgate_check_args keywords)
   if(NOT name MATCHES "^[A-Za-z0-9_.-]+$")
     message(FATAL_ERROR "${where}: name \"${name}\" may only contain letters, digits, '_', '.' and '-'.")
   endif()
-  if(NOT arg_SOURCES)
+  if(NOT existing_target AND NOT arg_SOURCES)
     message(FATAL_ERROR "${where}: SOURCES is required: list the benchmark's source files.")
   endif()
   get_property(known GLOBAL PROPERTY BENCHGATE_BENCHMARKS)
@@ -239,7 +301,23 @@ function(_benchgate_check_args keywords)
     message(FATAL_ERROR "${where}: a benchmark named \"${name}\" already exists; "
       "benchmark names must be unique in a build.")
   endif()
-  if(TARGET ${name})
+  if(existing_target)
+    # benchgate_add_google_benchmark(): the executable is the project's own.
+    if(NOT TARGET ${name})
+      message(FATAL_ERROR "${where}: there is no target named \"${name}\"; pass the name of "
+        "an existing Google Benchmark executable target (add_executable() before this call).")
+    endif()
+    get_target_property(type ${name} TYPE)
+    get_target_property(imported ${name} IMPORTED)
+    if(NOT type STREQUAL "EXECUTABLE" OR imported)
+      message(FATAL_ERROR "${where}: \"${name}\" is not an executable target of this project "
+        "(its type is ${type}); pass the target built with BENCHMARK_MAIN().")
+    endif()
+    if(DEFINED arg_FILTER AND arg_FILTER STREQUAL "")
+      message(FATAL_ERROR "${where}: FILTER is empty; give a regular expression of instance "
+        "names (Google Benchmark's --benchmark_filter), or leave FILTER out for all.")
+    endif()
+  elseif(TARGET ${name})
     message(FATAL_ERROR "${where}: a target named \"${name}\" already exists; "
       "choose another benchmark name.")
   endif()
@@ -354,6 +432,31 @@ function(_benchgate_add_executable)
     BENCHGATE_BASELINE "${arg_BASELINE}")
   # Building the benchmark builds the runner too, even when benchgate was added with
   # EXCLUDE_FROM_ALL (an installed, imported runner needs no build).
+  foreach(tool benchgate::runner benchgate::compare)
+    get_target_property(tool_target ${tool} ALIASED_TARGET)
+    if(tool_target)
+      add_dependencies(${name} ${tool_target})
+    endif()
+  endforeach()
+endfunction()
+
+# The existing Google Benchmark executable `name`: linked to benchgate::gbench_memory and
+# benchgate::alloc_count (allocations and a peak RSS without setup, docs/google-benchmark.md)
+# where benchgate was built with Google Benchmark, else a message that rows will carry the
+# child's whole peak (peak_rss_includes_setup true); the properties BENCHGATE_OUTPUT and
+# BENCHGATE_BASELINE; the runner and compare built first.
+function(_benchgate_adopt_google_benchmark)
+  if(TARGET benchgate::gbench_memory AND TARGET benchgate::alloc_count)
+    target_link_libraries(${name} PRIVATE benchgate::gbench_memory benchgate::alloc_count)
+  else()
+    message(STATUS "${where}: benchgate was built without Google Benchmark, so "
+      "benchgate::gbench_memory is missing: rows get no allocation counts, and their peak RSS "
+      "is the whole child's (peak_rss_includes_setup true). Install libbenchmark-dev and "
+      "rebuild benchgate for both.")
+  endif()
+  set_target_properties(${name} PROPERTIES
+    BENCHGATE_OUTPUT "${arg_OUTPUT}"
+    BENCHGATE_BASELINE "${arg_BASELINE}")
   foreach(tool benchgate::runner benchgate::compare)
     get_target_property(tool_target ${tool} ALIASED_TARGET)
     if(tool_target)

@@ -6,7 +6,12 @@ include(CMakePackageConfigHelpers)
 set(BENCHGATE_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/benchgate"
     CACHE STRING "Where benchgate's CMake package files are installed")
 
-install(TARGETS benchgate_core benchgate benchgate_alloc_count benchgate-runner benchgate-compare
+set(_benchgate_installed benchgate_core benchgate benchgate_alloc_count benchgate-runner
+  benchgate-compare)
+if(TARGET benchgate_gbench_memory)
+  list(APPEND _benchgate_installed benchgate_gbench_memory)
+endif()
+install(TARGETS ${_benchgate_installed}
   EXPORT benchgateTargets
   OBJECTS DESTINATION "${CMAKE_INSTALL_LIBDIR}/benchgate-objects"
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"

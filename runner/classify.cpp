@@ -124,9 +124,7 @@ Row classify(const RowRequest& req, const SpawnResult& o) {
   return row;
 }
 
-namespace {
-
-Row classify_outcome(const RowRequest& req, const SpawnResult& o) {
+std::optional<Row> classify_process(const RowRequest& req, const SpawnResult& o) {
   if (!o.started) {
     return synthesized(req, RowStatus::error, "could not start the benchmark: " + o.start_error);
   }
@@ -158,6 +156,21 @@ Row classify_outcome(const RowRequest& req, const SpawnResult& o) {
                         std::to_string(o.term_signal) + ")" + (in_setup ? " during setup" : ""),
                     o.stderr_tail));
   }
+  return std::nullopt;
+}
+
+Row failed_row(const RowRequest& req, RowStatus status, const std::string& message) {
+  return synthesized(req, status, message);
+}
+
+std::string with_stderr_tail(const std::string& message, const std::string& stderr_tail) {
+  return with_stderr(message, stderr_tail);
+}
+
+namespace {
+
+Row classify_outcome(const RowRequest& req, const SpawnResult& o) {
+  if (auto failed = classify_process(req, o)) return std::move(*failed);
   if (o.result_overflow) {
     return synthesized(
         req, RowStatus::error,

@@ -43,4 +43,17 @@ struct RowRequest {
 // become U+FFFD).
 Row classify(const RowRequest& request, const SpawnResult& outcome);
 
+// Rules 1-3 above, whatever the child wrote: what every adapter's children share (a child that
+// did not start, was killed at the cap or died by a signal). nullopt: the process exited on its
+// own, and what it left behind is the adapter's to read.
+std::optional<Row> classify_process(const RowRequest& request, const SpawnResult& outcome);
+
+// A row the runner writes for a batch that produced none: the request's key, `status`, the
+// message (made valid UTF-8), no measurements.
+Row failed_row(const RowRequest& request, RowStatus status, const std::string& message);
+
+// `message`, then "; stderr: " and the last part of `stderr_tail` when there is one (as in the
+// messages of the rules above).
+std::string with_stderr_tail(const std::string& message, const std::string& stderr_tail);
+
 }  // namespace benchgate

@@ -477,6 +477,7 @@ struct RunContext {
   std::string env_json;
   const BatchObserver& observe;
   std::uint64_t callgrind_files = 0;  // Callgrind output files named so far
+  std::uint64_t result_files = 0;     // adapters' result files named so far
 };
 
 // One benchmark's batches: each a child of EXE (and, in A/B, of the other executable too),
@@ -581,7 +582,14 @@ class Batches {
     SpawnRequest request;
     set_child_caps(declared, settings.setup_phase,
                    settings.callgrind ? settings.callgrind->cap_factor : 1.0, child, request, req);
-    std::vector<std::string> argv = to_argv(program, child);
+    static const NativeAdapter native;
+    const Adapter& adapter = settings.adapter ? *settings.adapter : native;
+    const std::string result_file =
+        settings.scratch_dir.empty()
+            ? std::string()
+            : settings.scratch_dir + "/batch." + std::to_string(++ctx_.result_files);
+    adapter.prepare_child(program, child, result_file, request);
+    std::vector<std::string> argv = std::move(request.argv);
     std::string callgrind_out;
     if (settings.callgrind) {
       callgrind_out =
@@ -592,7 +600,8 @@ class Batches {
     request.cpu = settings.cpu;
     const SpawnResult result = ctx_.executor.run(request);
     last_wall_nanos_ = result.wall_nanos;
-    Row row = classify(req, result);
+    Row row = adapter.parse_result(req, result, result_file);
+    if (!result_file.empty()) ::unlink(result_file.c_str());
     if (settings.callgrind) read_callgrind_count(row, callgrind_out);
     // The paired executable's rows carry this suite's name too, so that its file and this one
     // compare key for key.
@@ -699,7 +708,8 @@ RunOutput run_benchmarks(Executor& executor, const std::string& exe, const std::
                   [](const BenchmarkInfo& b) { return b.kind == RowKind::parametric; });
   // The spawn floor is a wall time: it means nothing for counted instructions, and a batch of
   // one call under Callgrind must not leave the verdict for being short.
-  if (settings.spawn_floor_samples > 0 && any_parametric && !settings.callgrind &&
+  const bool native = !settings.adapter || settings.adapter->native_protocol();
+  if (native && settings.spawn_floor_samples > 0 && any_parametric && !settings.callgrind &&
       !settings.budget.exhausted(settings.now())) {
     out.spawn_floor_nanos =
         measure_spawn_floor(executor, exe, settings.spawn_floor_samples, settings.cpu);

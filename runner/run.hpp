@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "adapter.hpp"
 #include "benchgate/core/cli.hpp"
 #include "benchgate/core/list_doc.hpp"
 #include "benchgate/core/protocol.hpp"
@@ -134,6 +135,13 @@ std::uint64_t shared_pair_count(std::uint64_t count, std::uint64_t batch_nanos,
                                 std::uint64_t wall_nanos, std::uint64_t max_batch_nanos);
 
 struct RunSettings {
+  // What kind of executable the children run (docs/design.md, "Adapters"); null: native. An
+  // adapter without the native protocol gets no spawn floor, no complexity questions, no setup
+  // phase, no Callgrind and no A/B pairs.
+  const Adapter* adapter = nullptr;
+  // Where children may write their result files (Adapter::prepare_child); each is removed after
+  // its row is read. Needed by adapters that write one (Google Benchmark's JSON).
+  std::string scratch_dir;
   std::optional<int> cpu;               // pin every child to this CPU
   Budget budget = Budget::unlimited();  // checked before each benchmark, rung and trial
   std::function<std::int64_t()> now;    // monotonic nanoseconds; default steady_clock

@@ -7,8 +7,10 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 
 #include "ab.hpp"
+#include "adapter.hpp"
 #include "benchgate/core/cli.hpp"
 #include "benchgate/core/list_doc.hpp"
 #include "benchgate/core/row_json.hpp"
@@ -24,15 +26,16 @@ namespace {
 
 constexpr const char* kProg = "benchgate-runner";
 
-// Removes a directory tree when it goes out of scope (the Callgrind output directory).
+// Removes a directory tree when it goes out of scope (Callgrind's output, the children's result
+// files): `what` names it in the error.
 class TempDir {
  public:
-  TempDir() {
+  TempDir(const std::string& prefix, const std::string& what) {
     const char* base = std::getenv("TMPDIR");
     std::string pattern =
-        std::string(base && *base ? base : "/tmp") + "/benchgate-callgrind.XXXXXX";
+        std::string(base && *base ? base : "/tmp") + "/benchgate-" + prefix + ".XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) {
-      throw UsageError("cannot create a temporary directory for Callgrind's output under '" +
+      throw UsageError("cannot create a temporary directory for " + what + " under '" +
                        pattern.substr(0, pattern.rfind('/')) + "': " + std::strerror(errno));
     }
     path_ = pattern;
@@ -139,7 +142,18 @@ int run_command(const RunRequest& r, Executor& ex, const ProcessGuard& guard, st
   const bool instructions = r.measure == Measure::instructions;
   const std::optional<std::string> valgrind =
       instructions ? std::optional<std::string>(find_valgrind()) : std::nullopt;
-  const ListDocument doc = load_list(ex, exe);
+  const std::unique_ptr<Adapter> adapter = make_adapter(r.adapter, r.benchmark_filter.value_or(""));
+  if (!adapter->native_protocol()) {
+    // Callgrind's client requests and A/B pairs need the harness inside the executable.
+    if (instructions)
+      throw UsageError(std::string("--measure instructions is not supported with --adapter ") +
+                       to_string(r.adapter) + " yet");
+    if (r.baseline_exe)
+      throw UsageError(std::string("--baseline-exe is not supported with --adapter ") +
+                       to_string(r.adapter) +
+                       " yet: compare two runs' rows with benchgate-compare instead");
+  }
+  const ListDocument doc = adapter->list(ex, exe);
   if (instructions && !doc.callgrind) {
     throw UsageError(
         "--measure instructions: " + exe +
@@ -170,9 +184,15 @@ int run_command(const RunRequest& r, Executor& ex, const ProcessGuard& guard, st
   // The budget starts here: everything after listing the executable counts against it (env
   // capture, the spawn floor, the complexity questions and every batch).
   if (r.total_seconds) settings.budget = Budget::seconds(*r.total_seconds, steady_nanos());
+  settings.adapter = adapter.get();
+  std::optional<TempDir> results_dir;
+  if (!adapter->native_protocol()) {
+    results_dir.emplace("results", "the children's result files");
+    settings.scratch_dir = results_dir->path();
+  }
   std::optional<TempDir> callgrind_dir;
   if (valgrind) {
-    callgrind_dir.emplace();
+    callgrind_dir.emplace("callgrind", "Callgrind's output");
     settings.callgrind = CallgrindSettings{*valgrind, callgrind_dir->path()};
   }
   const RunOutput output =

@@ -47,6 +47,14 @@ cxxopts::Options make_run_options() {
       "alternating with EXE (needs --baseline-out)",
       cxxopts::value<std::string>())(
       "baseline-out", "write --baseline-exe's rows to FILE as JSONL (whole or not at all)",
+      cxxopts::value<std::string>())(
+      "adapter",
+      "native (default): EXE was built with benchgate_add_benchmark(); google-benchmark: EXE "
+      "is a Google Benchmark executable (BENCHMARK_MAIN), measured one instance per child",
+      cxxopts::value<std::string>()->default_value("native"))(
+      "benchmark-filter",
+      "with --adapter google-benchmark: only the instances matching this regular expression "
+      "(Google Benchmark's --benchmark_filter, applied when listing)",
       cxxopts::value<std::string>())("h,help", "show this help");
   options.parse_positional({"exe"});
   options.positional_help("EXE");
@@ -93,11 +101,25 @@ double parse_total_seconds(const std::string& text) {
 
 }  // namespace
 
+const char* to_string(AdapterKind kind) {
+  switch (kind) {
+    case AdapterKind::native: return "native";
+    case AdapterKind::google_benchmark: return "google-benchmark";
+  }
+  return "native";
+}
+
+std::optional<AdapterKind> parse_adapter_kind(const std::string& text) {
+  if (text == "native") return AdapterKind::native;
+  if (text == "google-benchmark") return AdapterKind::google_benchmark;
+  return std::nullopt;
+}
+
 bool operator==(const RunRequest& a, const RunRequest& b) {
   auto tie = [](const RunRequest& r) {
     return std::tie(r.exe, r.out, r.benches, r.filter, r.tags, r.overrides, r.total_seconds,
                     r.auto_fit, r.cpu, r.progress, r.quiet, r.measure, r.baseline_exe,
-                    r.baseline_out);
+                    r.baseline_out, r.adapter, r.benchmark_filter);
   };
   return tie(a) == tie(b);
 }
@@ -131,6 +153,8 @@ std::vector<std::string> to_argv(const std::string& runner, const RunRequest& r)
   if (r.measure != Measure::time) add("measure", to_string(r.measure));
   if (r.baseline_exe) add("baseline-exe", *r.baseline_exe);
   if (r.baseline_out) add("baseline-out", *r.baseline_out);
+  if (r.adapter != AdapterKind::native) add("adapter", to_string(r.adapter));
+  if (r.benchmark_filter) add("benchmark-filter", *r.benchmark_filter);
   argv.insert(argv.end(), {"--", r.exe});
   return argv;
 }
@@ -170,6 +194,19 @@ std::optional<RunRequest> parse_run_request(const std::vector<std::string>& args
   if (p.count("baseline-exe")) {
     r.baseline_exe = text("baseline-exe");
     r.baseline_out = text("baseline-out");
+  }
+  const auto adapter = parse_adapter_kind(text("adapter"));
+  if (!adapter) {
+    throw UsageError("--adapter '" + text("adapter") + "': must be native or google-benchmark");
+  }
+  r.adapter = *adapter;
+  if (p.count("benchmark-filter")) {
+    if (r.adapter != AdapterKind::google_benchmark) {
+      throw UsageError(
+          "--benchmark-filter needs --adapter google-benchmark (for native "
+          "executables use --filter or --bench)");
+    }
+    r.benchmark_filter = text("benchmark-filter");
   }
   return r;
 }

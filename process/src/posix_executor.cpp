@@ -16,6 +16,7 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <string_view>
 
 #include "benchgate/process/posix.hpp"
 #include "guard_state.hpp"
@@ -212,9 +213,24 @@ class ChildRun {
       pinned = sched_getaffinity(0, sizeof saved, &saved) == 0 &&
                sched_setaffinity(0, sizeof one, &one) == 0;
     }
+    // SpawnRequest::env over our own environment (built before the spawn: no allocation after).
+    std::vector<char*> envp;
+    if (!req_.env.empty()) {
+      for (char** e = environ; *e != nullptr; ++e) {
+        const std::string_view var(*e);
+        const std::string_view var_name = var.substr(0, var.find('='));
+        const bool replaced = std::any_of(req_.env.begin(), req_.env.end(), [&](const auto& v) {
+          return std::string_view(v).substr(0, v.find('=')) == var_name;
+        });
+        if (!replaced) envp.push_back(*e);
+      }
+      for (const auto& v : req_.env) envp.push_back(const_cast<char*>(v.c_str()));
+      envp.push_back(nullptr);
+    }
     reset_own_high_water();
     start_ = now_nanos();
-    const int rc = posix_spawnp(&pid_, argv[0], &setup.actions, &setup.attr, argv.data(), environ);
+    const int rc = posix_spawnp(&pid_, argv[0], &setup.actions, &setup.attr, argv.data(),
+                                envp.empty() ? environ : envp.data());
     out_.inherited_rss_bound_kb = own_high_water_kb();
     if (pinned) sched_setaffinity(0, sizeof saved, &saved);
     if (rc != 0) {

@@ -86,6 +86,8 @@ TEST_CASE("run request: a request with every field set is pinned and reads back 
   r.measure = Measure::instructions;
   r.baseline_exe = "./old";
   r.baseline_out = "old.jsonl";
+  r.adapter = AdapterKind::google_benchmark;
+  r.benchmark_filter = "BM_Sort/.*";
   CHECK(to_argv("benchgate-runner", r) == Argv{"benchgate-runner",
                                                "run",
                                                "--out",
@@ -118,6 +120,10 @@ TEST_CASE("run request: a request with every field set is pinned and reads back 
                                                "./old",
                                                "--baseline-out",
                                                "old.jsonl",
+                                               "--adapter",
+                                               "google-benchmark",
+                                               "--benchmark-filter",
+                                               "BM_Sort/.*",
                                                "--",
                                                "./bench"});
   // A value that would read as a flag, an empty one, one with a newline: each as it is, after
@@ -229,6 +235,26 @@ TEST_CASE("run request: --baseline-exe and --baseline-out come together") {
         "--baseline-exe needs --baseline-out FILE (where its rows go)");
   CHECK(run_error({"--baseline-out", "old.jsonl", "./bench"}) ==
         "--baseline-out needs --baseline-exe EXE2 (what to measure)");
+}
+
+TEST_CASE("run request: --adapter takes native or google-benchmark, and only the latter a filter") {
+  const auto gb = parse_run_request({"run", "--adapter", "google-benchmark", "./bench"});
+  REQUIRE(gb);
+  CHECK(gb->adapter == AdapterKind::google_benchmark);
+  CHECK_FALSE(gb->benchmark_filter);
+  const auto native = parse_run_request({"run", "--adapter", "native", "./bench"});
+  REQUIRE(native);
+  CHECK(native->adapter == AdapterKind::native);
+  CHECK(run_error({"--adapter", "catch2", "./bench"}) ==
+        "--adapter 'catch2': must be native or google-benchmark");
+  CHECK(contains(run_error({"--benchmark-filter", "BM_.*", "./bench"}),
+                 "--benchmark-filter needs --adapter google-benchmark"));
+  // An empty filter is a filter (it matches everything), kept apart from none.
+  RunRequest empty;
+  empty.exe = "./bench";
+  empty.adapter = AdapterKind::google_benchmark;
+  empty.benchmark_filter = "";
+  CHECK(round_trip(empty) == empty);
 }
 
 TEST_CASE("run request: a bad --total-seconds, --cpu or --measure names flag, value and range") {

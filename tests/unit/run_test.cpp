@@ -1161,3 +1161,80 @@ TEST_CASE("run: with setup_phase every child gets --setup-fd, the setup cap and 
     }
   }
 }
+
+namespace {
+
+// Another framework's adapter: argv "EXE foreign BENCH WHICH RESULT_FILE", an ok row per child.
+class ForeignAdapter final : public Adapter {
+ public:
+  AdapterKind kind() const override { return AdapterKind::google_benchmark; }
+  ListDocument list(Executor&, const std::string&) override { return {}; }
+  void prepare_child(const std::string& exe, const ChildRequest& child,
+                     const std::string& result_file, SpawnRequest& spawn) const override {
+    spawn.argv = {exe, "foreign", child.bench, std::to_string(child.which), result_file};
+  }
+  Row parse_result(const RowRequest& request, const SpawnResult& outcome,
+                   const std::string& result_file) const override {
+    results.push_back(result_file);
+    if (auto failed = classify_process(request, outcome)) return std::move(*failed);
+    Row r;
+    r.kind = request.kind;
+    r.function = request.function;
+    r.param = request.param;
+    r.cache_mode = request.cache_mode;
+    r.total_nanos = 1'000'000;
+    r.inner_repeats = 10;
+    r.per_call_nanos = 100'000;
+    return r;
+  }
+  mutable std::vector<std::string> results;
+};
+
+class RecordingExecutor final : public Executor {
+ public:
+  SpawnResult run(const SpawnRequest& request) override {
+    requests.push_back(request);
+    SpawnResult o;
+    o.started = o.exited = true;
+    return o;
+  }
+  std::vector<SpawnRequest> requests;
+};
+
+}  // namespace
+
+TEST_CASE("run: a foreign adapter builds every child and reads every row, with no probe spawned") {
+  BenchmarkInfo info;
+  info.name = "BM_x/*";
+  info.kind = RowKind::parametric;
+  info.config.param_schedule.shape = ParamSchedule::Shape::custom;
+  info.config.param_schedule.custom_params = {8, 64};
+  info.config.outer_trials = 2;
+  ForeignAdapter adapter;
+  RecordingExecutor ex;
+  RunSettings settings;
+  settings.adapter = &adapter;
+  settings.scratch_dir = "scratch";
+  const RunOutput out = run_benchmarks(ex, "./exe", "suite", {info}, Env{}, {}, settings);
+  // No spawn floor probe and no complexity question: only the adapter's children.
+  CHECK_FALSE(out.spawn_floor_nanos);
+  REQUIRE(ex.requests.size() == 4);
+  const std::vector<std::string> whiches{"8", "64", "8", "64"};  // trials round-robin
+  for (std::size_t i = 0; i < ex.requests.size(); ++i) {
+    const Argv& argv = ex.requests[i].argv;
+    REQUIRE(argv.size() == 5);
+    CHECK(argv[1] == "foreign");
+    CHECK(argv[2] == "BM_x/*");
+    CHECK(argv[3] == whiches[i]);
+    CHECK(argv[4] == "scratch/batch." + std::to_string(i + 1));  // one result file each
+  }
+  CHECK(adapter.results.size() == 4);
+  REQUIRE(out.runs.size() == 1);
+  REQUIRE(out.runs[0].rows.size() == 4);
+  for (const Row& r : out.runs[0].rows) {
+    CHECK(r.status == RowStatus::ok);
+    CHECK(r.per_call_nanos == 100'000.0);
+    CHECK(r.suite == std::string("suite"));
+  }
+  CHECK(out.runs[0].usable());
+}

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <string>
 #include <utility>
 #include <vector>
@@ -143,4 +144,21 @@ TEST_CASE(
   const int rc = waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT);
   CHECK(rc == -1);
   CHECK(errno == ECHILD);
+}
+
+TEST_CASE("spawn: SpawnRequest env adds a variable and replaces one of the same name") {
+  ::setenv("BENCHGATE_SPAWN_TEST_KEPT", "kept", 1);
+  ::setenv("BENCHGATE_SPAWN_TEST_REPLACED", "old", 1);
+  SpawnRequest req;
+  req.argv = {"/bin/sh", "-c",
+              "echo \"$BENCHGATE_SPAWN_TEST_KEPT $BENCHGATE_SPAWN_TEST_REPLACED "
+              "$BENCHGATE_SPAWN_TEST_ADDED\""};
+  req.env = {"BENCHGATE_SPAWN_TEST_REPLACED=new", "BENCHGATE_SPAWN_TEST_ADDED=added"};
+  PosixExecutor ex(guard());
+  const SpawnResult r = ex.run(req);
+  ::unsetenv("BENCHGATE_SPAWN_TEST_KEPT");
+  ::unsetenv("BENCHGATE_SPAWN_TEST_REPLACED");
+  REQUIRE(r.started);
+  CHECK(r.exit_code == 0);
+  CHECK(r.stdout_tail == "kept new added\n");
 }

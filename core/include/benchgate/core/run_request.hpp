@@ -29,6 +29,14 @@ struct CpuPin {
   }
 };
 
+// --adapter: what kind of executable EXE is (docs/design.md, "Adapters").
+enum class AdapterKind {
+  native,            // built with benchgate_add_benchmark(): the --benchgate-* protocol
+  google_benchmark,  // built with Google Benchmark's BENCHMARK() and BENCHMARK_MAIN()
+};
+const char* to_string(AdapterKind kind);  // "native", "google-benchmark"
+std::optional<AdapterKind> parse_adapter_kind(const std::string& text);
+
 struct RunRequest {
   std::string exe;                      // the benchmark executable, as given
   std::optional<std::string> out;       // --out: where the rows go
@@ -42,8 +50,12 @@ struct RunRequest {
   bool progress = false;  // --progress: a line per batch even when stderr is no terminal
   bool quiet = false;     // --quiet: no progress lines (wins over --progress)
   Measure measure = Measure::time;
-  std::optional<std::string> baseline_exe;  // A/B in one run: EXE2 ...
-  std::optional<std::string> baseline_out;  // ... and where its rows go (both or neither)
+  std::optional<std::string> baseline_exe;    // A/B in one run: EXE2 ...
+  std::optional<std::string> baseline_out;    // ... and where its rows go (both or neither)
+  AdapterKind adapter = AdapterKind::native;  // --adapter
+  // --benchmark-filter: with --adapter google-benchmark, only the instances whose name this
+  // regular expression matches (Google Benchmark's --benchmark_filter at listing time).
+  std::optional<std::string> benchmark_filter;
 
   friend bool operator==(const RunRequest& a, const RunRequest& b);
 };

@@ -38,6 +38,9 @@ struct SpawnRequest {
   std::size_t max_result_bytes = 1 << 20;
   std::size_t tail_bytes = 4096;  // how much of stdout/stderr is kept, from the end
   std::optional<int> cpu;         // pin the child (and its descendants) to this CPU
+  // Variables set in the child's environment ("NAME=value"), on top of (and replacing those of
+  // the same name in) the runner's own; empty: the runner's environment as it is.
+  std::vector<std::string> env;
 };
 
 struct SpawnResult {
