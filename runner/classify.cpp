@@ -92,10 +92,6 @@ Row synthesized(const RowRequest& req, RowStatus status, std::string error) {
   return r;
 }
 
-std::string exit_text(const SpawnResult& o) {
-  return "exited with code " + std::to_string(o.exit_code);
-}
-
 std::string describe_target(RowKind kind, const std::string& function,
                             const std::optional<std::uint64_t>& param,
                             const std::optional<std::uint64_t>& repeat) {
@@ -117,6 +113,10 @@ bool same_target(const RowRequest& req, const Row& row) {
 Row classify_outcome(const RowRequest& req, const SpawnResult& o);
 
 }  // namespace
+
+std::string exit_text(const SpawnResult& o) {
+  return "exited with code " + std::to_string(o.exit_code);
+}
 
 Row classify(const RowRequest& req, const SpawnResult& o) {
   Row row = classify_outcome(req, o);

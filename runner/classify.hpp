@@ -52,6 +52,9 @@ std::optional<Row> classify_process(const RowRequest& request, const SpawnResult
 // message (made valid UTF-8), no measurements.
 Row failed_row(const RowRequest& request, RowStatus status, const std::string& message);
 
+// "exited with code N": how every message names a child's own exit.
+std::string exit_text(const SpawnResult& outcome);
+
 // `message`, then "; stderr: " and the last part of `stderr_tail` when there is one (as in the
 // messages of the rules above).
 std::string with_stderr_tail(const std::string& message, const std::string& stderr_tail);

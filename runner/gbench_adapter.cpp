@@ -31,10 +31,6 @@ std::optional<std::string> read_file(const std::string& path) {
   return s.str();
 }
 
-std::string exit_text(const SpawnResult& o) {
-  return "exited with code " + std::to_string(o.exit_code);
-}
-
 std::uint64_t scaled(std::uint64_t total, std::uint64_t from, std::uint64_t to) {
   if (from == 0) return 0;
   return static_cast<std::uint64_t>(std::llround(
