@@ -656,6 +656,7 @@ BenchmarkRun run_one(RunContext& ctx, const BenchmarkInfo& declared,
                      std::optional<std::uint64_t> spawn_floor) {
   BenchmarkRun run;
   run.info = declared;
+  if (ctx.settings.adapter) run.adapter = ctx.settings.adapter->kind();
   run.spawn_floor_nanos = spawn_floor;
   // Children get a target clamped by the floor so that autotune stays inside the cap; the
   // report keeps the declared one.

@@ -50,6 +50,9 @@ void set_child_caps(const BenchmarkInfo& info, bool setup_phase, double factor, 
 
 struct BenchmarkRun {
   BenchmarkInfo info;  // the effective configuration (overrides applied)
+  // What kind of executable measured it: the report's hints differ (no cache mode, complexity or
+  // spawn floor for Google Benchmark; its own DoNotOptimize).
+  AdapterKind adapter = AdapterKind::native;
   // The schedule walked: `automatic` resolved to doubling or linear; custom as declared.
   ParamSchedule::Shape schedule = ParamSchedule::Shape::doubling;
   bool schedule_was_auto = false;
