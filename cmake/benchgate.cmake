@@ -166,8 +166,8 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
   The run passes --adapter google-benchmark; RUNNER_ARGS must not contain --adapter,
   --benchmark-filter or --measure. Where benchgate was built with Google Benchmark, the target
   is linked to benchgate::gbench_memory and benchgate::alloc_count (allocations, and a peak RSS
-  without start-up); otherwise a message says rows carry the child's whole peak.
-  ``BENCHGATE_BASELINE_BUILD`` works as for benchgate_add_benchmark(): the base tree's
+  without start-up); otherwise a message says rows carry the child's whole peak. With the
+  variable ``BENCHGATE_BASELINE_BUILD`` set, as for benchgate_add_benchmark(), the base tree's
   executable of the same target is measured alongside, instance by instance. See
   docs/google-benchmark.md.
 
