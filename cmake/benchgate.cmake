@@ -166,7 +166,9 @@ Turns C++ benchmarks into CTest tests. Available after ``find_package(benchgate)
   The run passes --adapter google-benchmark; RUNNER_ARGS must not contain --adapter,
   --benchmark-filter or --measure. Where benchgate was built with Google Benchmark, the target
   is linked to benchgate::gbench_memory and benchgate::alloc_count (allocations, and a peak RSS
-  without start-up); otherwise a message says rows carry the child's whole peak. See
+  without start-up); otherwise a message says rows carry the child's whole peak. With the
+  variable ``BENCHGATE_BASELINE_BUILD`` set, as for benchgate_add_benchmark(), the base tree's
+  executable of the same target is measured alongside, instance by instance. See
   docs/google-benchmark.md.
 
 #]=======================================================================]
@@ -244,15 +246,14 @@ function(benchgate_add_google_benchmark name)
     set_tests_properties(bench.${name}.verify PROPERTIES LABELS "${labels}" TIMEOUT ${arg_TIMEOUT})
     return()
   endif()
-  if(DEFINED BENCHGATE_BASELINE_BUILD AND NOT BENCHGATE_BASELINE_BUILD STREQUAL "")
-    message(WARNING "${where}: BENCHGATE_BASELINE_BUILD is set, but A/B in one job is not "
-      "supported for Google Benchmark executables yet: its compare test gates against BASELINE.")
-  endif()
   set(arg_RUNNER_ARGS --adapter google-benchmark ${arg_RUNNER_ARGS})
   if(DEFINED arg_FILTER)
     list(APPEND arg_RUNNER_ARGS --benchmark-filter "${arg_FILTER}")
   endif()
-  _benchgate_add_tests("${labels}" "" "" "${arg_BASELINE}")
+  # With BENCHGATE_BASELINE_BUILD: the base tree's executable of this target is listed and
+  # measured with the same adapter, instance by instance, as for benchgate_add_benchmark().
+  _benchgate_ab_args(ab_run_args ab_compare_args compare_baseline)
+  _benchgate_add_tests("${labels}" "${ab_run_args}" "${ab_compare_args}" "${compare_baseline}")
 endfunction()
 
 # Checks the driver's arguments (configure errors naming the keyword and the value) and sets the

@@ -123,6 +123,10 @@ std::string markers(const BenchmarkRun& run, const Row& r, const std::set<std::u
   return m;
 }
 
+bool google_benchmark(const BenchmarkRun& run) {
+  return run.adapter == AdapterKind::google_benchmark;
+}
+
 void render_fixed_summary(const BenchmarkRun& run, const std::vector<double>& ok_per_call,
                           std::ostream& out) {
   if (ok_per_call.empty()) {
@@ -135,7 +139,9 @@ void render_fixed_summary(const BenchmarkRun& run, const std::vector<double>& ok
         << "    max: " << format_duration(sorted.back()) << "\n";
     if (med < 1000) {
       out << "  ‼ median per-call time below 1 µs — possibly a constant the compiler folded; make "
-             "the input opaque (benchgate::do_not_optimize) or check the result hash\n";
+          << (google_benchmark(run)
+                  ? "the input and the result opaque (benchmark::DoNotOptimize)\n"
+                  : "the input opaque (benchgate::do_not_optimize) or check the result hash\n");
     }
   }
   if (run.hashes_agree) {
@@ -159,7 +165,10 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
   const auto& info = run.info;
   const bool parametric = info.kind == RowKind::parametric;
   out << info.name;
-  if (parametric) {
+  if (parametric && google_benchmark(run)) {
+    // Its instances' arguments as params: no cache mode, no complexity, no schedule to choose.
+    out << "    [Google Benchmark instances]";
+  } else if (parametric) {
     out << "    expected complexity: "
         << (info.complexity.empty() ? "(none declared)" : info.complexity) << "    ["
         << to_string(info.config.cache_mode) << " cache]    [schedule: " << schedule_text(run)
@@ -222,20 +231,22 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
   if (parametric) {
     if (run.verdict) {
       out << "  " << verdict_line(*run.verdict, info.config) << "\n";
-    } else if (info.complexity.empty()) {
+    } else if (info.complexity.empty() && !google_benchmark(run)) {
       out << "  verdict: none (no complexity declared; to check how the time grows with n, add "
              "e.g. .complexity(\"n\", [](double n) { return n; }) to the registration)\n";
     }
-    out << "  per-spawn floor (harness self-measurement): "
-        << (run.spawn_floor_nanos ? format_duration(static_cast<double>(*run.spawn_floor_nanos))
-                                  : std::string("not measured"));
-    if (run.child_target_nanos != 0 && run.child_target_nanos != info.config.target_inner_nanos) {
-      out << "; children's inner target "
-          << format_duration(static_cast<double>(run.child_target_nanos)) << " (declared "
-          << format_duration(static_cast<double>(info.config.target_inner_nanos))
-          << ", clamped to stay inside the cap)";
+    if (!google_benchmark(run)) {  // no harness inside to measure its own spawn
+      out << "  per-spawn floor (harness self-measurement): "
+          << (run.spawn_floor_nanos ? format_duration(static_cast<double>(*run.spawn_floor_nanos))
+                                    : std::string("not measured"));
+      if (run.child_target_nanos != 0 && run.child_target_nanos != info.config.target_inner_nanos) {
+        out << "; children's inner target "
+            << format_duration(static_cast<double>(run.child_target_nanos)) << " (declared "
+            << format_duration(static_cast<double>(info.config.target_inner_nanos))
+            << ", clamped to stay inside the cap)";
+      }
+      out << "\n";
     }
-    out << "\n";
   } else {
     render_fixed_summary(run, ok_per_call, out);
   }

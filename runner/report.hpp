@@ -11,6 +11,8 @@ namespace benchgate {
 // (param or repeat, per-call time, inner repeats, C, peak RSS, status and markers), then for
 // parametric benchmarks the verdict, the spawn floor, memory, trial summaries, advisories and
 // auto-fit; for fixed ones median/min/max, hash agreement, the expected_hash check and memory.
+// A Google Benchmark run's block has no cache mode, complexity hint or spawn floor (none applies
+// to its executables), and names benchmark::DoNotOptimize where a fixed median looks folded.
 void render_text(const BenchmarkRun& run, std::ostream& out);
 
 // CTest's measurement tags, so `ctest -T Test` records the headline numbers in Testing/*.xml:

@@ -163,6 +163,14 @@ std::map<std::uint64_t, double> query_complexity(Executor& executor, const std::
   return parse_complexity_answer(r.stdout_tail);
 }
 
+bool PairedRun::pairs(const std::string& name, RowKind kind, std::uint64_t which) const {
+  if (std::find(benchmarks.begin(), benchmarks.end(), name) == benchmarks.end()) return false;
+  if (kind != RowKind::parametric) return true;
+  const auto listed = params.find(name);
+  return listed == params.end() ||
+         std::find(listed->second.begin(), listed->second.end(), which) != listed->second.end();
+}
+
 std::uint64_t shared_pair_count(std::uint64_t count, std::uint64_t batch_nanos,
                                 std::uint64_t wall_nanos, std::uint64_t max_batch_nanos) {
   if (count == 0 || batch_nanos == 0) return count;
@@ -498,10 +506,15 @@ class Batches {
 
   bool paired() const { return paired_; }
   bool shares_count() const { return share_count_; }
+  // Whether each measured (kept) batch so far had a paired batch, in order: the rows of
+  // BenchmarkRun::rows, of which paired_rows holds the paired ones.
+  const std::vector<bool>& kept_paired() const { return kept_paired_; }
 
   Row operator()(std::uint64_t which, std::uint64_t trial, bool warmup) {
-    if (!paired_) {
-      Row row = measure(ctx_.exe, which, trial);
+    const bool pair = paired_ && ctx_.settings.paired->pairs(run_.info.name, run_.info.kind, which);
+    if (!warmup) kept_paired_.push_back(pair);
+    if (!pair) {
+      Row row = measure(false, which, trial);
       if (ctx_.observe) ctx_.observe(run_.info, row, warmup);
       return row;
     }
@@ -510,11 +523,10 @@ class Batches {
     // counts are shared, so that each param's consecutive pairs run in opposite orders.
     const std::uint64_t order = share_count_ ? trial : pairs_++;
     const bool other_first = order % 2 == 0;
-    const std::string& other_exe = ctx_.settings.paired->exe;
-    Row first = share_count_ ? shared_first(other_first ? other_exe : ctx_.exe, which, trial)
-                             : measure(other_first ? other_exe : ctx_.exe, which, trial);
-    Row second = share_count_ ? shared_second(other_first ? ctx_.exe : other_exe, which, trial)
-                              : measure(other_first ? ctx_.exe : other_exe, which, trial);
+    Row first =
+        share_count_ ? shared_first(other_first, which, trial) : measure(other_first, which, trial);
+    Row second = share_count_ ? shared_second(!other_first, which, trial)
+                              : measure(!other_first, which, trial);
     Row& row = other_first ? second : first;
     // The fixed warmup is discarded on both sides.
     if (!warmup) run_.paired_rows.push_back(std::move(other_first ? first : second));
@@ -525,13 +537,13 @@ class Batches {
  private:
   // The first child of a pair: the param's shared count, or (its first pair) the autotune at
   // pair_target_nanos, whose count the second child then shares.
-  Row shared_first(const std::string& program, std::uint64_t which, std::uint64_t trial) {
+  Row shared_first(bool other, std::uint64_t which, std::uint64_t trial) {
     const auto known = counts_.find(which);
     if (known != counts_.end()) {
       pending_.reset();
-      return measure(program, which, trial, known->second);
+      return measure(other, which, trial, known->second);
     }
-    Row row = measure(program, which, trial, std::nullopt, pair_target());
+    Row row = measure(other, which, trial, std::nullopt, pair_target());
     pending_.reset();
     if (row.status == RowStatus::ok && row.inner_repeats && *row.inner_repeats > 0) {
       pending_ = *row.inner_repeats;
@@ -541,12 +553,12 @@ class Batches {
 
   // The second child: the first's count; after a param's first pair, the count its later pairs
   // share (shared_pair_count). Autotuned like the first when the first child failed.
-  Row shared_second(const std::string& program, std::uint64_t which, std::uint64_t trial) {
+  Row shared_second(bool other, std::uint64_t which, std::uint64_t trial) {
     if (const auto known = counts_.find(which); known != counts_.end()) {
-      return measure(program, which, trial, known->second);
+      return measure(other, which, trial, known->second);
     }
-    if (!pending_) return measure(program, which, trial, std::nullopt, pair_target());
-    Row row = measure(program, which, trial, *pending_);
+    if (!pending_) return measure(other, which, trial, std::nullopt, pair_target());
+    Row row = measure(other, which, trial, *pending_);
     if (row.status == RowStatus::ok) {
       counts_[which] = shared_pair_count(*pending_, row.total_nanos, last_wall_nanos_,
                                          child_info_.config.target_inner_nanos / 2);
@@ -558,9 +570,9 @@ class Batches {
     return std::min(child_info_.config.target_inner_nanos, run_.info.config.pair_target_nanos);
   }
 
-  // One child of `program` for this benchmark, classified and annotated; `inner_repeats` and
-  // `target` replace the autotune and its target when given.
-  Row measure(const std::string& program, std::uint64_t which, std::uint64_t trial,
+  // One child for this benchmark, of the other executable or of EXE, classified and annotated;
+  // `inner_repeats` and `target` replace the autotune and its target when given.
+  Row measure(bool other, std::uint64_t which, std::uint64_t trial,
               std::optional<std::uint64_t> inner_repeats = std::nullopt,
               std::optional<std::uint64_t> target = std::nullopt) {
     const BenchmarkInfo& declared = run_.info;
@@ -583,7 +595,9 @@ class Batches {
     set_child_caps(declared, settings.setup_phase,
                    settings.callgrind ? settings.callgrind->cap_factor : 1.0, child, request, req);
     static const NativeAdapter native;
-    const Adapter& adapter = settings.adapter ? *settings.adapter : native;
+    const Adapter* own = settings.adapter ? settings.adapter : &native;
+    const Adapter& adapter = other && settings.paired->adapter ? *settings.paired->adapter : *own;
+    const std::string& program = other ? settings.paired->exe : ctx_.exe;
     const std::string result_file =
         settings.scratch_dir.empty()
             ? std::string()
@@ -634,6 +648,7 @@ class Batches {
   std::map<std::uint64_t, std::uint64_t> counts_;  // param -> the count its pairs share
   std::optional<std::uint64_t> pending_;           // the first child's count, this pair
   std::uint64_t last_wall_nanos_ = 0;              // the last child's wall time
+  std::vector<bool> kept_paired_;
 };
 
 // One benchmark from its declared configuration to its BenchmarkRun.
@@ -641,6 +656,7 @@ BenchmarkRun run_one(RunContext& ctx, const BenchmarkInfo& declared,
                      std::optional<std::uint64_t> spawn_floor) {
   BenchmarkRun run;
   run.info = declared;
+  if (ctx.settings.adapter) run.adapter = ctx.settings.adapter->kind();
   run.spawn_floor_nanos = spawn_floor;
   // Children get a target clamped by the floor so that autotune stays inside the cap; the
   // report keeps the declared one.
@@ -663,9 +679,14 @@ BenchmarkRun run_one(RunContext& ctx, const BenchmarkInfo& declared,
     run_fixed(run, walk, batch);
   }
   if (batches.paired()) {
-    // One paired row per measured row, in the same order: the same annotations.
-    for (std::size_t i = 0; i < run.paired_rows.size() && i < run.rows.size(); ++i) {
-      run.paired_rows[i].part_of_verdict = run.rows[i].part_of_verdict;
+    // One paired row per measured row that was paired, in the same order: the same
+    // annotations.
+    const std::vector<bool>& kept_paired = batches.kept_paired();
+    std::size_t j = 0;
+    for (std::size_t i = 0; i < run.rows.size() && i < kept_paired.size(); ++i) {
+      if (!kept_paired[i]) continue;
+      if (j == run.paired_rows.size()) break;
+      run.paired_rows[j++].part_of_verdict = run.rows[i].part_of_verdict;
     }
     if (declared.kind == RowKind::parametric && !run.pairs_share_count) {
       annotate_below_signal_floor(run.paired_rows, run.spawn_floor_nanos,

@@ -50,6 +50,9 @@ void set_child_caps(const BenchmarkInfo& info, bool setup_phase, double factor, 
 
 struct BenchmarkRun {
   BenchmarkInfo info;  // the effective configuration (overrides applied)
+  // What kind of executable measured it: the report's hints differ (no cache mode, complexity or
+  // spawn floor for Google Benchmark; its own DoNotOptimize).
+  AdapterKind adapter = AdapterKind::native;
   // The schedule walked: `automatic` resolved to doubling or linear; custom as declared.
   ParamSchedule::Shape schedule = ParamSchedule::Shape::doubling;
   bool schedule_was_auto = false;
@@ -118,11 +121,23 @@ std::optional<std::uint64_t> read_callgrind_total(const std::string& path);
 // first child's call count, raised toward half the per-child overhead the second child showed
 // (capped at half the child target); the order alternates with the trial; rounds continue after
 // outer_trials while the benchmark has run less than pair_seconds; no signal floor applies.
+//
+// With an adapter that lists instances one by one (Google Benchmark), the other executable has
+// its own adapter (it listed that executable: `adapter`), and where it registers only some of a
+// benchmark's params (`params`), only those are paired: the others are measured here alone.
 struct PairedRun {
   std::string exe;                      // the other executable, e.g. the merge base's build
   std::vector<std::string> benchmarks;  // the names it registers; others are measured alone
   bool share_count = false;             // both executables accept --inner-repeats
   bool setup_fd = false;                // the other executable accepts --setup-fd
+  // What prepares the other executable's children and reads their results; null: the run's.
+  const Adapter* adapter = nullptr;
+  // Benchmark -> the params the other executable registers, where it lists them (a benchmark
+  // not in the map is paired at every param).
+  std::map<std::string, std::vector<std::uint64_t>> params = {};
+
+  // Whether the batch of `name` at `which` (a param, or a fixed benchmark's repeat) is paired.
+  bool pairs(const std::string& name, RowKind kind, std::uint64_t which) const;
 };
 
 // The call count a param's later pairs share, from the second child of its first pair: `count`

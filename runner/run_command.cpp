@@ -71,7 +71,8 @@ std::vector<BenchmarkInfo> selected_benchmarks(const RunRequest& r, const ListDo
 }
 
 // A/B in one run: the other executable, after the output files' checks (docs/cli.md).
-AbPlan ab_plan(const RunRequest& r, Executor& ex, const std::string& exe,
+// `base_adapter` lists the other executable and prepares its children.
+AbPlan ab_plan(const RunRequest& r, Executor& ex, Adapter& base_adapter, const std::string& exe,
                const std::vector<BenchmarkInfo>& selected, std::ostream& err) {
   if (!r.baseline_exe) return {};
   prepare_output("baseline-out", *r.baseline_out);
@@ -82,7 +83,7 @@ AbPlan ab_plan(const RunRequest& r, Executor& ex, const std::string& exe,
     throw UsageError("--baseline-out '" + *r.baseline_out +
                      "' is the --out file: the two executables' rows need two files");
   }
-  AbPlan plan = plan_ab(ex, exe, *r.baseline_exe, *r.baseline_out, selected,
+  AbPlan plan = plan_ab(ex, base_adapter, exe, *r.baseline_exe, *r.baseline_out, selected,
                         r.measure == Measure::instructions);
   for (const auto& note : plan.notes) err << kProg << ": " << note << "\n";
   return plan;
@@ -144,14 +145,10 @@ int run_command(const RunRequest& r, Executor& ex, const ProcessGuard& guard, st
       instructions ? std::optional<std::string>(find_valgrind()) : std::nullopt;
   const std::unique_ptr<Adapter> adapter = make_adapter(r.adapter, r.benchmark_filter.value_or(""));
   if (!adapter->native_protocol()) {
-    // Callgrind's client requests and A/B pairs need the harness inside the executable.
+    // Callgrind's client requests need the harness inside the executable.
     if (instructions)
       throw UsageError(std::string("--measure instructions is not supported with --adapter ") +
                        to_string(r.adapter) + " yet");
-    if (r.baseline_exe)
-      throw UsageError(std::string("--baseline-exe is not supported with --adapter ") +
-                       to_string(r.adapter) +
-                       " yet: compare two runs' rows with benchgate-compare instead");
   }
   const ListDocument doc = adapter->list(ex, exe);
   if (instructions && !doc.callgrind) {
@@ -163,7 +160,10 @@ int run_command(const RunRequest& r, Executor& ex, const ProcessGuard& guard, st
   }
   const std::vector<BenchmarkInfo> selected = selected_benchmarks(r, doc, err);
   if (r.out) prepare_output("out", *r.out);
-  const AbPlan ab = ab_plan(r, ex, exe, selected, err);
+  // The other executable's own adapter: a Google Benchmark one keeps its listing's instances.
+  const std::unique_ptr<Adapter> base_adapter =
+      make_adapter(r.adapter, r.benchmark_filter.value_or(""));
+  const AbPlan ab = ab_plan(r, ex, *base_adapter, exe, selected, err);
   settings.paired = ab.paired;
   // Both children of a pair must accept the shared count.
   if (settings.paired)

@@ -134,3 +134,90 @@ TEST_CASE("gbench: a native-only flag is refused with the Google Benchmark adapt
   CHECK(r.exit_code == 2);
   CHECK(testing::has(r.stderr_tail, "--measure instructions is not supported"));
 }
+
+// A/B in one run (`--baseline-exe`) with Google Benchmark executables: the base executable is
+// listed with the same adapter and measured interleaved, instance by instance.
+
+namespace {
+
+struct AbRun {
+  SpawnResult process;
+  fs::path current;  // the rows files
+  fs::path base;
+};
+
+// 4 trials or repeats per instance, in short batches: BM_Sum's 3 instances give 12 pairs, enough
+// for the gate's interval; the other benchmarks' 4 pairs are too few (never failing, A/A too).
+AbRun run_ab(const std::string& exe, const std::string& base_exe, const std::string& name) {
+  const fs::path dir = testing::scratch_dir(name);
+  AbRun r{{}, dir / "current.jsonl", dir / "base.jsonl"};
+  r.process = testing::run_tool(
+      {BENCHGATE_RUNNER, "run", exe, "--adapter", "google-benchmark", "--baseline-exe", base_exe,
+       "--baseline-out", r.base.string(), "--out", r.current.string(), "--target-inner-nanos",
+       "2000000", "--outer-trials", "4", "--repeats", "4"},
+      std::chrono::seconds(300));
+  return r;
+}
+
+// Generous thresholds: three times the work is far beyond them, an A/A comparison never near.
+SpawnResult gate(const AbRun& r) {
+  return testing::run_tool({BENCHGATE_COMPARE, r.base.string(), r.current.string(),
+                            "--time-threshold", "50%", "--rss-threshold", "50%"},
+                           std::chrono::seconds(300));
+}
+
+// How many rows of `rows` have the key (function, param) and the trial or repeat `which`.
+std::size_t count_rows(const std::vector<Row>& rows, const std::string& function,
+                       std::optional<std::uint64_t> param, std::uint64_t which) {
+  return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [&](const Row& row) {
+    const std::uint64_t index = param ? row.trial_index.value_or(0) : row.repeat_index.value_or(0);
+    return row.function == function && row.param == param && index == which;
+  }));
+}
+
+}  // namespace
+
+TEST_CASE("gbench ab: every instance is measured in both executables, pair by pair") {
+  const AbRun r = run_ab(BENCHGATE_GBENCH_ADAPTER_BENCH_SLOWED,
+                         BENCHGATE_GBENCH_ADAPTER_BENCH_PLAIN, "gbench_ab");
+  INFO(r.process.stderr_tail);
+  REQUIRE(r.process.exited);
+  REQUIRE(r.process.exit_code == 0);
+  const std::vector<Row> current = read_rows(r.current.string());
+  const std::vector<Row> base = read_rows(r.base.string());
+  CHECK(current.size() == 4 * kKeys.size());
+  CHECK(base.size() == current.size());
+  for (const auto& key : kKeys) {
+    INFO(key.first);
+    for (std::uint64_t i = 0; i < 4; ++i) {
+      CHECK(count_rows(current, key.first, key.second, i) == 1);
+      CHECK(count_rows(base, key.first, key.second, i) == 1);
+    }
+  }
+  for (const Row& row : base) {
+    CHECK(row.status == RowStatus::ok);
+    // Under the current executable's suite, so that the two files compare key for key.
+    CHECK(row.suite == std::string("benchgate_gbench_adapter_bench_slowed"));
+  }
+  CHECK(testing::has(r.process.stdout_tail, "A/B with --baseline-exe: 4 paired batches, 4 ok"));
+
+  // Three times the work per call, against the base measured in the same run: regressed.
+  const SpawnResult slowed = gate(r);
+  INFO(slowed.stdout_tail << slowed.stderr_tail);
+  CHECK(slowed.exit_code == 1);
+  CHECK(testing::has(slowed.stdout_tail, "REGRESSED"));
+  CHECK(testing::has(slowed.stdout_tail, "12 pairs, 1 look: above 50.0%"));  // BM_Sum
+}
+
+TEST_CASE("gbench ab: the same code on both sides does not fail the gate") {
+  const AbRun r = run_ab(BENCHGATE_GBENCH_ADAPTER_BENCH_PLAIN, BENCHGATE_GBENCH_ADAPTER_BENCH_PLAIN,
+                         "gbench_aa");
+  INFO(r.process.stderr_tail);
+  REQUIRE(r.process.exited);
+  REQUIRE(r.process.exit_code == 0);
+  CHECK(read_rows(r.base.string()).size() == 4 * kKeys.size());
+  const SpawnResult same = gate(r);
+  INFO(same.stdout_tail << same.stderr_tail);
+  CHECK(same.exit_code == 0);
+  CHECK_FALSE(testing::has(same.stdout_tail, "REGRESSED"));
+}

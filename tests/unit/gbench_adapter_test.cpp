@@ -5,13 +5,16 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "ab.hpp"
 #include "benchgate/core/cli.hpp"
 #include "benchgate/core/gbench_name.hpp"
+#include "temp_dir.hpp"
 
 using namespace benchgate;
 
@@ -267,4 +270,50 @@ TEST_CASE("gbench adapter: a crash, a cap or a non-zero exit is classified witho
   CHECK(failed.error == std::string("child exited with code 3; stderr: boom"));
   const Row silent = a.parse_result(parametric("BM_sum/*", 8), exited(0), "/nonexistent/batch");
   CHECK(silent.error->find("without writing its --benchmark_out JSON") != std::string::npos);
+}
+
+TEST_CASE("gbench adapter: A/B pairs instances by key, those only in the current one run alone") {
+  // The current executable lists BM_sum at 8 and 64, BM_fixed and BM_new; the base at 8 and 128
+  // and BM_fixed.
+  const test::TempDir dir;
+  const std::string base = dir.file("base_bench");
+  std::ofstream(base) << "#!/bin/sh\n";
+  std::filesystem::permissions(base, std::filesystem::perms::owner_exec,
+                               std::filesystem::perm_options::add);
+  GbenchAdapter current;
+  CannedExecutor current_ex(exited(0, "BM_sum/8\nBM_sum/64\nBM_fixed\nBM_new/1\n"));
+  const ListDocument doc = current.list(current_ex, "./bench");
+  GbenchAdapter base_adapter;
+  CannedExecutor base_ex(exited(0, "BM_sum/8\nBM_sum/128\nBM_fixed\n"));
+  const AbPlan plan = plan_ab(base_ex, base_adapter, "./bench", base, dir.file("base.jsonl"),
+                              doc.benchmarks, false);
+  CHECK(base_ex.last.argv == std::vector<std::string>{base, "--benchmark_list_tests=true"});
+  REQUIRE(plan.paired);
+  const PairedRun& p = *plan.paired;
+  CHECK(p.exe == base);
+  CHECK(p.adapter == &base_adapter);
+  CHECK_FALSE(p.share_count);
+  CHECK_FALSE(p.setup_fd);
+  CHECK(p.benchmarks == std::vector<std::string>{"BM_sum/*", "BM_fixed"});
+  CHECK(p.pairs("BM_sum/*", RowKind::parametric, 8));
+  CHECK_FALSE(p.pairs("BM_sum/*", RowKind::parametric, 64));
+  CHECK(p.pairs("BM_fixed", RowKind::fixed, 3));
+  CHECK_FALSE(p.pairs("BM_new/*", RowKind::parametric, 1));
+  CHECK(plan.baseline_out == dir.file("base.jsonl"));
+  REQUIRE(plan.notes.size() == 2);
+  CHECK(plan.notes[0] == "BM_sum/* at param 64: not registered by --baseline-exe " + base +
+                             "; measured in ./bench alone");
+  CHECK(plan.notes[1] ==
+        "BM_new/*: not registered by --baseline-exe " + base + "; measured in ./bench alone");
+  // The base's children are its own instances: the adapter that listed it prepares them.
+  ChildRequest child;
+  child.bench = "BM_sum/*";
+  child.kind = RowKind::parametric;
+  child.which = 128;
+  child.target_nanos = 10'000'000;
+  SpawnRequest spawn;
+  p.adapter->prepare_child(base, child, "f", spawn);
+  CHECK(spawn.argv.at(0) == base);
+  CHECK(spawn.argv.at(1) == "--benchmark_filter=" + gbench_exact_filter("BM_sum/128"));
+  CHECK_FALSE(current.instance("BM_sum/*", 128));
 }

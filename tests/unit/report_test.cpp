@@ -201,3 +201,41 @@ TEST_CASE("report: without a declared complexity the block says so and how to ad
                  "n, add e.g. .complexity(\"n\", [](double n) { return n; }) to the "
                  "registration)"));
 }
+
+TEST_CASE("report: a Google Benchmark block has no cache mode, complexity hint or spawn floor") {
+  BenchmarkRun run;
+  run.adapter = AdapterKind::google_benchmark;
+  run.info.name = "BM_Sum/*";
+  run.info.kind = RowKind::parametric;
+  run.rows = {parametric_row(64, 1500)};
+  run.rows[0].function = "BM_Sum/*";
+  const std::string text = render(run);
+  INFO(text);
+  CHECK(contains(text, "BM_Sum/*    [Google Benchmark instances]\n"));
+  CHECK_FALSE(contains(text, "cache]"));
+  CHECK_FALSE(contains(text, "complexity"));
+  CHECK_FALSE(contains(text, "per-spawn floor"));
+  // The same run from a native executable keeps them.
+  run.adapter = AdapterKind::native;
+  const std::string native = render(run);
+  CHECK(contains(native, "[warm cache]"));
+  CHECK(contains(native, ".complexity("));
+  CHECK(contains(native, "per-spawn floor"));
+}
+
+TEST_CASE("report: a sub-microsecond Google Benchmark median suggests benchmark::DoNotOptimize") {
+  BenchmarkRun run;
+  run.adapter = AdapterKind::google_benchmark;
+  run.info.name = "BM_Capture/small";
+  run.info.kind = RowKind::fixed;
+  run.info.fixed_config.repeats = 2;
+  run.rows = {fixed_row(0, 20), fixed_row(1, 30)};
+  const std::string text = render(run);
+  INFO(text);
+  CHECK(contains(text, "BM_Capture/small    [fixed] repeats=2\n"));
+  CHECK(contains(text, "(benchmark::DoNotOptimize)"));
+  CHECK_FALSE(contains(text, "benchgate::do_not_optimize"));
+  CHECK_FALSE(contains(text, "result hash"));
+  run.adapter = AdapterKind::native;
+  CHECK(contains(render(run), "benchgate::do_not_optimize"));
+}

@@ -933,6 +933,67 @@ TEST_CASE("run: a benchmark the paired executable does not register is measured 
   CHECK(programs == std::vector<std::string>{"./bench", "./bench", "./bench", "./base", "./bench"});
 }
 
+namespace {
+
+// The native adapter, counting the children it prepares: the other executable's own adapter.
+class CountingAdapter final : public Adapter {
+ public:
+  AdapterKind kind() const override { return AdapterKind::native; }
+  ListDocument list(Executor& executor, const std::string& exe) override {
+    return native_.list(executor, exe);
+  }
+  void prepare_child(const std::string& exe, const ChildRequest& child,
+                     const std::string& result_file, SpawnRequest& spawn) const override {
+    programs.push_back(exe);
+    native_.prepare_child(exe, child, result_file, spawn);
+  }
+  Row parse_result(const RowRequest& request, const SpawnResult& outcome,
+                   const std::string& result_file) const override {
+    ++parsed;
+    return native_.parse_result(request, outcome, result_file);
+  }
+  mutable std::vector<std::string> programs;
+  mutable int parsed = 0;
+
+ private:
+  NativeAdapter native_;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "run: params the paired executable does not list run alone, its children are its adapter's") {
+  // Google Benchmark's instances: the other executable lists f at 0 and 2 only (not 1, 4).
+  BenchmarkInfo b = parametric("f", 0, 0);
+  b.config.param_schedule = ParamSchedule::custom({0, 1, 2, 4});
+  b.config.outer_trials = 2;
+  ScriptedExecutor ex([](const ChildArgs&) { return Act::ok; });
+  CountingAdapter other;
+  RunSettings settings;
+  settings.spawn_floor_samples = 0;
+  settings.paired = PairedRun{"./base", {"f", "g"}};
+  settings.paired->adapter = &other;
+  settings.paired->params = {{"f", {0, 2}}};
+  const RunOutput out =
+      run_benchmarks(ex, "./bench", "s", {b, fixed("g", 2, true)}, run_env(), {}, settings);
+  const BenchmarkRun& f = out.runs.at(0);
+  CHECK(params_of(f.rows) == U{0, 1, 2, 4, 0, 1, 2, 4});
+  CHECK(params_of(f.paired_rows) == U{0, 2, 0, 2});
+  for (std::size_t i = 0; i < f.paired_rows.size(); ++i) {
+    CHECK(f.paired_rows[i].trial_index == std::optional<std::uint64_t>(i / 2));
+    CHECK(f.paired_rows[i].part_of_verdict == std::optional<bool>(true));
+  }
+  // Every child of the other executable, and only those, went through its adapter: f's 4
+  // pairs, g's warmup and 2 repeats (a fixed benchmark has no params to restrict).
+  CHECK(other.programs == std::vector<std::string>(7, "./base"));
+  CHECK(other.parsed == 7);
+  CHECK(out.runs.at(1).paired_rows.size() == 2);
+  std::vector<std::string> programs;
+  for (const auto& r : ex.requests) programs.push_back(r.argv.at(0));
+  CHECK(std::count(programs.begin(), programs.end(), "./base") == 7);
+  CHECK(std::count(programs.begin(), programs.end(), "./bench") == 8 + 3);
+}
+
 // A/B pairs sharing a call count (PairedRun::share_count): both executables accept
 // --inner-repeats.
 
