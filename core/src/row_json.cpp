@@ -608,6 +608,7 @@ bool fast_row(Cursor& c, Row& r, EnvRead read_env, void* env_state,
   else if (!read_env(env_state, c, env))
     return false;
   r.env.reset();
+  r.counters.reset();  // a row with counters takes the strict path: none here
   return c.lit(R"(,"suite":)") && c.opt_str(r.suite) && c.lit(R"(,"trial_index":)") &&
          c.opt_u64(r.trial_index) && c.lit(R"(,"part_of_verdict":)") &&
          c.opt_bool(r.part_of_verdict) && c.lit(R"(,"below_signal_floor":)") &&

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -566,6 +567,29 @@ TEST_CASE("row_reader: rows that share an env object share one Env") {
   REQUIRE(third.get() != nullptr);
   CHECK(*third == other);
   CHECK(*first == e);  // an Env already handed out never changes
+}
+
+TEST_CASE("row_reader: a row without counters after one with counters has none") {
+  // The fast path fills the caller's Row in place: what it does not read (counters are read by
+  // the strict path only) must not survive from the row before.
+  Row r;
+  r.function = "f";
+  r.param = 1;
+  r.inner_repeats = 1;
+  r.counters = std::map<std::string, double>{{"bytes_per_second", 1e9}};
+  const std::string with = write_row(r);
+  r.function = "g";
+  r.counters.reset();
+  const std::string without = write_row(r);
+
+  RowReader reader;
+  Row row;
+  std::shared_ptr<const Env> env;
+  REQUIRE_FALSE(reader.read(with, row, env));
+  REQUIRE(row.counters.has_value());
+  REQUIRE_FALSE(reader.read(without, row, env));
+  CHECK(row.function == "g");
+  CHECK_FALSE(row.counters.has_value());
 }
 
 TEST_CASE(
