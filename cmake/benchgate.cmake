@@ -428,17 +428,7 @@ function(_benchgate_add_executable)
   endif()
   target_compile_definitions(${name} PRIVATE "BENCHGATE_BUILD_TYPE=\"$<CONFIG>\""
     "BENCHGATE_RUNNER_PATH=\"$<TARGET_FILE:benchgate::runner>\"")
-  set_target_properties(${name} PROPERTIES
-    BENCHGATE_OUTPUT "${arg_OUTPUT}"
-    BENCHGATE_BASELINE "${arg_BASELINE}")
-  # Building the benchmark builds the runner too, even when benchgate was added with
-  # EXCLUDE_FROM_ALL (an installed, imported runner needs no build).
-  foreach(tool benchgate::runner benchgate::compare)
-    get_target_property(tool_target ${tool} ALIASED_TARGET)
-    if(tool_target)
-      add_dependencies(${name} ${tool_target})
-    endif()
-  endforeach()
+  _benchgate_set_outputs()
 endfunction()
 
 # The existing Google Benchmark executable `name`: linked to benchgate::gbench_memory and
@@ -455,6 +445,13 @@ function(_benchgate_adopt_google_benchmark)
       "is the whole child's (peak_rss_includes_setup true). Install libbenchmark-dev and "
       "rebuild benchgate for both.")
   endif()
+  _benchgate_set_outputs()
+endfunction()
+
+# For the benchmark target `name`, native or Google Benchmark: the properties BENCHGATE_OUTPUT
+# and BENCHGATE_BASELINE, and the runner and compare built with it, even when benchgate was
+# added with EXCLUDE_FROM_ALL (an installed, imported tool needs no build).
+function(_benchgate_set_outputs)
   set_target_properties(${name} PROPERTIES
     BENCHGATE_OUTPUT "${arg_OUTPUT}"
     BENCHGATE_BASELINE "${arg_BASELINE}")
