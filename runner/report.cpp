@@ -189,7 +189,9 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
   }
   out << "  " << pad_left(parametric ? "param" : "repeat", 10) << "  " << pad_left("per-call", 12)
       << "  " << pad_right("repeats", 8) << "  ";
-  if (parametric) out << pad_right("C", 11) << "  ";
+  // C (per-call cost over the declared complexity) needs a complexity: none for Google Benchmark.
+  const bool show_c = parametric && !google_benchmark(run);
+  if (show_c) out << pad_right("C", 11) << "  ";
   // Instructions per call: counted by Callgrind (--measure instructions) or the CPU's counter.
   const bool counted = std::any_of(run.rows.begin(), run.rows.end(),
                                    [](const Row& r) { return r.instructions.has_value(); });
@@ -215,7 +217,7 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
     out << "  " << pad_left(format_count(which), 10) << "  "
         << pad_left(ok ? format_duration(per_call_nanos(r)) : "—", 12) << "  "
         << pad_right(format_repeats(ok ? r.inner_repeats.value_or(1) : 0), 8) << "  ";
-    if (parametric) {
+    if (show_c) {
       const auto c = r.param ? c_of.find(*r.param) : c_of.end();
       out << pad_right(c != c_of.end() ? "C=" + format_ratio(c->second) : "—", 11) << "  ";
     }

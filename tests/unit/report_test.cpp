@@ -202,7 +202,9 @@ TEST_CASE("report: without a declared complexity the block says so and how to ad
                  "registration)"));
 }
 
-TEST_CASE("report: a Google Benchmark block has no cache mode, complexity hint or spawn floor") {
+TEST_CASE(
+    "report: a Google Benchmark block has no cache mode, complexity hint, C column or spawn "
+    "floor") {
   BenchmarkRun run;
   run.adapter = AdapterKind::google_benchmark;
   run.info.name = "BM_Sum/*";
@@ -215,9 +217,12 @@ TEST_CASE("report: a Google Benchmark block has no cache mode, complexity hint o
   CHECK_FALSE(contains(text, "cache]"));
   CHECK_FALSE(contains(text, "complexity"));
   CHECK_FALSE(contains(text, "per-spawn floor"));
+  CHECK_FALSE(contains(text, " C "));
+  CHECK_FALSE(contains(text, "—"));  // the C column's empty cell
   // The same run from a native executable keeps them.
   run.adapter = AdapterKind::native;
   const std::string native = render(run);
+  CHECK(contains(native, " C "));
   CHECK(contains(native, "[warm cache]"));
   CHECK(contains(native, ".complexity("));
   CHECK(contains(native, "per-spawn floor"));
