@@ -31,9 +31,15 @@ ListDocument load_list(Executor& ex, const std::string& exe) {
   if (!r.exited || r.exit_code != 0) {
     std::string why = r.exited ? "exited with code " + std::to_string(r.exit_code)
                                : "was killed by " + signal_name(r.term_signal);
-    throw UsageError("'" + exe + " --benchgate-list' " + why +
-                     (r.stderr_tail.empty() ? "" : ":\n" + r.stderr_tail) +
-                     "\nIs it a benchmark executable built with benchgate_add_benchmark()?");
+    // Google Benchmark's main() refuses the flag with these words: say what to do instead.
+    const bool gbench = r.stderr_tail.find("unrecognized command-line flag") != std::string::npos;
+    throw UsageError(
+        "'" + exe + " --benchgate-list' " + why +
+        (r.stderr_tail.empty() ? "" : ":\n" + r.stderr_tail) +
+        (gbench ? "\nIt looks like a Google Benchmark executable: measure it with `run --adapter "
+                  "google-benchmark`, or register it with benchgate_add_google_benchmark() "
+                  "(docs/google-benchmark.md)."
+                : "\nIs it a benchmark executable built with benchgate_add_benchmark()?"));
   }
   auto parsed = parse_list_doc(r.stdout_tail);
   if (auto* e = std::get_if<JsonError>(&parsed)) {

@@ -127,6 +127,14 @@ TEST_CASE("gbench: without gbench_memory, rows count no allocations and a peak i
   CHECK(row.peak_rss_includes_setup != false);
 }
 
+TEST_CASE("gbench: without --adapter, a Google Benchmark executable gets a hint to pass it") {
+  const auto r = testing::run_tool({BENCHGATE_RUNNER, "list", BENCHGATE_GBENCH_ADAPTER_BENCH});
+  REQUIRE(r.exited);
+  CHECK(r.exit_code == 2);
+  CHECK(testing::has(r.stderr_tail, "run --adapter google-benchmark"));
+  CHECK_FALSE(testing::has(r.stderr_tail, "built with benchgate_add_benchmark()"));
+}
+
 TEST_CASE("gbench: a native-only flag is refused with the Google Benchmark adapter") {
   const auto r = testing::run_tool({BENCHGATE_RUNNER, "run", BENCHGATE_GBENCH_ADAPTER_BENCH,
                                     "--adapter", "google-benchmark", "--measure", "instructions"});
