@@ -711,6 +711,18 @@ void result(JsonOut& j, const KeyResult& r) {
     }
     j.raw("\n            }");
   }
+  // Declared throughput (issue 20): only on keys that declare it.
+  if (r.baseline_bytes || r.current_bytes || r.baseline_items || r.current_items) {
+    j.raw(",\n            \"throughput\": {\n                \"baseline_bytes_per_call\": ");
+    j.opt_num(r.baseline_bytes);
+    j.raw(",\n                \"current_bytes_per_call\": ");
+    j.opt_num(r.current_bytes);
+    j.raw(",\n                \"baseline_items_per_call\": ");
+    j.opt_num(r.baseline_items);
+    j.raw(",\n                \"current_items_per_call\": ");
+    j.opt_num(r.current_items);
+    j.raw("\n            }");
+  }
   j.raw("\n        }");
 }
 

@@ -215,4 +215,7 @@ TEST_CASE("throughput: compare's notes show MB/s and items/s beside the time, ne
   std::ostringstream text;
   render_text(report, text);
   CHECK(text.str().find("4.10 GB/s → 2.05 GB/s") != std::string::npos);
+  std::ostringstream json;
+  render_json(report, json);
+  CHECK(json.str().find("\"current_bytes_per_call\": 4096") != std::string::npos);
 }

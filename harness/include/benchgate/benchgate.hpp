@@ -76,10 +76,15 @@ std::function<double(std::uint64_t)> per_call(X x) {
                   "benchgate: .bytes_per_call()/.items_per_call() take a number, or a function "
                   "of n such as [](std::uint64_t n) { return n * 4; }");
     if constexpr (std::is_invocable_v<X&, std::uint64_t>) {
-      static_assert(std::is_arithmetic_v<std::decay_t<std::invoke_result_t<X&, std::uint64_t>>>,
+      using R = std::decay_t<std::invoke_result_t<X&, std::uint64_t>>;
+      static_assert(std::is_arithmetic_v<R>,
                     "benchgate: the function given to .bytes_per_call()/.items_per_call() must "
                     "return a number (bytes or items one call processes at this n)");
-      return [f = std::move(x)](std::uint64_t n) mutable { return static_cast<double>(f(n)); };
+      if constexpr (std::is_arithmetic_v<R>) {
+        return [f = std::move(x)](std::uint64_t n) mutable { return static_cast<double>(f(n)); };
+      } else {
+        return {};
+      }
     } else {
       return {};
     }
@@ -90,7 +95,11 @@ std::function<double(std::uint64_t)> fixed_per_call(X x) {
   static_assert(std::is_arithmetic_v<X> && !std::is_same_v<X, bool>,
                 "benchgate: a fixed benchmark has no n: give .bytes_per_call()/.items_per_call() "
                 "a number");
-  return per_call(x);
+  if constexpr (std::is_arithmetic_v<X> && !std::is_same_v<X, bool>) {
+    return per_call(x);
+  } else {
+    return {};
+  }
 }
 }  // namespace detail
 
