@@ -92,7 +92,8 @@ void render_memory(const std::vector<const Row*>& ok, const char* noun, std::ost
   }
 }
 
-// The custom counters of ok rows (issue 20): each name's median per call across the rows.
+// The counters of ok rows (issue 20: benchgate::counter's, per call; an adapter's as reported):
+// each name's median across the rows.
 void render_counters(const std::vector<const Row*>& ok, std::ostream& out) {
   std::map<std::string, std::vector<double>> values;
   for (const Row* r : ok) {
@@ -100,7 +101,7 @@ void render_counters(const std::vector<const Row*>& ok, std::ostream& out) {
     for (const auto& c : *r->counters) values[c.first].push_back(c.second);
   }
   if (values.empty()) return;
-  out << "  counters (median per call):";
+  out << "  counters (median):";
   const char* sep = " ";
   for (auto& entry : values) {
     auto& v = entry.second;

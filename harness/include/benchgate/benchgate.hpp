@@ -50,8 +50,9 @@ inline void do_not_optimize(T const& value) {
 // ---- Custom counters (issue 20) ------------------------------------------------------------
 // Reports `value` for the running call under `name` (e.g. nodes visited, bytes written): the
 // harness sums what one timed batch reports per name and the row's `counters` carries sum /
-// calls. Call it in the measured function (its few nanoseconds are timed with the call); a
-// name no call of a batch reported is absent from that row. At most 32 distinct names of 4 KiB
+// calls. Call it in the measured function, on its thread (its few nanoseconds are timed with the
+// call; calls from setup are discarded); a name no call of a batch reported is absent from
+// that row. At most 32 distinct names of 4 KiB
 // in all; an empty name or a non-finite per-call value makes the row an error. Gated by
 // benchgate-compare --counter-threshold NAME=5%:lower (docs/authoring.md).
 void counter(std::string_view name, double value);
