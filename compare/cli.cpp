@@ -27,6 +27,10 @@ cxxopts::Options compare_options() {
       "relative growth of instructions per call that regresses, where both sides counted "
       "them (default 1%)",
       cxxopts::value<std::string>())(
+      "counter-threshold",
+      "gate a custom counter: NAME=THRESHOLD:lower or NAME=THRESHOLD:higher (which direction is "
+      "better), e.g. nodes_visited=5%:lower; repeatable",
+      cxxopts::value<VerbatimArgs>())(
       "min-time-delta", "time changes smaller than this many ns never regress (default 0)",
       cxxopts::value<std::string>())(
       "min-rss-delta", "RSS changes smaller than this many KiB never regress (default 0)",
@@ -147,6 +151,16 @@ CompareOptions options_of(const cxxopts::ParseResult& p) {
       o.on_env_mismatch = OnEnvMismatch::warn;
     else
       throw UsageError("--on-env-mismatch '" + v + "': must be fail, skip or warn");
+  }
+  if (p.count("counter-threshold")) {
+    for (const auto& item : p["counter-threshold"].as<VerbatimArgs>().items) {
+      CounterGate g = parse_counter_threshold(item);
+      for (const auto& other : o.counter_gates) {
+        if (other.name == g.name)
+          throw UsageError("--counter-threshold names counter '" + g.name + "' twice");
+      }
+      o.counter_gates.push_back(std::move(g));
+    }
   }
   o.fail_on_missing = p.count("fail-on-missing") > 0;
   o.fail_on_hash_change = p.count("fail-on-hash-change") > 0;

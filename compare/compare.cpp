@@ -108,6 +108,19 @@ MetricResult decide_effect(const Samples& base, const Samples& cur, double thres
   return r;
 }
 
+MetricResult decide_counter(const Samples& base, const Samples& cur, const CounterGate& gate) {
+  MetricResult r = decide_effect(base, cur, gate.threshold, 0);
+  if (gate.higher_is_better) {
+    if (r.status == KeyStatus::regressed)
+      r.status = KeyStatus::improved;
+    else if (r.status == KeyStatus::improved)
+      r.status = KeyStatus::regressed;
+  }
+  if (r.baseline && r.current)
+    r.note += gate.higher_is_better ? ", higher is better" : ", lower is better";
+  return r;
+}
+
 namespace {
 
 // Time's medians, change and sample counts; its status comes from the benchmark's decision
@@ -159,6 +172,9 @@ KeyStatus key_status(const KeyResult& r) {
        {KeyStatus::regressed, KeyStatus::inconclusive, KeyStatus::improved, KeyStatus::unchanged}) {
     for (const MetricResult* m : {&r.time, &r.rss, &r.alloc, &r.instructions}) {
       if (m->status == v) return v;
+    }
+    for (const CounterResult& c : r.counters) {
+      if (c.gate && c.decision.status == v) return v;
     }
   }
   return KeyStatus::not_comparable;
@@ -257,12 +273,36 @@ std::vector<CounterResult> counter_medians(const Side* base, const Side* cur) {
   return out;
 }
 
+// Decides the counters that a --counter-threshold names, where both sides have rows.
+void gate_counters(KeyResult& r, const Side& base, const Side& cur, const CompareOptions& o) {
+  static const std::vector<double> none;
+  for (const CounterGate& g : o.counter_gates) {
+    auto it = std::find_if(r.counters.begin(), r.counters.end(),
+                           [&](const CounterResult& c) { return c.name == g.name; });
+    if (it == r.counters.end()) continue;  // neither side reports it: nothing to gate
+    it->gate = g;
+    const auto b = base.counters.find(g.name), c = cur.counters.find(g.name);
+    Samples bs, cs;
+    bs.values = b == base.counters.end() ? none : b->second;
+    cs.values = c == cur.counters.end() ? none : c->second;
+    it->decision = decide_counter(bs, cs, g);
+  }
+}
+
 // One key, into a fresh result `r`: `base` or `cur` is null for a key on one side only; the envs
 // are the sides' envs.
 void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, const Side* cur,
                  const Env* cur_env, const CompareOptions& o) {
   r.key = std::move(key);
   r.counters = counter_medians(base, cur);
+  if (base) {
+    r.baseline_bytes = base->bytes_per_call;
+    r.baseline_items = base->items_per_call;
+  }
+  if (cur) {
+    r.current_bytes = cur->bytes_per_call;
+    r.current_items = cur->items_per_call;
+  }
   if (!base) {
     r.status = KeyStatus::new_key;
     r.note = "no baseline row";
@@ -337,6 +377,7 @@ void compare_key(KeyResult& r, Key key, const Side* base, const Env* base_env, c
     r.alloc.note.clear();
     r.alloc.stock = StockNote::alloc_not_gated;
   }
+  gate_counters(r, *base, *cur, o);
   if (base->hash_varies || cur->hash_varies) {
     r.note += std::string(r.note.empty() ? "" : "; ") + "result_hash varies across the " +
               (base->hash_varies ? "baseline" : "current") + " rows";

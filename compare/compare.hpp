@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "benchgate/core/cli.hpp"
 #include "decide.hpp"
 #include "reduce.hpp"
 #include "status.hpp"
@@ -50,6 +51,8 @@ struct CompareOptions {
   OnEnvMismatch on_env_mismatch = OnEnvMismatch::skip;
   bool fail_on_missing = false;
   bool fail_on_hash_change = false;
+  // Custom counters gated (--counter-threshold): each named counter's median, decided like RSS.
+  std::vector<CounterGate> counter_gates;
 };
 
 // A note every key of a report shares (allocations not gated, instructions not counted): held as
@@ -73,12 +76,14 @@ struct MetricResult {
 // The metric's note: its own, or else the stock note's text.
 const std::string& note_of(const MetricResult& m);
 
-// A counter's medians (Side::counters), null on a side without it: shown in reports, never
-// gated.
+// A counter's medians (Side::counters), null on a side without it: shown in reports, and gated
+// when a --counter-threshold names it (issue 20).
 struct CounterResult {
   std::string name;
   std::optional<double> baseline;
   std::optional<double> current;
+  std::optional<CounterGate> gate;  // its threshold and direction, when gated
+  MetricResult decision;            // when gated: decide_counter's; else not_comparable
 };
 
 struct KeyResult {
@@ -95,6 +100,8 @@ struct KeyResult {
   std::string note;          // key-level: why broken, why not comparable
   bool failing = false;      // counts against the gate (exit code 1)
   std::vector<CounterResult> counters;  // by name, every counter of either side
+  // Declared throughput per call (issue 20), per side: shown as MB/s and items/s, never gated.
+  std::optional<double> baseline_bytes, current_bytes, baseline_items, current_items;
 };
 
 // A benchmark: its suite, kind, function and cache mode (a Key without a param). Time is
@@ -132,6 +139,12 @@ struct Report {
 // against the relative threshold and the absolute floor.
 MetricResult decide_effect(const Samples& baseline, const Samples& current, double threshold,
                            double min_delta);
+
+// A gated counter's decision: decide_effect on its medians (no floor), with regressed and
+// improved swapped when higher is better; zero-variance samples decide cleanly (equal medians
+// are unchanged, a change beyond the threshold is one).
+MetricResult decide_counter(const Samples& baseline, const Samples& current,
+                            const CounterGate& gate);
 
 // Why two environments make times incomparable ("cpu_model differs: 'A' vs 'B'"), or nullopt.
 // Hard fields: cpu_model, compiler, compiler major version, build_type; null is unknown and

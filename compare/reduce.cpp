@@ -2,7 +2,10 @@
 #include "reduce.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <numeric>
 #include <tuple>
 #include <unordered_map>
@@ -171,6 +174,9 @@ struct CompactReduction::Impl {
     std::unique_ptr<std::vector<std::pair<std::uint32_t, std::uint32_t>>> more_ids;
     // Counters of the samples, by name; null while no sample had one (most rows).
     std::unique_ptr<std::map<std::string, std::vector<double>>> counters;
+    // Declared bytes and items per call (issue 20) of the last sample that had them (NaN: none);
+    // null while no sample had any (most rows).
+    std::unique_ptr<std::array<double, 2>> throughput;
 
     void add_id(std::uint32_t env_id, std::uint32_t index) {
       const std::size_t n = count[static_cast<std::size_t>(Metric::time)] - 1;
@@ -400,6 +406,11 @@ struct CompactReduction::Impl {
       if (!r.counters) r.counters = std::make_unique<std::map<std::string, std::vector<double>>>();
       for (const auto& c : *row.counters) (*r.counters)[c.first].push_back(c.second);
     }
+    if (row.bytes_per_call || row.items_per_call) {
+      if (!r.throughput) r.throughput = std::make_unique<std::array<double, 2>>();
+      const double none = std::numeric_limits<double>::quiet_NaN();
+      *r.throughput = {row.bytes_per_call.value_or(none), row.items_per_call.value_or(none)};
+    }
   }
 
   static const std::string& empty_name() {
@@ -497,6 +508,12 @@ void CompactReduction::side(std::size_t i, Side& out) const {
     out.counters = *r.counters;
   else
     out.counters.clear();
+  out.bytes_per_call.reset();
+  out.items_per_call.reset();
+  if (r.throughput) {
+    if (!std::isnan((*r.throughput)[0])) out.bytes_per_call = (*r.throughput)[0];
+    if (!std::isnan((*r.throughput)[1])) out.items_per_call = (*r.throughput)[1];
+  }
   if (r.error == kNone)
     out.first_error.reset();
   else

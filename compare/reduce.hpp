@@ -71,6 +71,9 @@ struct Side {
   // Each counter (Row::counters: Google Benchmark's bytes_per_second, user counters) of the
   // eligible rows that have it, by name: shown in reports, never gated.
   std::map<std::string, std::vector<double>> counters;
+  // Declared throughput (issue 20): bytes and items per call of the last eligible row with them.
+  std::optional<double> bytes_per_call;
+  std::optional<double> items_per_call;
 };
 
 // Sides by key, in Key order: a CompactReduction expanded (CompactReduction::expand), where a

@@ -70,13 +70,35 @@ std::string counter_value(const std::optional<double>& v) {
   return text;
 }
 
-// "counters: bytes_per_second 13.4G → 12.9G, items 8 → 8": medians, shown, never gated.
+// "counters: bytes_per_second 13.4G → 12.9G, items 8 → 8": medians, shown; a counter that a
+// --counter-threshold names says so ("[gated]").
 std::string counters_note(const std::vector<CounterResult>& counters) {
-  std::string out = "counters (median, not gated): ";
+  const bool any_gated = std::any_of(counters.begin(), counters.end(),
+                                     [](const CounterResult& c) { return c.gate.has_value(); });
+  std::string out = any_gated ? "counters (median): " : "counters (median, not gated): ";
   for (std::size_t i = 0; i < counters.size(); ++i) {
     const CounterResult& c = counters[i];
     out += (i ? ", " : "") + c.name + " " + counter_value(c.baseline) + " → " +
            counter_value(c.current);
+    if (c.gate) out += " [gated]";
+  }
+  return out;
+}
+
+std::string throughput_note(const KeyResult& r) {
+  auto side = [](const std::optional<double>& per_call, const std::optional<double>& nanos,
+                 std::string (*rate)(double, double)) {
+    return per_call && nanos ? rate(*per_call, *nanos) : std::string("n/a");
+  };
+  std::string out = "throughput (not gated): ";
+  if (r.baseline_bytes || r.current_bytes) {
+    out += side(r.baseline_bytes, r.time.baseline, format_bytes_rate) + " → " +
+           side(r.current_bytes, r.time.current, format_bytes_rate);
+  }
+  if (r.baseline_items || r.current_items) {
+    if (r.baseline_bytes || r.current_bytes) out += ", ";
+    out += side(r.baseline_items, r.time.baseline, format_items_rate) + " → " +
+           side(r.current_items, r.time.current, format_items_rate);
   }
   return out;
 }
@@ -100,10 +122,19 @@ std::string notes(const KeyResult& r, const CompareOptions& o) {
       parts.push_back(std::string(name) + ": " + note);
     }
   }
+  // A gated counter that did not stay unchanged: "counter nodes_visited regressed: median +20.0%
+  // vs threshold ±5.0%, lower is better".
+  for (const CounterResult& c : r.counters) {
+    if (!c.gate || c.decision.status == KeyStatus::unchanged) continue;
+    parts.push_back("counter " + c.name + " " + to_string(c.decision.status) + ": " +
+                    note_of(c.decision));
+  }
   if (r.hash_changed) {
     parts.push_back("result_hash changed: " + format_hash(*r.baseline_hash) + " → " +
                     format_hash(*r.current_hash));
   }
+  if (r.baseline_bytes || r.current_bytes || r.baseline_items || r.current_items)
+    parts.push_back(throughput_note(r));
   if (!r.counters.empty()) parts.push_back(counters_note(r.counters));
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;
@@ -124,6 +155,10 @@ std::string thresholds_line(const CompareOptions& o) {
   else
     s << "not gated";
   s << ", instructions " << o.instructions_threshold * 100 << "% where counted";
+  for (const CounterGate& g : o.counter_gates) {
+    s << ", counter " << g.name << " " << g.threshold * 100 << "% ("
+      << (g.higher_is_better ? "higher" : "lower") << " is better)";
+  }
   if (o.ignore_env) s << "; environment differences ignored";
   return s.str();
 }
@@ -662,8 +697,30 @@ void result(JsonOut& j, const KeyResult& r) {
       j.opt_num(c.baseline);
       j.raw(",\n                    \"current_median\": ");
       j.opt_num(c.current);
+      if (c.gate) {
+        j.raw(",\n                    \"threshold\": ");
+        j.opt_num(c.gate->threshold);
+        j.raw(",\n                    \"better\": ");
+        j.str(c.gate->higher_is_better ? "higher" : "lower");
+        j.raw(",\n                    \"status\": ");
+        j.str(to_string(c.decision.status));
+        j.raw(",\n                    \"change\": ");
+        j.opt_num(c.decision.change);
+      }
       j.raw("\n                }");
     }
+    j.raw("\n            }");
+  }
+  // Declared throughput (issue 20): only on keys that declare it.
+  if (r.baseline_bytes || r.current_bytes || r.baseline_items || r.current_items) {
+    j.raw(",\n            \"throughput\": {\n                \"baseline_bytes_per_call\": ");
+    j.opt_num(r.baseline_bytes);
+    j.raw(",\n                \"current_bytes_per_call\": ");
+    j.opt_num(r.current_bytes);
+    j.raw(",\n                \"baseline_items_per_call\": ");
+    j.opt_num(r.baseline_items);
+    j.raw(",\n                \"current_items_per_call\": ");
+    j.opt_num(r.current_items);
     j.raw("\n            }");
   }
   j.raw("\n        }");

@@ -46,6 +46,9 @@ std::string metric_cell(const MetricResult& m, std::string (*unit)(double));
 std::string status_label(const KeyResult& r);
 // How each metric beyond or near its threshold was decided, confirmation and hash notes.
 std::string notes(const KeyResult& r, const CompareOptions& o);
+// "throughput (not gated): 4.10 GB/s → 3.90 GB/s, 1.02G items/s → 975M items/s" (issue 20): the
+// declared bytes and items per call over each side's median time.
+std::string throughput_note(const KeyResult& r);
 // "thresholds: time 10% (U test ...), RSS 5%, allocations not gated".
 std::string thresholds_line(const CompareOptions& o);
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <iomanip>
 #include <map>
 #include <set>
@@ -89,6 +90,30 @@ void render_memory(const std::vector<const Row*>& ok, const char* noun, std::ost
     out << "  alloc: " << range(bytes, " B", format_per_call) << " in "
         << range(calls, "", format_per_call) << " allocation(s) per call" << across << "\n";
   }
+}
+
+// The counters of ok rows (issue 20: benchgate::counter's, per call; an adapter's as reported):
+// each name's median across the rows.
+void render_counters(const std::vector<const Row*>& ok, std::ostream& out) {
+  std::map<std::string, std::vector<double>> values;
+  for (const Row* r : ok) {
+    if (!r->counters) continue;
+    for (const auto& c : *r->counters) values[c.first].push_back(c.second);
+  }
+  if (values.empty()) return;
+  out << "  counters (median):";
+  const char* sep = " ";
+  for (auto& entry : values) {
+    auto& v = entry.second;
+    std::sort(v.begin(), v.end());
+    const std::size_t m = v.size() / 2;
+    const double med = v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+    char text[32];
+    std::snprintf(text, sizeof text, "%.6g", med);
+    out << sep << entry.first << " " << text;
+    sep = ", ";
+  }
+  out << "\n";
 }
 
 }  // namespace
@@ -196,6 +221,13 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
   const bool counted = std::any_of(run.rows.begin(), run.rows.end(),
                                    [](const Row& r) { return r.instructions.has_value(); });
   if (counted) out << pad_left("instr/call", 14) << "  ";
+  // Declared throughput (issue 20): bytes and/or items per call over the row's time.
+  const bool with_bytes = std::any_of(run.rows.begin(), run.rows.end(),
+                                      [](const Row& r) { return r.bytes_per_call.has_value(); });
+  const bool with_items = std::any_of(run.rows.begin(), run.rows.end(),
+                                      [](const Row& r) { return r.items_per_call.has_value(); });
+  if (with_bytes) out << pad_left("bytes/s", 11) << "  ";
+  if (with_items) out << pad_left("items/s", 15) << "  ";
   out << pad_left("peak RSS", 12) << "  status\n";
   std::vector<double> ok_per_call;
   std::vector<const Row*> ok_rows;
@@ -227,6 +259,20 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
                       14)
           << "  ";
     }
+    if (with_bytes) {
+      out << pad_left(ok && r.bytes_per_call
+                          ? format_bytes_rate(*r.bytes_per_call, per_call_nanos(r))
+                          : "n/a",
+                      11)
+          << "  ";
+    }
+    if (with_items) {
+      out << pad_left(ok && r.items_per_call
+                          ? format_items_rate(*r.items_per_call, per_call_nanos(r))
+                          : "n/a",
+                      15)
+          << "  ";
+    }
     out << pad_left(r.peak_rss_kb ? format_count(*r.peak_rss_kb) + " kB" : "n/a", 12) << "  "
         << status_text(r) << markers(run, r, dropped) << "\n";
   }
@@ -253,6 +299,7 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
     render_fixed_summary(run, ok_per_call, out);
   }
   render_memory(ok_rows, parametric ? "row" : "repeat", out);
+  render_counters(ok_rows, out);
   if (parametric) {
     const bool callgrind = std::any_of(run.rows.begin(), run.rows.end(), [](const Row& r) {
       return r.measured_under == MeasuredUnder::callgrind;

@@ -83,4 +83,29 @@ std::optional<double> parse_threshold(const std::string& text) {
   return fraction;
 }
 
+CounterGate parse_counter_threshold(const std::string& text) {
+  auto fail = [&](const std::string& why) {
+    return UsageError("--counter-threshold '" + text + "': " + why +
+                      "; write NAME=THRESHOLD:lower or NAME=THRESHOLD:higher (which direction "
+                      "is better), e.g. nodes_visited=5%:lower");
+  };
+  const auto eq = text.find('=');
+  if (eq == std::string::npos) throw fail("no '=' after the counter's name");
+  if (eq == 0) throw fail("the counter's name is empty");
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon < eq) throw fail("no ':lower' or ':higher'");
+  CounterGate g;
+  g.name = text.substr(0, eq);
+  const std::string direction = text.substr(colon + 1);
+  if (direction == "higher") {
+    g.higher_is_better = true;
+  } else if (direction != "lower") {
+    throw fail("the direction '" + direction + "' is neither lower nor higher");
+  }
+  const auto v = parse_threshold(text.substr(eq + 1, colon - eq - 1));
+  if (!v) throw fail("the threshold must be a fraction or a percentage in [0, 1000%]");
+  g.threshold = *v;
+  return g;
+}
+
 }  // namespace benchgate

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <iterator>
+#include <optional>
+#include <utility>
 
 namespace benchgate {
 
@@ -18,6 +20,38 @@ std::string format_duration(double nanos) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.3f %s", nanos / kUnits[u].scale, kUnits[u].unit);
   return buf;
+}
+
+namespace {
+
+// per_call / (nanos * 1e-9) on the decimal ladder: "4.10" and "G"; nullopt where undefined.
+std::optional<std::pair<std::string, const char*>> rate_parts(double per_call, double nanos) {
+  if (!(nanos > 0) || !std::isfinite(nanos) || !std::isfinite(per_call)) return std::nullopt;
+  static const char* const kPrefixes[] = {"", "k", "M", "G", "T", "P"};
+  double rate = per_call / (nanos * 1e-9);
+  std::size_t p = 0;
+  while (p + 1 < std::size(kPrefixes) && std::fabs(rate) >= 999.5) {
+    rate /= 1000;
+    ++p;
+  }
+  const int decimals = std::fabs(rate) >= 99.95 || rate == 0 ? 0 : std::fabs(rate) >= 9.995 ? 1 : 2;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, rate);
+  return std::pair<std::string, const char*>{buf, kPrefixes[p]};
+}
+
+}  // namespace
+
+std::string format_bytes_rate(double bytes_per_call, double nanos) {
+  const auto parts = rate_parts(bytes_per_call, nanos);
+  if (!parts) return "n/a";
+  return parts->first + " " + parts->second + "B/s";
+}
+
+std::string format_items_rate(double items_per_call, double nanos) {
+  const auto parts = rate_parts(items_per_call, nanos);
+  if (!parts) return "n/a";
+  return parts->first + parts->second + " items/s";
 }
 
 std::string format_count(std::uint64_t n) {

@@ -325,6 +325,8 @@ Row read_row(const rapidjson::Value& v, const char* base) {
     }
     r.counters = std::move(read);
   }
+  r.bytes_per_call = f.dbl("bytes_per_call");
+  r.items_per_call = f.dbl("items_per_call");
   r.suite = f.str("suite");
   r.trial_index = f.u64("trial_index");
   r.part_of_verdict = f.boolean("part_of_verdict");
@@ -682,6 +684,14 @@ std::string write_row(const Row& r) {
       check(w.Double(value), "counters");
     }
     check(w.EndObject(0), "counters");
+  }
+  // Likewise only when declared (issue 20): the fast reader leaves such rows to the full one.
+  for (const auto& [name, value] : {std::pair{"bytes_per_call", &r.bytes_per_call},
+                                    std::pair{"items_per_call", &r.items_per_call}}) {
+    if (!*value) continue;
+    if (!std::isfinite(**value) || **value < 0)
+      throw std::invalid_argument(std::string("cannot write a negative or non-finite ") + name);
+    o.dbl(name, *value);
   }
   o.finish();
   return std::string(buffer.GetString(), buffer.GetSize());

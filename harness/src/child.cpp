@@ -5,12 +5,15 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <map>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "benchgate/core/cli.hpp"
@@ -119,6 +122,21 @@ const auto& find_entry(const Entries& entries, const std::string& name, const ch
   return *it;
 }
 
+// The declared throughput at `n` (issue 20); a negative or non-finite value is the author's
+// error, reported in the row.
+void set_throughput(Row& row, const Throughput& t, std::uint64_t n) {
+  for (auto [fn, field, what] : {std::tuple{&t.bytes, &row.bytes_per_call, "bytes_per_call"},
+                                 std::tuple{&t.items, &row.items_per_call, "items_per_call"}}) {
+    if (!*fn) continue;
+    const double v = (*fn)(n);
+    if (!std::isfinite(v) || v < 0) {
+      throw std::runtime_error(std::string(what) +
+                               " is negative or not finite at n = " + std::to_string(n));
+    }
+    *field = v;
+  }
+}
+
 // The row of a batch that ran: timing, memory and counters of the last batch (autotune returns
 // the count of the batch it ran last, so `last` holds that batch).
 void fill_measured(Row& row, std::uint64_t count, const detail::Measure& last, bool instructions,
@@ -139,6 +157,19 @@ void fill_measured(Row& row, std::uint64_t count, const detail::Measure& last, b
     row.cycles = last.cycles;
   }
   row.result_hash = prepared.last_hash();
+  // Custom counters per call (issue 20): the batch's sum over its calls.
+  const auto sums = batch_counter_sums();
+  if (!sums.empty()) {
+    std::map<std::string, double> counters;
+    for (const auto& [name, sum] : sums) {
+      const double per_call = sum / static_cast<double>(count);
+      if (!std::isfinite(per_call)) {
+        throw std::runtime_error("benchgate::counter '" + name + "' is not finite per call");
+      }
+      counters[name] = per_call;
+    }
+    row.counters = std::move(counters);
+  }
   row.status = RowStatus::ok;
 }
 
@@ -171,7 +202,9 @@ Row run_child(const ChildRequest& r) {
     row.param = r.which;
     row.cache_mode = r.cache_mode;
     row.inner_repeats = 0;
-    prepared = find_entry(reg.parametric, r.bench, "unregistered benchmark: ").prepare(r.which);
+    const auto& entry = find_entry(reg.parametric, r.bench, "unregistered benchmark: ");
+    set_throughput(row, entry.throughput, r.which);
+    prepared = entry.prepare(r.which);
     signal_setup_done(r);
     if (instructions) {
       if (r.cache_mode == CacheMode::warm) time_batch(1);  // warm-up, not counted
@@ -189,7 +222,9 @@ Row run_child(const ChildRequest& r) {
   } else {
     row.kind = RowKind::fixed;
     row.repeat_index = r.which;
-    prepared = find_entry(reg.fixed, r.bench, "unregistered fixed benchmark: ").prepare();
+    const auto& entry = find_entry(reg.fixed, r.bench, "unregistered fixed benchmark: ");
+    set_throughput(row, entry.throughput, 0);
+    prepared = entry.prepare();
     signal_setup_done(r);
     count = instructions ? counted_batch() : autotune_fixed(r.target_nanos, time_batch).count;
   }

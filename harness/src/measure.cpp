@@ -19,6 +19,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "alloc_counter.hpp"
 #include "benchgate/benchgate.hpp"
@@ -190,7 +194,37 @@ void memory_stop(Measure& m) {
 #endif
 }
 
+// The custom counters' sums of the current batch (benchgate::counter): fixed storage, so that a
+// call reporting a counter never allocates (nor shows in the allocation counts).
+struct CounterSlot {
+  const char* name = nullptr;  // in g_counter_names
+  std::size_t size = 0;
+  double sum = 0;
+  bool touched = false;  // reported in this batch
+};
+constexpr std::size_t kMaxCounterSlots = 32;
+CounterSlot g_counter_slots[kMaxCounterSlots];
+std::size_t g_counter_slots_used = 0;
+char g_counter_names[4096];
+std::size_t g_counter_names_used = 0;
+
+void reset_counter_sums() noexcept {
+  for (std::size_t i = 0; i < g_counter_slots_used; ++i) {
+    g_counter_slots[i].sum = 0;
+    g_counter_slots[i].touched = false;
+  }
+}
+
 }  // namespace
+
+std::vector<std::pair<std::string, double>> batch_counter_sums() {
+  std::vector<std::pair<std::string, double>> out;
+  for (std::size_t i = 0; i < g_counter_slots_used; ++i) {
+    const CounterSlot& c = g_counter_slots[i];
+    if (c.touched) out.emplace_back(std::string(c.name, c.size), c.sum);
+  }
+  return out;
+}
 
 void set_callgrind_collect(bool on) noexcept {
   g_callgrind_collect = on;
@@ -209,6 +243,7 @@ const AllocCounter* alloc_counter() noexcept {
 // counters sit just outside the clocks; Callgrind's collection just inside the wall clock, so
 // that it counts the batch and the few instructions of the clock reads around it.
 void measure_start(Measure& m) {
+  reset_counter_sums();
   memory_start(m);
   if (const AllocCounter* c = g_alloc_counter) {
     const AllocTotals t = c->totals();
@@ -246,3 +281,32 @@ void measure_stop(Measure& m) {
 }
 
 }  // namespace benchgate::detail
+
+namespace benchgate {
+
+void counter(std::string_view name, double value) {
+  using namespace detail;
+  for (std::size_t i = 0; i < g_counter_slots_used; ++i) {
+    CounterSlot& c = g_counter_slots[i];
+    if (c.size == name.size() && std::memcmp(c.name, name.data(), name.size()) == 0) {
+      c.sum += value;
+      c.touched = true;
+      return;
+    }
+  }
+  if (name.empty()) throw std::invalid_argument("benchgate::counter: the name is empty");
+  if (g_counter_slots_used == kMaxCounterSlots ||
+      name.size() > sizeof g_counter_names - g_counter_names_used) {
+    throw std::length_error("benchgate::counter: more than 32 counters or 4 KiB of names (at '" +
+                            std::string(name) + "')");
+  }
+  CounterSlot& c = g_counter_slots[g_counter_slots_used++];
+  std::memcpy(g_counter_names + g_counter_names_used, name.data(), name.size());
+  c.name = g_counter_names + g_counter_names_used;
+  c.size = name.size();
+  g_counter_names_used += name.size();
+  c.sum = value;
+  c.touched = true;
+}
+
+}  // namespace benchgate

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "benchgate/benchgate.hpp"
@@ -26,6 +27,10 @@ struct Registry {
 };
 
 Registry& registry();
+
+// The custom counters (benchgate::counter) the last timed batch reported: name and sum over its
+// calls, in first-report order (measure.cpp).
+std::vector<std::pair<std::string, double>> batch_counter_sums();
 
 // A build field as the list document and the rows carry it: null where unknown (empty).
 inline std::optional<std::string> non_empty(const std::string& s) {

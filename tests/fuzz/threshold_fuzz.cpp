@@ -11,6 +11,8 @@
 //    report's form (ostream default precision, times 100, then '%') re-parses to a threshold that
 //    renders the same; both for every threshold but subnormal ones (only "X%" with X below
 //    2.3e-306 makes one: accepted, though the same value written out is refused as underflow).
+//  - parse_counter_threshold (--counter-threshold) accepts or throws UsageError, and what it
+//    accepts is the name, threshold and direction the text spells.
 #include <cfloat>
 #include <charconv>
 #include <cmath>
@@ -130,11 +132,36 @@ void check_threshold(const std::string& text) {
                  printable(text) + ")");
 }
 
+// --counter-threshold NAME=THRESHOLD:lower|higher (issue 20): a gate or a UsageError, nothing
+// else; an accepted gate's name is the text before the first '=', its threshold parse_threshold's
+// reading of the text between it and the last ':', and the gate written out parses back to it.
+void check_counter_threshold(const std::string& text) {
+  benchgate::CounterGate gate;
+  try {
+    gate = benchgate::parse_counter_threshold(text);
+  } catch (const benchgate::UsageError&) {
+    return;
+  }
+  const auto eq = text.find('=');
+  const auto colon = text.rfind(':');
+  FUZZ_CHECK(eq != std::string::npos && eq > 0 && colon != std::string::npos && colon > eq,
+             "accepted without NAME=...:DIRECTION: " + printable(text));
+  FUZZ_CHECK(gate.name == text.substr(0, eq), "wrong name from " + printable(text));
+  const auto want = benchgate::parse_threshold(text.substr(eq + 1, colon - eq - 1));
+  FUZZ_CHECK(want && *want == gate.threshold, "wrong threshold from " + printable(text));
+  FUZZ_CHECK(gate.higher_is_better == (text.substr(colon + 1) == "higher"),
+             "wrong direction from " + printable(text));
+  const std::string again = gate.name + "=" + text.substr(eq + 1);
+  FUZZ_CHECK(benchgate::parse_counter_threshold(again) == gate,
+             "\"" + printable(again) + "\" does not parse back to the same gate");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   check_non_negative(text);
   check_threshold(text);
+  check_counter_threshold(text);
   return 0;
 }

@@ -791,3 +791,34 @@ TEST_CASE("row_json: counters must be an object of finite numbers, each named on
   r.counters = std::map<std::string, double>{{"bad", std::nan("")}};
   CHECK_THROWS_AS(write_row(r), std::invalid_argument);
 }
+
+TEST_CASE("row_json: bytes_per_call and items_per_call round-trip and are written only when set") {
+  Row r = parametric_row();
+  CHECK_FALSE(contains(write_row(r), "per_call\":"));
+  r.bytes_per_call = 4096;
+  check_round_trip(r);
+  CHECK(contains(write_row(r), R"("bytes_per_call":4096.0)"));
+  CHECK_FALSE(contains(write_row(r), "items_per_call"));
+  r.items_per_call = 0.5;
+  r.counters = std::map<std::string, double>{{"nodes_visited", 1024}};
+  check_round_trip(r);
+  fill_optional(r);
+  r.bytes_per_call = 8;
+  r.items_per_call = 2;
+  check_round_trip(r);
+  // The fast reader (RowReader) falls back to the full one for such a row.
+  RowReader reader;
+  Row back;
+  std::shared_ptr<const Env> env;
+  CHECK_FALSE(reader.read(write_row(r), back, env).has_value());
+  CHECK(back.bytes_per_call == 8.0);
+  CHECK(back.items_per_call == 2.0);
+  // Finite and non-negative, both ways.
+  CHECK(contains(parse_error(line_with(R"(,"bytes_per_call":-1)")).message,
+                 "key 'bytes_per_call' must be a finite non-negative number"));
+  CHECK(contains(parse_error(line_with(R"(,"items_per_call":"2")")).message,
+                 "key 'items_per_call' must be a number"));
+  CHECK_FALSE(parse_ok(line_with(R"(,"bytes_per_call":null)")).bytes_per_call.has_value());
+  r.items_per_call = -1;
+  CHECK_THROWS_AS(write_row(r), std::invalid_argument);
+}

@@ -47,6 +47,63 @@ inline void do_not_optimize(T const& value) {
 #endif
 }
 
+// ---- Custom counters (issue 20) ------------------------------------------------------------
+// Reports `value` for the running call under `name` (e.g. nodes visited, bytes written): the
+// harness sums what one timed batch reports per name and the row's `counters` carries sum /
+// calls. Call it in the measured function, on its thread (its few nanoseconds are timed with the
+// call; calls from setup are discarded); a name no call of a batch reported is absent from
+// that row. At most 32 distinct names of 4 KiB
+// in all; an empty name or a non-finite per-call value makes the row an error. Gated by
+// benchgate-compare --counter-threshold NAME=5%:lower (docs/authoring.md).
+void counter(std::string_view name, double value);
+
+// ---- Throughput (issue 20) ------------------------------------------------------------------
+// .bytes_per_call(x) / .items_per_call(x): what one call processes, so that reports show MB/s
+// and items/s beside the time (the gate stays on time). x is a number, or for a parametric
+// benchmark a function of n: .bytes_per_call([](std::uint64_t n) { return n * 4; }).
+namespace detail {
+struct Throughput {
+  std::function<double(std::uint64_t)> bytes, items;  // empty: not declared
+};
+template <class X>
+std::function<double(std::uint64_t)> per_call(X x) {
+  if constexpr (std::is_arithmetic_v<X>) {
+    static_assert(!std::is_same_v<X, bool>,
+                  "benchgate: .bytes_per_call()/.items_per_call() take a number, not a bool");
+    const double v = static_cast<double>(x);
+    return [v](std::uint64_t) { return v; };
+  } else {
+    static_assert(std::is_invocable_v<X&, std::uint64_t>,
+                  "benchgate: .bytes_per_call()/.items_per_call() take a number, or a function "
+                  "of n such as [](std::uint64_t n) { return n * 4; }");
+    if constexpr (std::is_invocable_v<X&, std::uint64_t>) {
+      using R = std::decay_t<std::invoke_result_t<X&, std::uint64_t>>;
+      static_assert(std::is_arithmetic_v<R>,
+                    "benchgate: the function given to .bytes_per_call()/.items_per_call() must "
+                    "return a number (bytes or items one call processes at this n)");
+      if constexpr (std::is_arithmetic_v<R>) {
+        return [f = std::move(x)](std::uint64_t n) mutable { return static_cast<double>(f(n)); };
+      } else {
+        return {};
+      }
+    } else {
+      return {};
+    }
+  }
+}
+template <class X>
+std::function<double(std::uint64_t)> fixed_per_call(X x) {
+  static_assert(std::is_arithmetic_v<X> && !std::is_same_v<X, bool>,
+                "benchgate: a fixed benchmark has no n: give .bytes_per_call()/.items_per_call() "
+                "a number");
+  if constexpr (std::is_arithmetic_v<X> && !std::is_same_v<X, bool>) {
+    return per_call(x);
+  } else {
+    return {};
+  }
+}
+}  // namespace detail
+
 namespace detail {
 
 // The batch loop's sink for each call's result: the compiler must compute it, but need not
@@ -190,6 +247,7 @@ struct ParametricEntry {
   bool hashable = false;
   BenchmarkConfig config;
   std::function<Prepared(std::uint64_t n)> prepare;
+  Throughput throughput;  // issue 20
 };
 
 struct FixedEntry {
@@ -197,6 +255,7 @@ struct FixedEntry {
   bool hashable = false;
   FixedBenchmarkConfig config;
   std::function<Prepared()> prepare;
+  Throughput throughput;  // issue 20: called with n = 0
 };
 
 void register_parametric(ParametricEntry entry);
@@ -290,7 +349,19 @@ class Parametric {
   Parametric<Setup, Fn, H> hash(H h) && {
     Parametric<Setup, Fn, H> out(std::move(name_), std::move(setup_), std::move(fn_), h);
     out.copy_from(complexity_text_, complexity_, config_);
+    out.throughput_ = std::move(throughput_);
     return out;
+  }
+  // Throughput (issue 20): bytes or items one call processes, a number or a function of n.
+  template <class X>
+  Parametric&& bytes_per_call(X x) && {
+    throughput_.bytes = detail::per_call(std::move(x));
+    return std::move(*this);
+  }
+  template <class X>
+  Parametric&& items_per_call(X x) && {
+    throughput_.items = detail::per_call(std::move(x));
+    return std::move(*this);
   }
 
   detail::ParametricEntry entry() && {
@@ -300,6 +371,7 @@ class Parametric {
     e.complexity = std::move(complexity_);
     e.hashable = detail::can_hash<Result, HashFn>();
     e.config = std::move(config_);
+    e.throughput = std::move(throughput_);
     e.prepare = [setup = std::move(setup_), fn = std::move(fn_), hash = hash_](std::uint64_t n) {
       return detail::make_prepared(setup(n), fn, hash);
     };
@@ -320,6 +392,9 @@ class Parametric {
   std::string complexity_text_;
   std::function<double(double)> complexity_;
   BenchmarkConfig config_;
+  detail::Throughput throughput_;
+  template <class, class, class>
+  friend class Parametric;
 };
 
 // Returned by benchgate::fixed(); chain .config(), .hash().
@@ -340,7 +415,19 @@ class Fixed {
   Fixed<Setup, Fn, H> hash(H h) && {
     Fixed<Setup, Fn, H> out(std::move(name_), std::move(setup_), std::move(fn_), h);
     std::move(out).config(std::move(config_));
+    out.throughput_ = std::move(throughput_);
     return out;
+  }
+  // Throughput (issue 20): bytes or items one call processes, a number.
+  template <class X>
+  Fixed&& bytes_per_call(X x) && {
+    throughput_.bytes = detail::fixed_per_call(x);
+    return std::move(*this);
+  }
+  template <class X>
+  Fixed&& items_per_call(X x) && {
+    throughput_.items = detail::fixed_per_call(x);
+    return std::move(*this);
   }
 
   detail::FixedEntry entry() && {
@@ -348,6 +435,7 @@ class Fixed {
     e.name = std::move(name_);
     e.hashable = detail::can_hash<Result, HashFn>();
     e.config = std::move(config_);
+    e.throughput = std::move(throughput_);
     e.prepare = [setup = std::move(setup_), fn = std::move(fn_), hash = hash_]() {
       return detail::make_prepared(setup(), fn, hash);
     };
@@ -360,6 +448,9 @@ class Fixed {
   Fn fn_;
   HashFn hash_;
   FixedBenchmarkConfig config_;
+  detail::Throughput throughput_;
+  template <class, class, class>
+  friend class Fixed;
 };
 
 // A parametric benchmark: setup(n) runs once per child, untimed; fn(state) is measured.

@@ -52,6 +52,23 @@ std::string exact_decimal(double v);
 // not a number, trailing junk, or above 1000% (a typo, not a gate).
 std::optional<double> parse_threshold(const std::string& text);
 
+// A custom counter's gate (issue 20): a regression is a change of its median beyond `threshold`
+// in the worse direction.
+struct CounterGate {
+  std::string name;
+  double threshold = 0;
+  bool higher_is_better = false;
+  friend bool operator==(const CounterGate& a, const CounterGate& b) {
+    return a.name == b.name && a.threshold == b.threshold &&
+           a.higher_is_better == b.higher_is_better;
+  }
+};
+
+// "NAME=THRESHOLD:lower" or "NAME=THRESHOLD:higher" (THRESHOLD as parse_threshold reads it; NAME
+// non-empty, without '='), e.g. "nodes_visited=5%:lower". Throws UsageError naming
+// --counter-threshold, the text and the form it accepts.
+CounterGate parse_counter_threshold(const std::string& text);
+
 // The values of a repeatable flag, each kept whole. cxxopts splits the value of a std::vector
 // option at every comma, so `--runner-arg=1024,4096` (RUNNER_ARGS' `--param-list 1024,4096`)
 // reached the rerun as two arguments; declared as cxxopts::value<VerbatimArgs>(), this type's

@@ -10,6 +10,12 @@ namespace benchgate {
 // Three decimals on the unit ladder: "123.000 ns", "1.500 µs", "2.000 ms", "1.250 s".
 std::string format_duration(double nanos);
 
+// Throughput (issue 20): `per_call` bytes or items in `nanos` ns per call, three significant
+// digits on a decimal ladder: "4.10 GB/s", "512 MB/s", "12.0 B/s"; "1.02M items/s". "n/a" when
+// the time is not positive or either value is not finite.
+std::string format_bytes_rate(double bytes_per_call, double nanos);
+std::string format_items_rate(double items_per_call, double nanos);
+
 // Digits grouped with '_' every three: 1048576 -> "1_048_576".
 std::string format_count(std::uint64_t n);
 

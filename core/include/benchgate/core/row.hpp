@@ -83,6 +83,10 @@ struct Row {
   // bytes_per_second, items_per_second and user counters): shown in reports, never gated unless
   // a threshold names them. Written only when present (absent = null); every value is finite.
   std::optional<std::map<std::string, double>> counters;
+  // Throughput the author declared (issue 20): bytes and items one call processes, at this
+  // row's param. Written only when declared; finite and non-negative.
+  std::optional<double> bytes_per_call;
+  std::optional<double> items_per_call;
   std::optional<Env> env;
 
   // Runner annotations.
