@@ -325,6 +325,8 @@ Row read_row(const rapidjson::Value& v, const char* base) {
     }
     r.counters = std::move(read);
   }
+  r.per_call_setup = f.boolean("per_call_setup");
+  r.manual_time = f.boolean("manual_time");
   r.suite = f.str("suite");
   r.trial_index = f.u64("trial_index");
   r.part_of_verdict = f.boolean("part_of_verdict");
@@ -682,6 +684,9 @@ std::string write_row(const Row& r) {
     }
     check(w.EndObject(0), "counters");
   }
+  // Also only when present, for the same reason: such rows are read by the full reader.
+  if (r.per_call_setup) o.boolean("per_call_setup", r.per_call_setup);
+  if (r.manual_time) o.boolean("manual_time", r.manual_time);
   o.finish();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -83,6 +83,14 @@ struct Row {
   // bytes_per_second, items_per_second and user counters): shown in reports, never gated unless
   // a threshold names them. Written only when present (absent = null); every value is finite.
   std::optional<std::map<std::string, double>> counters;
+  // True when the benchmark used benchgate::per_call_setup(): each call's input was prepared
+  // before the clock started, and times and allocations cover the calls only. Written only when
+  // present (absent = null).
+  std::optional<bool> per_call_setup;
+  // True when the benchmark used benchgate::manual_time(): total_nanos and per_call_nanos are
+  // what the function reported; cpu_nanos is still measured around the batch. Written only when
+  // present (absent = null).
+  std::optional<bool> manual_time;
   std::optional<Env> env;
 
   // Runner annotations.
