@@ -17,6 +17,10 @@
 // optimisation barrier; the last call's result is hashed (after the clock stops) into the
 // row's result_hash. Results with no hash still run (result_hash is null); supply one with
 // .hash(fn) or an ADL-visible `std::uint64_t benchgate_hash(const T&)`.
+//
+// Beyond that (docs/authoring.md): benchgate::per_call_setup(make_input, fn) prepares each
+// call's input before the clock starts; benchgate::manual_time(fn) lets fn report its own
+// duration; .teardown(fn) releases what setup acquired after the child's last batch.
 #pragma once
 
 #include <algorithm>
@@ -819,11 +823,29 @@ Fixed<Setup, Fn> fixed(std::string name, Setup setup, Fn fn) {
   return Fixed<Setup, Fn>(std::move(name), std::move(setup), std::move(fn));
 }
 
+namespace detail {
+template <class T>
+struct is_wrapper : std::false_type {};
+template <class M, class F>
+struct is_wrapper<PerCallSetup<M, F>> : std::true_type {};
+template <class F>
+struct is_wrapper<ManualTime<F>> : std::true_type {};
+}  // namespace detail
+
 // A fixed benchmark without setup: fn() is measured.
 template <class Fn>
-Fixed<detail::NoSetup, detail::IgnoreState<Fn>> fixed(std::string name, Fn fn) {
-  return Fixed<detail::NoSetup, detail::IgnoreState<Fn>>(std::move(name), detail::NoSetup{},
-                                                         detail::IgnoreState<Fn>{std::move(fn)});
+auto fixed(std::string name, Fn fn) {
+  if constexpr (detail::is_wrapper<Fn>::value) {
+    static_assert(!detail::is_wrapper<Fn>::value,
+                  "benchgate::fixed(name, fn): per_call_setup() and manual_time() need the setup "
+                  "form, fixed(name, setup, per_call_setup(...)) or fixed(name, setup, "
+                  "manual_time(...))");
+    return Fixed<detail::NoSetup, detail::IgnoreState<detail::NoSetup>>(
+        std::move(name), detail::NoSetup{}, detail::IgnoreState<detail::NoSetup>{});
+  } else {
+    return Fixed<detail::NoSetup, detail::IgnoreState<Fn>>(std::move(name), detail::NoSetup{},
+                                                           detail::IgnoreState<Fn>{std::move(fn)});
+  }
 }
 
 // Registers a benchmark during static initialisation. Errors (an empty or duplicate name, an
