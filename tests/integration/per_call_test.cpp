@@ -47,7 +47,7 @@ PerCallChild run_per_call(const std::string& bench, RowKind kind, std::vector<st
   return c;
 }
 
-Row ok_row(const PerCallChild& c) {
+Row per_call_ok_row(const PerCallChild& c) {
   REQUIRE_MESSAGE(c.row.has_value(), c.process.stderr_tail);
   REQUIRE(c.row->status == RowStatus::ok);
   return *c.row;
@@ -56,7 +56,7 @@ Row ok_row(const PerCallChild& c) {
 }  // namespace
 
 TEST_CASE("per-call setup: a per-call input that sleeps 2 ms does not move the measured time") {
-  const Row row = ok_row(run_per_call("percall.sleepy_setup", RowKind::parametric));
+  const Row row = per_call_ok_row(run_per_call("percall.sleepy_setup", RowKind::parametric));
   REQUIRE(row.per_call_setup == std::optional<bool>(true));
   REQUIRE(row.per_call_nanos);
   REQUIRE(row.inner_repeats);
@@ -68,7 +68,7 @@ TEST_CASE("per-call setup: a per-call input that sleeps 2 ms does not move the m
 }
 
 TEST_CASE("per-call setup: an input copied untimed and consumed by value counts no allocation") {
-  const Row row = ok_row(run_per_call("percall.copy_sum", RowKind::parametric));
+  const Row row = per_call_ok_row(run_per_call("percall.copy_sum", RowKind::parametric));
   CHECK(row.per_call_setup == std::optional<bool>(true));
   REQUIRE(row.alloc_count);
   CHECK(*row.alloc_count == 0);
@@ -77,7 +77,7 @@ TEST_CASE("per-call setup: an input copied untimed and consumed by value counts 
 }
 
 TEST_CASE("manual timing: the row's time is what the function reported, CPU time is measured") {
-  const Row row = ok_row(run_per_call("percall.manual", RowKind::parametric));
+  const Row row = per_call_ok_row(run_per_call("percall.manual", RowKind::parametric));
   CHECK(row.manual_time == std::optional<bool>(true));
   CHECK_FALSE(row.per_call_setup);
   REQUIRE(row.per_call_nanos);
@@ -89,8 +89,8 @@ TEST_CASE("manual timing: the row's time is what the function reported, CPU time
 TEST_CASE("teardown: runs after the batch and removes the setup's temporary file") {
   const auto dir = scratch_dir("teardown_after_batch");
   const auto file = dir / "resource";
-  const Row row = ok_row(run_per_call("percall.teardown", RowKind::fixed,
-                                      {"BENCHGATE_TEST_TEARDOWN_FILE=" + file.string()}));
+  const Row row = per_call_ok_row(run_per_call("percall.teardown", RowKind::fixed,
+                                               {"BENCHGATE_TEST_TEARDOWN_FILE=" + file.string()}));
   // The batch saw the file (its measured function throws otherwise) and the teardown removed it.
   CHECK(row.result_hash);
   CHECK_FALSE(std::filesystem::exists(file));
