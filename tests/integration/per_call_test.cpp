@@ -108,3 +108,27 @@ TEST_CASE("teardown: the runner's SIGTERM at the cap runs it before the child di
   CHECK(c.process.term_signal == SIGTERM);  // it died of SIGTERM, not of the SIGKILL later
   CHECK_FALSE(std::filesystem::exists(file));
 }
+
+TEST_CASE("teardown: runs when the batch threw, and the row is an error row") {
+  const auto dir = scratch_dir("teardown_after_throw");
+  const auto file = dir / "resource";
+  ChildRequest child;
+  child.bench = "percall.teardown_throws";
+  child.kind = RowKind::fixed;
+  child.which = 0;
+  child.target_nanos = 2'000'000;
+  child.result_fd = kResultFdInChild;
+  SpawnRequest req;
+  req.argv = to_argv(BENCHGATE_PER_CALL_BENCH, child);
+  req.env = {"BENCHGATE_TEST_TEARDOWN_FILE=" + file.string()};
+  const SpawnResult process = PosixExecutor(process_guard()).run(req);
+  REQUIRE(process.started);
+  CHECK(process.exit_code == 1);
+  auto parsed = parse_row(process.result);
+  REQUIRE(std::holds_alternative<Row>(parsed));
+  const Row& row = std::get<Row>(parsed);
+  CHECK(row.status == RowStatus::error);
+  REQUIRE(row.error);
+  CHECK(has(*row.error, "the batch failed"));
+  CHECK_FALSE(std::filesystem::exists(file));
+}
