@@ -55,8 +55,9 @@ auto row_tie(const Row& r) {
                   r.repeat_index, r.per_call_nanos, r.cache_mode, r.result_hash, r.error,
                   r.alloc_bytes, r.alloc_count, r.peak_rss_kb, r.peak_rss_includes_setup,
                   r.rss_baseline_kb, r.child_maxrss_kb, r.cpu_nanos, r.instructions, r.cycles,
-                  r.measured_under, r.counters, r.bytes_per_call, r.items_per_call, r.env, r.suite,
-                  r.trial_index, r.part_of_verdict, r.below_signal_floor);
+                  r.measured_under, r.counters, r.bytes_per_call, r.items_per_call,
+                  r.per_call_setup, r.manual_time, r.env, r.suite, r.trial_index, r.part_of_verdict,
+                  r.below_signal_floor);
 }
 }  // namespace
 

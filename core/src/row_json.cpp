@@ -327,6 +327,8 @@ Row read_row(const rapidjson::Value& v, const char* base) {
   }
   r.bytes_per_call = f.dbl("bytes_per_call");
   r.items_per_call = f.dbl("items_per_call");
+  r.per_call_setup = f.boolean("per_call_setup");
+  r.manual_time = f.boolean("manual_time");
   r.suite = f.str("suite");
   r.trial_index = f.u64("trial_index");
   r.part_of_verdict = f.boolean("part_of_verdict");
@@ -610,7 +612,13 @@ bool fast_row(Cursor& c, Row& r, EnvRead read_env, void* env_state,
   else if (!read_env(env_state, c, env))
     return false;
   r.env.reset();
-  r.counters.reset();  // a row with counters takes the strict path: none here
+  // What the fast layout has no place for: a row with any of these takes the strict path, so a
+  // row read here has none (and must not keep the previous row's: `r` is reused).
+  r.counters.reset();
+  r.bytes_per_call.reset();
+  r.items_per_call.reset();
+  r.per_call_setup.reset();
+  r.manual_time.reset();
   return c.lit(R"(,"suite":)") && c.opt_str(r.suite) && c.lit(R"(,"trial_index":)") &&
          c.opt_u64(r.trial_index) && c.lit(R"(,"part_of_verdict":)") &&
          c.opt_bool(r.part_of_verdict) && c.lit(R"(,"below_signal_floor":)") &&
@@ -693,6 +701,9 @@ std::string write_row(const Row& r) {
       throw std::invalid_argument(std::string("cannot write a negative or non-finite ") + name);
     o.dbl(name, *value);
   }
+  // Also only when present, for the same reason: such rows are read by the full reader.
+  if (r.per_call_setup) o.boolean("per_call_setup", r.per_call_setup);
+  if (r.manual_time) o.boolean("manual_time", r.manual_time);
   o.finish();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

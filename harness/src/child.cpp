@@ -1,6 +1,7 @@
 // Child mode (--benchgate-child): run one batch of one benchmark and write exactly one row to
 // the result descriptor.
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,8 +10,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -114,6 +117,67 @@ void signal_setup_done(const ChildRequest& r) {
   ::close(*r.setup_fd);
 }
 
+// The setup state's teardown while a batch may be cut at the cap: the runner sends SIGTERM, and
+// SIGKILL only kill_grace_ms later. The handler runs the teardown (at most once: Prepared's
+// teardown guards itself), then dies of SIGTERM as before, so the runner sees the same end.
+// Teardown then runs in a signal handler, interrupting the measured code: it should do what is
+// safe there (unlink a file, close a descriptor). SIGKILL and crashes cannot be caught.
+const std::function<void()>* g_teardown_on_term = nullptr;
+
+extern "C" void teardown_on_term(int sig) {
+  if (const auto* teardown = g_teardown_on_term) {
+    g_teardown_on_term = nullptr;
+    try {
+      (*teardown)();
+    } catch (...) {
+    }
+  }
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+// Installs the handler for the life of one child's batches; the destructor runs the teardown
+// (after the row's hash, untimed), also when the benchmark threw, and restores SIGTERM.
+class TeardownScope {
+ public:
+  explicit TeardownScope(const std::function<void()>& teardown) : teardown_(teardown) {
+    if (!teardown_) return;
+    g_teardown_on_term = &teardown_;
+    struct sigaction sa {};
+    sa.sa_handler = teardown_on_term;
+    sigemptyset(&sa.sa_mask);
+    installed_ = ::sigaction(SIGTERM, &sa, &old_) == 0;
+  }
+  // Runs the teardown now; what it throws becomes the row's error.
+  void finish() {
+    release();
+    if (teardown_) teardown_();
+  }
+  ~TeardownScope() {
+    release();
+    if (teardown_) {
+      try {
+        teardown_();  // a no-op after finish()
+      } catch (...) {
+      }
+    }
+  }
+  TeardownScope(const TeardownScope&) = delete;
+  TeardownScope& operator=(const TeardownScope&) = delete;
+
+ private:
+  void release() {
+    if (!installed_) return;
+    ::sigaction(SIGTERM, &old_, nullptr);
+    installed_ = false;
+    g_teardown_on_term = nullptr;
+  }
+
+  std::function<void()> teardown_;
+  struct sigaction old_ {};
+  bool installed_ = false;
+};
+
 template <class Entries>
 const auto& find_entry(const Entries& entries, const std::string& name, const char* what) {
   auto it =
@@ -170,6 +234,8 @@ void fill_measured(Row& row, std::uint64_t count, const detail::Measure& last, b
     }
     row.counters = std::move(counters);
   }
+  if (prepared.per_call_setup) row.per_call_setup = true;
+  if (prepared.manual_time) row.manual_time = true;
   row.status = RowStatus::ok;
 }
 
@@ -185,6 +251,7 @@ Row run_child(const ChildRequest& r) {
   Row row;
   row.function = r.bench;
   Prepared prepared;
+  std::optional<TeardownScope> teardown;  // declared after prepared: ends before it
   std::uint64_t count = 0;
   detail::Measure last;
   auto time_batch = [&](std::uint64_t n) {
@@ -205,6 +272,7 @@ Row run_child(const ChildRequest& r) {
     const auto& entry = find_entry(reg.parametric, r.bench, "unregistered benchmark: ");
     set_throughput(row, entry.throughput, r.which);
     prepared = entry.prepare(r.which);
+    teardown.emplace(prepared.teardown);
     signal_setup_done(r);
     if (instructions) {
       if (r.cache_mode == CacheMode::warm) time_batch(1);  // warm-up, not counted
@@ -225,10 +293,12 @@ Row run_child(const ChildRequest& r) {
     const auto& entry = find_entry(reg.fixed, r.bench, "unregistered fixed benchmark: ");
     set_throughput(row, entry.throughput, 0);
     prepared = entry.prepare();
+    teardown.emplace(prepared.teardown);
     signal_setup_done(r);
     count = instructions ? counted_batch() : autotune_fixed(r.target_nanos, time_batch).count;
   }
   fill_measured(row, count, last, instructions, prepared);
+  teardown->finish();
   return row;
 }
 

@@ -238,6 +238,24 @@ const AllocCounter* alloc_counter() noexcept {
   return g_alloc_counter;
 }
 
+std::optional<std::uint64_t> heap_bytes_during(void (*fn)(void*), void* ctx) {
+  const AllocCounter* c = g_alloc_counter;
+  if (c == nullptr) {
+    fn(ctx);
+    return std::nullopt;
+  }
+  const std::uint64_t before = c->totals().bytes;
+  c->set_counting(true);
+  try {
+    fn(ctx);
+  } catch (...) {
+    c->set_counting(false);
+    throw;
+  }
+  c->set_counting(false);
+  return c->totals().bytes - before;
+}
+
 // Memory first and clocks last on the way in, the reverse on the way out: the wall interval is
 // the tightest, then the CPU interval, and the allocation window holds only the batch. The CPU's
 // counters sit just outside the clocks; Callgrind's collection just inside the wall clock, so

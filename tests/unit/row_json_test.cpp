@@ -822,3 +822,31 @@ TEST_CASE("row_json: bytes_per_call and items_per_call round-trip and are writte
   r.items_per_call = -1;
   CHECK_THROWS_AS(write_row(r), std::invalid_argument);
 }
+
+TEST_CASE("row_json: per_call_setup and manual_time round-trip and are written only when present") {
+  Row r = parametric_row();
+  CHECK_FALSE(contains(write_row(r), "per_call_setup"));
+  CHECK_FALSE(contains(write_row(r), "manual_time"));
+  r.per_call_setup = true;
+  check_round_trip(r);
+  CHECK(contains(write_row(r), R"("per_call_setup":true)"));
+  r.per_call_setup.reset();
+  r.manual_time = true;
+  check_round_trip(r);
+  CHECK(contains(write_row(r), R"("manual_time":true)"));
+  fill_optional(r);
+  r.per_call_setup = true;
+  r.manual_time = false;
+  check_round_trip(r);
+  // The fast reader does not know the keys: it declines, and RowReader falls back to the full one.
+  CHECK_FALSE(benchgate::detail::parse_row_fast(write_row(r)).has_value());
+  RowReader reader;
+  Row back;
+  std::shared_ptr<const Env> env;
+  CHECK_FALSE(reader.read(write_row(r), back, env).has_value());
+  CHECK(back.per_call_setup == std::optional<bool>(true));
+  CHECK(back.manual_time == std::optional<bool>(false));
+  CHECK(contains(parse_error(line_with(R"(,"per_call_setup":1)")).message,
+                 "key 'per_call_setup' must be"));
+  CHECK_FALSE(parse_ok(line_with(R"(,"manual_time":null)")).manual_time.has_value());
+}

@@ -569,17 +569,24 @@ TEST_CASE("row_reader: rows that share an env object share one Env") {
   CHECK(*first == e);  // an Env already handed out never changes
 }
 
-TEST_CASE("row_reader: a row without counters after one with counters has none") {
-  // The fast path fills the caller's Row in place: what it does not read (counters are read by
-  // the strict path only) must not survive from the row before.
+TEST_CASE("row_reader: a row without counters or issue-20 fields after one with them has none") {
+  // The fast path fills the caller's Row in place: what it does not read (counters, throughput,
+  // per_call_setup, manual_time: read by the strict path only) must not survive from the row
+  // before.
   Row r;
   r.function = "f";
   r.param = 1;
   r.inner_repeats = 1;
   r.counters = std::map<std::string, double>{{"bytes_per_second", 1e9}};
+  r.bytes_per_call = 8;
+  r.items_per_call = 2;
+  r.per_call_setup = true;
+  r.manual_time = true;
   const std::string with = write_row(r);
+  r = Row();
   r.function = "g";
-  r.counters.reset();
+  r.param = 1;
+  r.inner_repeats = 1;
   const std::string without = write_row(r);
 
   RowReader reader;
@@ -590,6 +597,10 @@ TEST_CASE("row_reader: a row without counters after one with counters has none")
   REQUIRE_FALSE(reader.read(without, row, env));
   CHECK(row.function == "g");
   CHECK_FALSE(row.counters.has_value());
+  CHECK_FALSE(row.bytes_per_call.has_value());
+  CHECK_FALSE(row.items_per_call.has_value());
+  CHECK_FALSE(row.per_call_setup.has_value());
+  CHECK_FALSE(row.manual_time.has_value());
 }
 
 TEST_CASE(

@@ -17,14 +17,22 @@
 // optimisation barrier; the last call's result is hashed (after the clock stops) into the
 // row's result_hash. Results with no hash still run (result_hash is null); supply one with
 // .hash(fn) or an ADL-visible `std::uint64_t benchgate_hash(const T&)`.
+//
+// Beyond that (docs/authoring.md): benchgate::per_call_setup(make_input, fn) prepares each
+// call's input before the clock starts; benchgate::manual_time(fn) lets fn report its own
+// duration; .teardown(fn) releases what setup acquired after the child's last batch.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -234,10 +242,46 @@ void measure_stop(Measure& m);
 // default; a no-op in a build without <valgrind/callgrind.h>.
 void set_callgrind_collect(bool on) noexcept;
 
-// What one child needs once setup has run: time `count` calls, then hash the last result.
+// Heap bytes that `fn(ctx)` allocates through the counted global operator new, or nullopt when
+// allocation counting is not linked in. Used to size per-call inputs; the count is not a row's.
+std::optional<std::uint64_t> heap_bytes_during(void (*fn)(void*), void* ctx);
+
+// Adds one timed chunk of a batch to the batch's measure: times, allocations and counters sum;
+// the peak is the highest chunk's; the baseline and start times are the first chunk's.
+inline void add_chunk(Measure& total, const Measure& part, bool first) {
+  if (first) {
+    total = part;
+    return;
+  }
+  total.wall_nanos += part.wall_nanos;
+  total.cpu_nanos += part.cpu_nanos;
+  if (total.peak_rss_kb && part.peak_rss_kb) {
+    total.peak_rss_kb = std::max(*total.peak_rss_kb, *part.peak_rss_kb);
+  } else {
+    total.peak_rss_kb.reset();
+  }
+  total.peak_rss_includes_setup = total.peak_rss_includes_setup || part.peak_rss_includes_setup;
+  auto sum = [](std::optional<std::uint64_t>& a, const std::optional<std::uint64_t>& b) {
+    if (a && b) {
+      *a += *b;
+    } else {
+      a.reset();
+    }
+  };
+  sum(total.alloc_bytes, part.alloc_bytes);
+  sum(total.alloc_count, part.alloc_count);
+  sum(total.instructions, part.instructions);
+  sum(total.cycles, part.cycles);
+}
+
+// What one child needs once setup has run: time `count` calls, then hash the last result; after
+// the child's last batch, tear the setup state down (untimed). The flags end up in the row.
 struct Prepared {
   std::function<void(std::uint64_t count, Measure& m)> run_batch;
   std::function<std::optional<std::uint64_t>()> last_hash;
+  std::function<void()> teardown;  // empty without .teardown(); runs at most once
+  bool per_call_setup = false;
+  bool manual_time = false;
 };
 
 struct ParametricEntry {
@@ -269,10 +313,182 @@ constexpr bool can_hash() {
          (!std::is_same_v<HashFn, std::nullptr_t> || is_hashable<Result>());
 }
 
+}  // namespace detail
+
+// The default bound on the prepared inputs of per_call_setup() held at once: 256 MiB.
+inline constexpr std::uint64_t kPerCallSetupMaxBytes = std::uint64_t{256} << 20;
+
+// Untimed per-call setup (criterion.rs's iter_batched): pass
+//   benchgate::per_call_setup(make_input, measured)
+// as the measured function of parametric() or fixed(). Before the clock starts the harness calls
+// make_input(state) once per call of the batch (state: what setup returned; make_input may take
+// it as const State& or State&), then times only measured(input) over the prepared inputs.
+// measured takes the input by value or Input&& (moved in: its destruction is then timed), by
+// const Input& or by Input& (the input is destroyed after the clock stops). A measured function
+// that returns void and takes Input& (sorting in place) has the input after the batch's last call
+// hashed as its result. When a batch's inputs would exceed max_bytes (estimated from sizeof and
+// the heap bytes the first input allocated), the batch is prepared and timed in chunks.
+template <class Make, class Fn>
+class PerCallSetup {
+ public:
+  PerCallSetup(Make make_input, Fn measured)
+      : make_input_(std::move(make_input)), measured_(std::move(measured)) {}
+  // The most bytes of prepared inputs held at once (default kPerCallSetupMaxBytes, at least 1).
+  PerCallSetup&& max_bytes(std::uint64_t bytes) && {
+    max_bytes_ = bytes > 0 ? bytes : 1;
+    return std::move(*this);
+  }
+
+  Make make_input_;
+  Fn measured_;
+  std::uint64_t max_bytes_ = kPerCallSetupMaxBytes;
+};
+
+template <class Make, class Fn>
+PerCallSetup<Make, Fn> per_call_setup(Make make_input, Fn measured) {
+  return PerCallSetup<Make, Fn>(std::move(make_input), std::move(measured));
+}
+
+// What a manual_time() measured function reports its own duration to. Everything added during a
+// batch is the batch's time; a batch in which nothing was added is an error.
+class ManualTimer {
+ public:
+  template <class Rep, class Period>
+  void add(std::chrono::duration<Rep, Period> d) {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+    add_nanos(ns > 0 ? static_cast<std::uint64_t>(ns) : 0);
+  }
+  void add_nanos(std::uint64_t ns) {
+    nanos_ += ns;
+    reported_ = true;
+  }
+  std::uint64_t nanos() const { return nanos_; }
+  bool reported() const { return reported_; }
+  void reset() {
+    nanos_ = 0;
+    reported_ = false;
+  }
+
+ private:
+  std::uint64_t nanos_ = 0;
+  bool reported_ = false;
+};
+
+// Manual timing: pass benchgate::manual_time(measured) as the measured function, where
+// measured(state, benchgate::ManualTimer& timer) times its own work (asynchronous work, a GPU
+// kernel, an external process) and reports it with timer.add(duration) on every call. The row's
+// time is the sum reported; CPU time is still measured around the whole batch.
+template <class Fn>
+struct ManualTime {
+  Fn measured_;
+};
+
+template <class Fn>
+ManualTime<Fn> manual_time(Fn measured) {
+  return ManualTime<Fn>{std::move(measured)};
+}
+
+namespace detail {
+
+template <class T>
+struct type_is {
+  using type = T;
+};
+struct Invalid {};
+// invoke_result_t, or Invalid when F cannot be called with A...: a static_assert then reports the
+// wrong signature instead of a template backtrace.
+template <class F, class... A>
+using result_or_invalid =
+    typename std::conditional_t<std::is_invocable_v<F, A...>, std::invoke_result<F, A...>,
+                                type_is<Invalid>>::type;
+
+// How a measured function is called and what its result is; the static_asserts name what is wrong.
+template <class State, class Fn>
+struct Measured {
+  static constexpr bool ok = std::is_invocable_v<Fn&, State&>;
+  static_assert(ok,
+                "benchgate: the measured function must be callable as fn(state), state being what "
+                "setup returned (fn(n) for parametric(name, fn), fn() for fixed(name, fn))");
+  using Result = std::decay_t<result_or_invalid<Fn&, State&>>;
+};
+
+template <class State, class Make, class Fn>
+struct Measured<State, PerCallSetup<Make, Fn>> {
+  static constexpr bool make_ok = std::is_invocable_v<Make&, State&>;
+  static_assert(make_ok,
+                "benchgate::per_call_setup: make_input must be callable as make_input(state), "
+                "taking const State& or State&, state being what setup returned");
+  using RawInput = result_or_invalid<Make&, State&>;
+  static constexpr bool input_ok = make_ok && !std::is_void_v<RawInput>;
+  static_assert(!make_ok || input_ok,
+                "benchgate::per_call_setup: make_input(state) returns void; it must return the "
+                "input of one measured call");
+  using Input = std::conditional_t<input_ok, std::decay_t<RawInput>, Invalid>;
+  // Moved in when the measured function accepts an rvalue (by value, Input&&, const Input&).
+  static constexpr bool moves = std::is_invocable_v<Fn&, Input&&>;
+  static constexpr bool ok = input_ok && (moves || std::is_invocable_v<Fn&, Input&>);
+  static_assert(!input_ok || ok,
+                "benchgate::per_call_setup: the measured function must take the input that "
+                "make_input returns (by value, Input&, const Input& or Input&&)");
+  using CallResult = std::decay_t<
+      std::conditional_t<moves, result_or_invalid<Fn&, Input&&>, result_or_invalid<Fn&, Input&>>>;
+  // A void function taking Input& changes its input in place: that input is its result.
+  static constexpr bool result_is_input = ok && !moves && std::is_void_v<CallResult>;
+  using Result = std::conditional_t<result_is_input, Input, CallResult>;
+};
+
+template <class State, class Fn>
+struct Measured<State, ManualTime<Fn>> {
+  static constexpr bool ok = std::is_invocable_v<Fn&, State&, ManualTimer&>;
+  static_assert(ok,
+                "benchgate::manual_time: the measured function must be callable as fn(state, "
+                "benchgate::ManualTimer& timer), state being what setup returned, and report its "
+                "duration with timer.add(...)");
+  using Result = std::decay_t<result_or_invalid<Fn&, State&, ManualTimer&>>;
+};
+
+template <class HashFn, class T>
+std::uint64_t hash_with(const HashFn& hash, const T& value) {
+  if constexpr (std::is_same_v<HashFn, std::nullptr_t>) {
+    return hash_value(value);
+  } else {
+    return static_cast<std::uint64_t>(hash(value));
+  }
+}
+
+template <class T, class = void>
+struct has_capacity : std::false_type {};
+template <class T>
+struct has_capacity<
+    T, std::void_t<decltype(std::declval<const T&>().capacity()), typename T::value_type>>
+    : std::true_type {};
+
+// Heap bytes of a container's elements when allocations are not counted (a best guess).
+template <class T>
+std::uint64_t guessed_heap_bytes(const T& value) {
+  if constexpr (has_capacity<T>::value) {
+    return static_cast<std::uint64_t>(value.capacity()) * sizeof(typename T::value_type);
+  } else {
+    return 0;
+  }
+}
+
+// Runs the setup state's teardown at most once (after the child's last batch, or from the
+// harness's SIGTERM handler at the cap).
+template <class SharedPtr, class State>
+void set_teardown(Prepared& p, const SharedPtr& shared, std::function<void(State&)> teardown) {
+  if (!teardown) return;
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  p.teardown = [shared, done, teardown = std::move(teardown)] {
+    if (!done->exchange(true)) teardown(shared->state);
+  };
+}
+
 // Builds the type-erased batch runner around `state` and `fn`. The loop lives here, in the
 // author's translation unit, so `fn` inlines into it.
 template <class State, class Fn, class HashFn>
-Prepared make_prepared(State state, Fn fn, HashFn hash) {
+Prepared make_prepared(State state, Fn fn, HashFn hash,
+                       typename type_is<std::function<void(State&)>>::type teardown = {}) {
   using Result = std::decay_t<std::invoke_result_t<Fn&, State&>>;
   struct Shared {
     State state;
@@ -318,7 +534,189 @@ Prepared make_prepared(State state, Fn fn, HashFn hash) {
       return std::nullopt;
     }
   };
+  set_teardown(p, shared, std::move(teardown));
   return p;
+}
+
+// The batch loop of per_call_setup(): each chunk's inputs are made before the clock starts, the
+// clock runs around the chunk's calls only, and the chunks' measures add up to the batch's.
+template <class State, class Make, class Fn, class HashFn>
+Prepared make_prepared(State state, PerCallSetup<Make, Fn> pcs, HashFn hash,
+                       typename type_is<std::function<void(State&)>>::type teardown = {}) {
+  using M = Measured<State, PerCallSetup<Make, Fn>>;
+  using Input = typename M::Input;
+  using CallResult = typename M::CallResult;
+  using Result = typename M::Result;
+  struct Shared {
+    State state;
+    Make make;
+    Fn fn;
+    HashFn hash;
+    std::uint64_t max_bytes;
+    std::uint64_t chunk;  // calls per chunk; 0 until the first batch sizes it
+    std::vector<Input> inputs;
+    std::optional<std::conditional_t<std::is_void_v<CallResult>, char, CallResult>> last;
+  };
+  auto shared = std::make_shared<Shared>(Shared{std::move(state),
+                                                std::move(pcs.make_input_),
+                                                std::move(pcs.measured_),
+                                                hash,
+                                                pcs.max_bytes_,
+                                                0,
+                                                {},
+                                                {}});
+  Prepared p;
+  p.per_call_setup = true;
+  p.run_batch = [shared](std::uint64_t count, Measure& m) {
+    auto& s = *shared;
+    auto call = [&s](Input& in) -> decltype(auto) {
+      if constexpr (M::moves) {
+        return s.fn(std::move(in));
+      } else {
+        return s.fn(in);
+      }
+    };
+    s.last.reset();
+    s.inputs.clear();
+    if (s.chunk == 0) {
+      // One probe input sizes the chunks: sizeof plus the heap bytes it allocated.
+      struct Probe {
+        Shared* s;
+        std::optional<Input> input;
+      } probe{&s, {}};
+      const auto heap = heap_bytes_during(
+          [](void* ctx) {
+            auto& pr = *static_cast<Probe*>(ctx);
+            pr.input.emplace(pr.s->make(pr.s->state));
+          },
+          &probe);
+      const std::uint64_t bytes = sizeof(Input) + (heap ? *heap : guessed_heap_bytes(*probe.input));
+      s.chunk = std::max<std::uint64_t>(1, s.max_bytes / bytes);
+    }
+    bool first = true;
+    for (std::uint64_t done = 0; done < count;) {
+      const std::uint64_t k = std::min(s.chunk, count - done);
+      const bool last_chunk = done + k == count;
+      s.inputs.clear();  // the previous chunk's inputs, destroyed untimed
+      s.inputs.reserve(static_cast<std::size_t>(k));
+      for (std::uint64_t i = 0; i < k; ++i) s.inputs.push_back(s.make(s.state));
+      Input* in = s.inputs.data();
+      const std::uint64_t plain = last_chunk ? k - 1 : k;
+      Measure part;
+      measure_start(part);
+      for (std::uint64_t i = 0; i < plain; ++i) {
+        if constexpr (std::is_void_v<CallResult>) {
+          call(in[i]);
+          do_not_optimize(in[i]);
+        } else {
+          auto&& r = call(in[i]);
+          consume(r);
+        }
+      }
+      if (last_chunk) {
+        if constexpr (std::is_void_v<CallResult>) {
+          call(in[k - 1]);
+          do_not_optimize(in[k - 1]);
+          s.last.emplace('\0');
+        } else {
+          s.last.emplace(call(in[k - 1]));
+          do_not_optimize(*s.last);
+        }
+      }
+      measure_stop(part);
+      add_chunk(m, part, first);
+      first = false;
+      done += k;
+    }
+  };
+  p.last_hash = [shared]() -> std::optional<std::uint64_t> {
+    auto& s = *shared;
+    if constexpr (can_hash<Result, HashFn>()) {
+      if (!s.last) return std::nullopt;
+      if constexpr (M::result_is_input) {
+        if (s.inputs.empty()) return std::nullopt;
+        return hash_with(s.hash, s.inputs.back());
+      } else {
+        return hash_with(s.hash, *s.last);
+      }
+    } else {
+      return std::nullopt;
+    }
+  };
+  set_teardown(p, shared, std::move(teardown));
+  return p;
+}
+
+// The batch loop of manual_time(): the clocks run around the batch (CPU time, counters), and the
+// batch's wall time is what the function reported.
+template <class State, class Fn, class HashFn>
+Prepared make_prepared(State state, ManualTime<Fn> mt, HashFn hash,
+                       typename type_is<std::function<void(State&)>>::type teardown = {}) {
+  using Result = typename Measured<State, ManualTime<Fn>>::Result;
+  struct Shared {
+    State state;
+    Fn fn;
+    HashFn hash;
+    ManualTimer timer;
+    std::optional<std::conditional_t<std::is_void_v<Result>, char, Result>> last;
+  };
+  auto shared = std::make_shared<Shared>(
+      Shared{std::move(state), std::move(mt.measured_), hash, ManualTimer{}, {}});
+  Prepared p;
+  p.manual_time = true;
+  p.run_batch = [shared](std::uint64_t count, Measure& m) {
+    auto& s = *shared;
+    s.last.reset();
+    s.timer.reset();
+    measure_start(m);
+    for (std::uint64_t i = 1; i < count; ++i) {
+      do_not_optimize(s.state);
+      if constexpr (std::is_void_v<Result>) {
+        s.fn(s.state, s.timer);
+      } else {
+        auto&& r = s.fn(s.state, s.timer);
+        consume(r);
+      }
+    }
+    do_not_optimize(s.state);
+    if constexpr (std::is_void_v<Result>) {
+      s.fn(s.state, s.timer);
+      s.last.emplace('\0');
+    } else {
+      s.last.emplace(s.fn(s.state, s.timer));
+      do_not_optimize(*s.last);
+    }
+    measure_stop(m);
+    if (!s.timer.reported()) {
+      throw std::logic_error(
+          "benchgate::manual_time: the measured function reported no duration in a batch of " +
+          std::to_string(count) + " calls; call timer.add(duration) in every call");
+    }
+    m.wall_nanos = s.timer.nanos();
+  };
+  p.last_hash = [shared]() -> std::optional<std::uint64_t> {
+    auto& s = *shared;
+    if constexpr (can_hash<Result, HashFn>()) {
+      if (!s.last) return std::nullopt;
+      return hash_with(s.hash, *s.last);
+    } else {
+      return std::nullopt;
+    }
+  };
+  set_teardown(p, shared, std::move(teardown));
+  return p;
+}
+
+// Builds a Prepared for any form of measured function, or an empty one after a static_assert
+// reported a wrong signature (so that no second error follows it).
+template <class State, class Fn, class HashFn>
+Prepared prepare_measured(State state, const Fn& fn, HashFn hash,
+                          std::function<void(State&)> teardown) {
+  if constexpr (Measured<State, Fn>::ok) {
+    return make_prepared(std::move(state), fn, hash, std::move(teardown));
+  } else {
+    return Prepared{};
+  }
 }
 
 }  // namespace detail
@@ -329,7 +727,7 @@ template <class Setup, class Fn, class HashFn = std::nullptr_t>
 class Parametric {
  public:
   using State = std::decay_t<std::invoke_result_t<Setup&, std::uint64_t>>;
-  using Result = std::decay_t<std::invoke_result_t<Fn&, State&>>;
+  using Result = typename detail::Measured<State, Fn>::Result;
 
   Parametric(std::string name, Setup setup, Fn fn, HashFn hash = nullptr)
       : name_(std::move(name)), setup_(std::move(setup)), fn_(std::move(fn)), hash_(hash) {}
@@ -344,11 +742,21 @@ class Parametric {
     config_ = std::move(c);
     return std::move(*this);
   }
+  // Releases what setup acquired (temporary files, sockets): fn(state) runs once after the
+  // child's last batch, untimed, and on the runner's SIGTERM at the cap (not on SIGKILL).
+  template <class T>
+  Parametric&& teardown(T fn) && {
+    static_assert(std::is_invocable_v<T&, State&>,
+                  "benchgate: .teardown(fn): fn must be callable as fn(state), state being what "
+                  "setup returned");
+    if constexpr (std::is_invocable_v<T&, State&>) teardown_ = std::move(fn);
+    return std::move(*this);
+  }
   // A hash for result types benchgate cannot hash itself.
   template <class H>
   Parametric<Setup, Fn, H> hash(H h) && {
     Parametric<Setup, Fn, H> out(std::move(name_), std::move(setup_), std::move(fn_), h);
-    out.copy_from(complexity_text_, complexity_, config_);
+    out.copy_from(complexity_text_, complexity_, config_, std::move(teardown_));
     out.throughput_ = std::move(throughput_);
     return out;
   }
@@ -372,16 +780,19 @@ class Parametric {
     e.hashable = detail::can_hash<Result, HashFn>();
     e.config = std::move(config_);
     e.throughput = std::move(throughput_);
-    e.prepare = [setup = std::move(setup_), fn = std::move(fn_), hash = hash_](std::uint64_t n) {
-      return detail::make_prepared(setup(n), fn, hash);
+    e.prepare = [setup = std::move(setup_), fn = std::move(fn_), hash = hash_,
+                 teardown = std::move(teardown_)](std::uint64_t n) {
+      return detail::prepare_measured<State>(setup(n), fn, hash, teardown);
     };
     return e;
   }
 
-  void copy_from(std::string text, std::function<double(double)> c, BenchmarkConfig cfg) {
+  void copy_from(std::string text, std::function<double(double)> c, BenchmarkConfig cfg,
+                 std::function<void(State&)> teardown) {
     complexity_text_ = std::move(text);
     complexity_ = std::move(c);
     config_ = std::move(cfg);
+    teardown_ = std::move(teardown);
   }
 
  private:
@@ -395,6 +806,7 @@ class Parametric {
   detail::Throughput throughput_;
   template <class, class, class>
   friend class Parametric;
+  std::function<void(State&)> teardown_;
 };
 
 // Returned by benchgate::fixed(); chain .config(), .hash().
@@ -402,7 +814,7 @@ template <class Setup, class Fn, class HashFn = std::nullptr_t>
 class Fixed {
  public:
   using State = std::decay_t<std::invoke_result_t<Setup&>>;
-  using Result = std::decay_t<std::invoke_result_t<Fn&, State&>>;
+  using Result = typename detail::Measured<State, Fn>::Result;
 
   Fixed(std::string name, Setup setup, Fn fn, HashFn hash = nullptr)
       : name_(std::move(name)), setup_(std::move(setup)), fn_(std::move(fn)), hash_(hash) {}
@@ -411,10 +823,20 @@ class Fixed {
     config_ = std::move(c);
     return std::move(*this);
   }
+  // Releases what setup acquired (temporary files, sockets): fn(state) runs once after the
+  // child's last batch, untimed, and on the runner's SIGTERM at the cap (not on SIGKILL).
+  template <class T>
+  Fixed&& teardown(T fn) && {
+    static_assert(std::is_invocable_v<T&, State&>,
+                  "benchgate: .teardown(fn): fn must be callable as fn(state), state being what "
+                  "setup returned");
+    if constexpr (std::is_invocable_v<T&, State&>) teardown_ = std::move(fn);
+    return std::move(*this);
+  }
   template <class H>
   Fixed<Setup, Fn, H> hash(H h) && {
     Fixed<Setup, Fn, H> out(std::move(name_), std::move(setup_), std::move(fn_), h);
-    std::move(out).config(std::move(config_));
+    out.copy_from(std::move(config_), std::move(teardown_));
     out.throughput_ = std::move(throughput_);
     return out;
   }
@@ -436,10 +858,16 @@ class Fixed {
     e.hashable = detail::can_hash<Result, HashFn>();
     e.config = std::move(config_);
     e.throughput = std::move(throughput_);
-    e.prepare = [setup = std::move(setup_), fn = std::move(fn_), hash = hash_]() {
-      return detail::make_prepared(setup(), fn, hash);
+    e.prepare = [setup = std::move(setup_), fn = std::move(fn_), hash = hash_,
+                 teardown = std::move(teardown_)]() {
+      return detail::prepare_measured<State>(setup(), fn, hash, teardown);
     };
     return e;
+  }
+
+  void copy_from(FixedBenchmarkConfig cfg, std::function<void(State&)> teardown) {
+    config_ = std::move(cfg);
+    teardown_ = std::move(teardown);
   }
 
  private:
@@ -451,6 +879,7 @@ class Fixed {
   detail::Throughput throughput_;
   template <class, class, class>
   friend class Fixed;
+  std::function<void(State&)> teardown_;
 };
 
 // A parametric benchmark: setup(n) runs once per child, untimed; fn(state) is measured.
@@ -485,11 +914,29 @@ Fixed<Setup, Fn> fixed(std::string name, Setup setup, Fn fn) {
   return Fixed<Setup, Fn>(std::move(name), std::move(setup), std::move(fn));
 }
 
+namespace detail {
+template <class T>
+struct is_wrapper : std::false_type {};
+template <class M, class F>
+struct is_wrapper<PerCallSetup<M, F>> : std::true_type {};
+template <class F>
+struct is_wrapper<ManualTime<F>> : std::true_type {};
+}  // namespace detail
+
 // A fixed benchmark without setup: fn() is measured.
 template <class Fn>
-Fixed<detail::NoSetup, detail::IgnoreState<Fn>> fixed(std::string name, Fn fn) {
-  return Fixed<detail::NoSetup, detail::IgnoreState<Fn>>(std::move(name), detail::NoSetup{},
-                                                         detail::IgnoreState<Fn>{std::move(fn)});
+auto fixed(std::string name, Fn fn) {
+  if constexpr (detail::is_wrapper<Fn>::value) {
+    static_assert(!detail::is_wrapper<Fn>::value,
+                  "benchgate::fixed(name, fn): per_call_setup() and manual_time() need the setup "
+                  "form, fixed(name, setup, per_call_setup(...)) or fixed(name, setup, "
+                  "manual_time(...))");
+    return Fixed<detail::NoSetup, detail::IgnoreState<detail::NoSetup>>(
+        std::move(name), detail::NoSetup{}, detail::IgnoreState<detail::NoSetup>{});
+  } else {
+    return Fixed<detail::NoSetup, detail::IgnoreState<Fn>>(std::move(name), detail::NoSetup{},
+                                                           detail::IgnoreState<Fn>{std::move(fn)});
+  }
 }
 
 // Registers a benchmark during static initialisation. Errors (an empty or duplicate name, an

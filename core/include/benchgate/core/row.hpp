@@ -87,6 +87,14 @@ struct Row {
   // row's param. Written only when declared; finite and non-negative.
   std::optional<double> bytes_per_call;
   std::optional<double> items_per_call;
+  // True when the benchmark used benchgate::per_call_setup(): each call's input was prepared
+  // before the clock started, and times and allocations cover the calls only. Written only when
+  // present (absent = null).
+  std::optional<bool> per_call_setup;
+  // True when the benchmark used benchgate::manual_time(): total_nanos and per_call_nanos are
+  // what the function reported; cpu_nanos is still measured around the batch. Written only when
+  // present (absent = null).
+  std::optional<bool> manual_time;
   std::optional<Env> env;
 
   // Runner annotations.
