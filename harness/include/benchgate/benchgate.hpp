@@ -315,8 +315,11 @@ constexpr bool can_hash() {
 
 }  // namespace detail
 
-// The default bound on the prepared inputs of per_call_setup() held at once: 256 MiB.
-inline constexpr std::uint64_t kPerCallSetupMaxBytes = std::uint64_t{256} << 20;
+// The default bound on the prepared inputs of per_call_setup() held at once: 16 MiB. Small enough
+// that the inputs add little to a row's peak RSS (they are resident while the calls run), large
+// enough that a chunk holds thousands of calls of small inputs, so its two probes cost nothing
+// measurable per call (docs/design.md, "Per-call setup").
+inline constexpr std::uint64_t kPerCallSetupMaxBytes = std::uint64_t{16} << 20;
 
 // Untimed per-call setup (criterion.rs's iter_batched): pass
 //   benchgate::per_call_setup(make_input, measured)
