@@ -460,6 +460,20 @@ std::uint64_t hash_with(const HashFn& hash, const T& value) {
   }
 }
 
+// Prepared::last_hash for a batch maker whose shared state keeps the batch's last result in
+// `last` and the hash function in `hash`: null before a batch, or when Result cannot be hashed.
+template <class Result, class HashFn, class SharedPtr>
+std::function<std::optional<std::uint64_t>()> last_result_hash(SharedPtr shared) {
+  return [shared]() -> std::optional<std::uint64_t> {
+    if constexpr (can_hash<Result, HashFn>()) {
+      if (!shared->last) return std::nullopt;
+      return hash_with(shared->hash, *shared->last);
+    } else {
+      return std::nullopt;
+    }
+  };
+}
+
 template <class T, class = void>
 struct has_capacity : std::false_type {};
 template <class T>
@@ -525,19 +539,7 @@ Prepared make_prepared(State state, Fn fn, HashFn hash,
     }
     measure_stop(m);
   };
-  p.last_hash = [shared]() -> std::optional<std::uint64_t> {
-    auto& s = *shared;
-    if constexpr (can_hash<Result, HashFn>()) {
-      if (!s.last) return std::nullopt;
-      if constexpr (std::is_same_v<HashFn, std::nullptr_t>) {
-        return hash_value(*s.last);
-      } else {
-        return static_cast<std::uint64_t>(s.hash(*s.last));
-      }
-    } else {
-      return std::nullopt;
-    }
-  };
+  p.last_hash = last_result_hash<Result, HashFn>(shared);
   set_teardown(p, shared, std::move(teardown));
   return p;
 }
@@ -633,20 +635,20 @@ Prepared make_prepared(State state, PerCallSetup<Make, Fn> pcs, HashFn hash,
       done += k;
     }
   };
-  p.last_hash = [shared]() -> std::optional<std::uint64_t> {
-    auto& s = *shared;
-    if constexpr (can_hash<Result, HashFn>()) {
-      if (!s.last) return std::nullopt;
-      if constexpr (M::result_is_input) {
-        if (s.inputs.empty()) return std::nullopt;
+  if constexpr (M::result_is_input) {
+    // A void function taking Input&: the last call's input is its result.
+    p.last_hash = [shared]() -> std::optional<std::uint64_t> {
+      auto& s = *shared;
+      if constexpr (can_hash<Result, HashFn>()) {
+        if (!s.last || s.inputs.empty()) return std::nullopt;
         return hash_with(s.hash, s.inputs.back());
       } else {
-        return hash_with(s.hash, *s.last);
+        return std::nullopt;
       }
-    } else {
-      return std::nullopt;
-    }
-  };
+    };
+  } else {
+    p.last_hash = last_result_hash<Result, HashFn>(shared);
+  }
   set_teardown(p, shared, std::move(teardown));
   return p;
 }
@@ -698,15 +700,7 @@ Prepared make_prepared(State state, ManualTime<Fn> mt, HashFn hash,
     }
     m.wall_nanos = s.timer.nanos();
   };
-  p.last_hash = [shared]() -> std::optional<std::uint64_t> {
-    auto& s = *shared;
-    if constexpr (can_hash<Result, HashFn>()) {
-      if (!s.last) return std::nullopt;
-      return hash_with(s.hash, *s.last);
-    } else {
-      return std::nullopt;
-    }
-  };
+  p.last_hash = last_result_hash<Result, HashFn>(shared);
   set_teardown(p, shared, std::move(teardown));
   return p;
 }
