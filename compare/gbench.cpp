@@ -4,7 +4,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <limits>
 #include <map>
 #include <sstream>
 
@@ -18,12 +17,6 @@ namespace {
 // Bytes read to tell a Google Benchmark file: its "benchmarks" key follows a context of about
 // 1 KiB; a rows file's first line ends long before.
 constexpr std::size_t kSniffBytes = 1 << 20;
-
-std::uint64_t to_u64(double v) {
-  if (!(v > 0)) return 0;
-  if (v >= 18446744073709549568.0) return std::numeric_limits<std::uint64_t>::max();
-  return static_cast<std::uint64_t>(v + 0.5);
-}
 
 }  // namespace
 
@@ -86,16 +79,12 @@ std::vector<Row> gbench_rows(const GbenchDoc& doc) {
       r.kind = RowKind::fixed;
       r.repeat_index = index;
     }
-    const auto iterations = static_cast<double>(std::max<std::int64_t>(run.iterations, 0));
-    r.inner_repeats = static_cast<std::uint64_t>(std::max<std::int64_t>(run.iterations, 0));
     if (run.error_occurred) {
+      r.inner_repeats = static_cast<std::uint64_t>(std::max<std::int64_t>(run.iterations, 0));
       r.status = RowStatus::error;
       r.error = run.error_message.value_or("Google Benchmark reported an error");
     } else {
-      r.per_call_nanos = run.real_time_ns;
-      r.total_nanos = to_u64(run.real_time_ns * iterations);
-      r.cpu_nanos = to_u64(run.cpu_time_ns * iterations);
-      if (!run.counters.empty()) r.counters = run.counters;
+      set_gbench_measurements(run, r);
     }
     rows.push_back(std::move(r));
   }

@@ -217,22 +217,17 @@ Row GbenchAdapter::row_from_output(const RowRequest& request, const SpawnResult&
   } else {
     row.repeat_index = request.repeat_index;
   }
-  const auto iterations = static_cast<std::uint64_t>(std::max<double>(0, run->iterations));
-  row.inner_repeats = iterations;
-  row.per_call_nanos = run->real_time_ns;
-  row.total_nanos = static_cast<std::uint64_t>(
-      std::llround(std::max(0.0, run->real_time_ns) * static_cast<double>(iterations)));
-  row.cpu_nanos = static_cast<std::uint64_t>(
-      std::llround(std::max(0.0, run->cpu_time_ns) * static_cast<double>(iterations)));
+  set_gbench_measurements(*run, row);
+  const std::uint64_t iterations = *row.inner_repeats;
   row.measured_under = MeasuredUnder::native;
-  std::map<std::string, double> counters;
-  for (const auto& [key, value] : run->counters) {
+  if (row.counters) {
     // The memory manager's own results become alloc_* below, not counters.
-    const bool memory_result = key == "allocs_per_iter" || key == "max_bytes_used" ||
-                               key == "total_allocated_bytes" || key == "net_heap_growth";
-    if (!memory_result && std::isfinite(value)) counters[key] = value;
+    for (const char* memory_result :
+         {"allocs_per_iter", "max_bytes_used", "total_allocated_bytes", "net_heap_growth"}) {
+      row.counters->erase(memory_result);
+    }
+    if (row.counters->empty()) row.counters.reset();
   }
-  if (!counters.empty()) row.counters = std::move(counters);
   const std::optional<GbenchMemory> m = memory ? parse_gbench_memory(*memory) : std::nullopt;
   if (m) {
     // Google Benchmark ran min(16, iterations) more iterations under the memory manager: its

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <utility>
 #include <variant>
 
@@ -324,6 +325,33 @@ bool looks_like_gbench_json(std::string_view text) {
     }
   }
   return false;
+}
+
+namespace {
+
+std::uint64_t rounded_nanos(double v) {
+  if (!(v > 0)) return 0;
+  if (v >= 18446744073709549568.0) return std::numeric_limits<std::uint64_t>::max();
+  return static_cast<std::uint64_t>(v + 0.5);
+}
+
+}  // namespace
+
+void set_gbench_measurements(const GbenchRun& run, Row& row) {
+  const std::int64_t iterations = std::max<std::int64_t>(run.iterations, 0);
+  row.inner_repeats = static_cast<std::uint64_t>(iterations);
+  row.per_call_nanos = run.real_time_ns;
+  row.total_nanos = rounded_nanos(run.real_time_ns * static_cast<double>(iterations));
+  row.cpu_nanos = rounded_nanos(run.cpu_time_ns * static_cast<double>(iterations));
+  // Finite only, as rows require (the parser already drops bare NaN and Infinity).
+  std::map<std::string, double> counters;
+  for (const auto& [name, value] : run.counters) {
+    if (std::isfinite(value)) counters.emplace(name, value);
+  }
+  if (counters.empty())
+    row.counters.reset();
+  else
+    row.counters = std::move(counters);
 }
 
 }  // namespace benchgate

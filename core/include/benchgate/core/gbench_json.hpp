@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "benchgate/core/row.hpp"
+
 namespace benchgate {
 
 // One entry of "benchmarks": a measured run (run_type "iteration") or an aggregate that Google
@@ -56,5 +58,12 @@ GbenchDoc parse_gbench_json(std::string_view text, const std::string& origin);
 // Benchmark file, not benchgate JSONL (whose lines are objects too). Reads no further than that
 // first value (a JSONL file's first line), so it is cheap on large files.
 bool looks_like_gbench_json(std::string_view text);
+
+// A measured run's numbers in a row, as both the runner's Google Benchmark adapter and
+// benchgate-compare's reading of Google Benchmark files map them: inner_repeats = iterations,
+// per_call_nanos = real time per iteration, total_nanos and cpu_nanos = real and CPU time per
+// iteration x iterations (rounded, 0 when not positive, saturating), counters = the run's finite
+// counters (unset when it has none).
+void set_gbench_measurements(const GbenchRun& run, Row& row);
 
 }  // namespace benchgate
