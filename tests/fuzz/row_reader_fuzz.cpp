@@ -73,6 +73,10 @@ bool needs_escape(const std::optional<std::string>& s) {
 // True when write_row's text of `row` is one the fast path documents it leaves to the strict
 // reader: a string with an escape, a negative env integer, or a signed zero per_call_nanos.
 bool left_to_strict(const Row& r) {
+  // Fields the fast layout has no place for (issue 20's, and counters): write_row adds them after
+  // the fixed layout, and the fast reader leaves such rows to the strict one by design.
+  if (r.counters || r.bytes_per_call || r.items_per_call || r.per_call_setup || r.manual_time)
+    return true;
   if (needs_escape(r.function) || needs_escape(r.error) || needs_escape(r.suite)) return true;
   if (r.per_call_nanos && std::signbit(*r.per_call_nanos)) return true;
   if (const auto& e = r.env) {
