@@ -56,8 +56,8 @@ auto row_tie(const Row& r) {
                   r.alloc_bytes, r.alloc_count, r.peak_rss_kb, r.peak_rss_includes_setup,
                   r.rss_baseline_kb, r.child_maxrss_kb, r.cpu_nanos, r.instructions, r.cycles,
                   r.measured_under, r.counters, r.bytes_per_call, r.items_per_call,
-                  r.per_call_setup, r.manual_time, r.env, r.suite, r.trial_index, r.part_of_verdict,
-                  r.below_signal_floor);
+                  r.per_call_setup, r.manual_time, r.variant, r.threads, r.env, r.suite,
+                  r.trial_index, r.part_of_verdict, r.below_signal_floor);
 }
 }  // namespace
 

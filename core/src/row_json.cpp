@@ -329,6 +329,27 @@ Row read_row(const rapidjson::Value& v, const char* base) {
   r.items_per_call = f.dbl("items_per_call");
   r.per_call_setup = f.boolean("per_call_setup");
   r.manual_time = f.boolean("manual_time");
+  if (const auto* variant = f.find("variant")) {
+    if (!variant->IsObject()) throw f.wrong("variant", "an object of strings or null", *variant);
+    std::map<std::string, std::string> read;
+    for (const auto& m : variant->GetObject()) {
+      const std::string name(m.name.GetString(), m.name.GetStringLength());
+      if (name.empty() || !m.value.IsString() || m.value.GetStringLength() == 0) {
+        throw f.wrong("variant",
+                      ("a non-empty name with a non-empty string value (at '" +
+                       detail::printable(name) + "')")
+                          .c_str(),
+                      m.value);
+      }
+      if (!read.emplace(name, std::string(m.value.GetString(), m.value.GetStringLength())).second) {
+        throw f.at("variant",
+                   "key 'variant' names dimension '" + detail::printable(name) + "' twice");
+      }
+    }
+    r.variant = std::move(read);
+  }
+  r.threads = f.u64("threads");
+  if (r.threads && *r.threads == 0) throw f.at("threads", "key 'threads' must be at least 1");
   r.suite = f.str("suite");
   r.trial_index = f.u64("trial_index");
   r.part_of_verdict = f.boolean("part_of_verdict");
@@ -619,6 +640,8 @@ bool fast_row(Cursor& c, Row& r, EnvRead read_env, void* env_state,
   r.items_per_call.reset();
   r.per_call_setup.reset();
   r.manual_time.reset();
+  r.variant.reset();
+  r.threads.reset();
   return c.lit(R"(,"suite":)") && c.opt_str(r.suite) && c.lit(R"(,"trial_index":)") &&
          c.opt_u64(r.trial_index) && c.lit(R"(,"part_of_verdict":)") &&
          c.opt_bool(r.part_of_verdict) && c.lit(R"(,"below_signal_floor":)") &&
@@ -704,6 +727,21 @@ std::string write_row(const Row& r) {
   // Also only when present, for the same reason: such rows are read by the full reader.
   if (r.per_call_setup) o.boolean("per_call_setup", r.per_call_setup);
   if (r.manual_time) o.boolean("manual_time", r.manual_time);
+  if (r.variant) {
+    o.key("variant");
+    check(w.StartObject(), "variant");
+    for (const auto& [name, value] : *r.variant) {
+      if (name.empty() || value.empty())
+        throw std::invalid_argument("cannot write a variant with an empty name or value");
+      check(w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size())), "variant");
+      check(w.String(value.data(), static_cast<rapidjson::SizeType>(value.size())), "variant");
+    }
+    check(w.EndObject(0), "variant");
+  }
+  if (r.threads) {
+    if (*r.threads == 0) throw std::invalid_argument("cannot write threads = 0");
+    o.u64("threads", r.threads);
+  }
   o.finish();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -201,10 +201,23 @@ void set_throughput(Row& row, const Throughput& t, std::uint64_t n) {
   }
 }
 
+// The row's variant object (issue 20), when the benchmark declared variants.
+void set_variant(Row& row, const Variant& v) {
+  if (v.dims().empty()) return;
+  row.variant.emplace(v.dims().begin(), v.dims().end());
+}
+
 // The row of a batch that ran: timing, memory and counters of the last batch (autotune returns
 // the count of the batch it ran last, so `last` holds that batch).
 void fill_measured(Row& row, std::uint64_t count, const detail::Measure& last, bool instructions,
                    const Prepared& prepared) {
+  // A .threads(k) batch made `count` calls on each of k threads: the row counts them all, so
+  // that per_call_nanos is the wall time per call of the whole process (Google Benchmark's
+  // reading too) and a counter or a throughput per call means the same at every k.
+  if (prepared.threads > 0) {
+    row.threads = prepared.threads;
+    count *= prepared.threads;
+  }
   row.inner_repeats = count;
   row.total_nanos = last.wall_nanos;
   row.per_call_nanos = static_cast<double>(last.wall_nanos) / static_cast<double>(count);
@@ -271,6 +284,7 @@ Row run_child(const ChildRequest& r) {
     row.inner_repeats = 0;
     const auto& entry = find_entry(reg.parametric, r.bench, "unregistered benchmark: ");
     set_throughput(row, entry.throughput, r.which);
+    set_variant(row, entry.variant);
     prepared = entry.prepare(r.which);
     teardown.emplace(prepared.teardown);
     signal_setup_done(r);
@@ -279,7 +293,8 @@ Row run_child(const ChildRequest& r) {
       count = counted_batch();
     } else if (r.inner_repeats) {
       time_batch(1);  // warm-up, not timed into the row
-      count = *r.inner_repeats;
+      // The shared count of an A/B pair is a row's inner_repeats: every thread's calls.
+      count = std::max<std::uint64_t>(1, *r.inner_repeats / std::max(1u, prepared.threads));
       time_batch(count);
     } else if (r.cache_mode == CacheMode::warm) {
       count = autotune_warm(r.target_nanos, time_batch).count;
@@ -292,6 +307,7 @@ Row run_child(const ChildRequest& r) {
     row.repeat_index = r.which;
     const auto& entry = find_entry(reg.fixed, r.bench, "unregistered fixed benchmark: ");
     set_throughput(row, entry.throughput, 0);
+    set_variant(row, entry.variant);
     prepared = entry.prepare();
     teardown.emplace(prepared.teardown);
     signal_setup_done(r);

@@ -16,9 +16,11 @@
 #include <valgrind/callgrind.h>
 #endif
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -26,6 +28,7 @@
 
 #include "alloc_counter.hpp"
 #include "benchgate/benchgate.hpp"
+#include "registry.hpp"
 
 namespace benchgate::detail {
 namespace {
@@ -298,11 +301,22 @@ void measure_stop(Measure& m) {
   memory_stop(m);
 }
 
+std::atomic<bool> g_counters_shared{false};
+std::mutex g_counter_mutex;
+
+SharedCounters::SharedCounters() {
+  g_counters_shared.store(true, std::memory_order_seq_cst);
+}
+SharedCounters::~SharedCounters() {
+  g_counters_shared.store(false, std::memory_order_seq_cst);
+}
+
 }  // namespace benchgate::detail
 
 namespace benchgate {
 
-void counter(std::string_view name, double value) {
+namespace {
+void add_counter(std::string_view name, double value) {
   using namespace detail;
   for (std::size_t i = 0; i < g_counter_slots_used; ++i) {
     CounterSlot& c = g_counter_slots[i];
@@ -325,6 +339,17 @@ void counter(std::string_view name, double value) {
   g_counter_names_used += name.size();
   c.sum = value;
   c.touched = true;
+}
+}  // namespace
+
+void counter(std::string_view name, double value) {
+  // One relaxed load per call; the lock only while a .threads(k) batch runs.
+  if (detail::g_counters_shared.load(std::memory_order_relaxed)) {
+    std::lock_guard<std::mutex> lock(detail::g_counter_mutex);
+    add_counter(name, value);
+  } else {
+    add_counter(name, value);
+  }
 }
 
 }  // namespace benchgate

@@ -47,6 +47,10 @@ Registry& registry() {
 
 void register_parametric(ParametricEntry entry) {
   Registry& r = registry();
+  if (!entry.errors.empty()) {
+    r.errors.insert(r.errors.end(), entry.errors.begin(), entry.errors.end());
+    return;
+  }
   if (!name_ok(r, entry.name)) return;
   // A complexity is optional: without one there is no verdict (the report says how to add one).
   // The list document carries its text, and an empty text means none, so a declared one with an
@@ -63,6 +67,10 @@ void register_parametric(ParametricEntry entry) {
 
 void register_fixed(FixedEntry entry) {
   Registry& r = registry();
+  if (!entry.errors.empty()) {
+    r.errors.insert(r.errors.end(), entry.errors.begin(), entry.errors.end());
+    return;
+  }
   if (!name_ok(r, entry.name)) return;
   auto errors = validate(entry.name, entry.config);
   if (!errors.empty()) {

@@ -1,6 +1,8 @@
 // The process-wide registry of benchmarks, filled during static initialisation.
 #pragma once
 
+#include <atomic>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -31,6 +33,16 @@ Registry& registry();
 // The custom counters (benchgate::counter) the last timed batch reported: name and sum over its
 // calls, in first-report order (measure.cpp).
 std::vector<std::pair<std::string, double>> batch_counter_sums();
+
+// While one lives (a .threads(k) batch), benchgate::counter() serialises its calls with a lock.
+extern std::atomic<bool> g_counters_shared;
+extern std::mutex g_counter_mutex;
+struct SharedCounters {
+  SharedCounters();
+  ~SharedCounters();
+  SharedCounters(const SharedCounters&) = delete;
+  SharedCounters& operator=(const SharedCounters&) = delete;
+};
 
 // A build field as the list document and the rows carry it: null where unknown (empty).
 inline std::optional<std::string> non_empty(const std::string& s) {

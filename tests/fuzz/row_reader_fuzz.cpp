@@ -75,7 +75,8 @@ bool needs_escape(const std::optional<std::string>& s) {
 bool left_to_strict(const Row& r) {
   // Fields the fast layout has no place for (issue 20's, and counters): write_row adds them after
   // the fixed layout, and the fast reader leaves such rows to the strict one by design.
-  if (r.counters || r.bytes_per_call || r.items_per_call || r.per_call_setup || r.manual_time)
+  if (r.counters || r.bytes_per_call || r.items_per_call || r.per_call_setup || r.manual_time ||
+      r.variant || r.threads)
     return true;
   if (needs_escape(r.function) || needs_escape(r.error) || needs_escape(r.suite)) return true;
   if (r.per_call_nanos && std::signbit(*r.per_call_nanos)) return true;

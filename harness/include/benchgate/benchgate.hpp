@@ -27,8 +27,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <functional>
+#include <initializer_list>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -64,6 +66,88 @@ inline void do_not_optimize(T const& value) {
 // in all; an empty name or a non-finite per-call value makes the row an error. Gated by
 // benchgate-compare --counter-threshold NAME=5%:lower (docs/authoring.md).
 void counter(std::string_view name, double value);
+
+// ---- Named variants (issue 20) -------------------------------------------------------------
+// One point of a benchmark's extra dimensions (compression level, algorithm, a second size):
+// each dimension's value as text, in declaration order. Declared with .vary(dim, {values...}) (a
+// product) or .variants({...}) (an explicit list); setup receives it as setup(n, variant) or, for
+// a fixed benchmark, setup(variant). The variant is part of the benchmark's key: the name
+// "compress/level:6/algo:zlib" is measured, reported and gated apart from every other.
+class Variant {
+ public:
+  // A dimension's value: a string or a number (written as text; a double with up to 15 digits).
+  class Value {
+   public:
+    Value(const char* text) : text_(text ? text : "") {}  // NOLINT(google-explicit-constructor)
+    Value(std::string text) : text_(std::move(text)) {}   // NOLINT(google-explicit-constructor)
+    Value(std::string_view text) : text_(text) {}         // NOLINT(google-explicit-constructor)
+    template <class T,
+              std::enable_if_t<std::is_arithmetic_v<T> && !std::is_same_v<T, bool>, int> = 0>
+    Value(T v) : text_(number_text(v)) {}  // NOLINT(google-explicit-constructor)
+    const std::string& text() const { return text_; }
+
+   private:
+    template <class T>
+    static std::string number_text(T v) {
+      if constexpr (std::is_integral_v<T>) {
+        return std::to_string(v);
+      } else {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%.15g", static_cast<double>(v));
+        return buf;
+      }
+    }
+    std::string text_;
+  };
+
+  Variant() = default;
+  Variant(std::initializer_list<std::pair<std::string, Value>> dims) {
+    for (const auto& [dim, value] : dims) add(dim, value.text());
+  }
+  // The value of `dim` as declared; std::out_of_range (naming the dimensions) when absent.
+  const std::string& get(std::string_view dim) const;
+  // The value as an integer or a number; std::invalid_argument when it is not one.
+  std::int64_t integer(std::string_view dim) const;
+  double number(std::string_view dim) const;
+  bool has(std::string_view dim) const;
+  // The key suffix, e.g. "level:6/algo:zlib"; empty without dimensions.
+  std::string key() const;
+  const std::vector<std::pair<std::string, std::string>>& dims() const { return dims_; }
+  void add(std::string dim, std::string value) {
+    dims_.emplace_back(std::move(dim), std::move(value));
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> dims_;
+};
+
+namespace detail {
+// What a benchmark declared beyond its name: variants and thread counts (issue 20).
+struct Shape {
+  std::vector<std::pair<std::string, std::vector<std::string>>> dims;  // .vary(): a product
+  std::optional<std::vector<Variant>> list;                            // .variants()
+  std::vector<unsigned> threads;  // .threads(): empty when not declared
+  std::vector<std::string> errors;
+};
+// One registered instance of a shape: its variant, its thread count (0: not declared) and its
+// full name, e.g. "compress/level:6/algo:zlib/threads:2".
+struct Instance {
+  Variant variant;
+  unsigned threads = 0;
+  std::string name;
+};
+// Every instance `shape` declares under `name` (one when it declares nothing), or none with
+// `errors` filled: a bad dimension name or value, a dimension declared twice, .vary() with
+// .variants(), a thread count outside 1..1024.
+std::vector<Instance> expand(const std::string& name, const Shape& shape,
+                             std::vector<std::string>& errors);
+// Runs body(ctx, main) on `threads` threads at once (the caller's is main): the others wait at a
+// barrier, the clocks start (measure_start), all are released together, and the clocks stop once
+// every thread has returned. What a thread throws is rethrown here after all have joined.
+// benchgate::counter() takes a lock while the threads run.
+struct Measure;
+void run_on_threads(unsigned threads, Measure& m, void (*body)(void* ctx, bool main), void* ctx);
+}  // namespace detail
 
 // ---- Throughput (issue 20) ------------------------------------------------------------------
 // .bytes_per_call(x) / .items_per_call(x): what one call processes, so that reports show MB/s
@@ -282,6 +366,7 @@ struct Prepared {
   std::function<void()> teardown;  // empty without .teardown(); runs at most once
   bool per_call_setup = false;
   bool manual_time = false;
+  unsigned threads = 0;  // .threads(k): k; 0 when not declared (the batch runs on one thread)
 };
 
 struct ParametricEntry {
@@ -291,7 +376,10 @@ struct ParametricEntry {
   bool hashable = false;
   BenchmarkConfig config;
   std::function<Prepared(std::uint64_t n)> prepare;
-  Throughput throughput;  // issue 20
+  Throughput throughput;            // issue 20
+  Variant variant;                  // issue 20: empty without variants
+  unsigned threads = 0;             // issue 20: 0 when not declared
+  std::vector<std::string> errors;  // what registration reports instead of registering
 };
 
 struct FixedEntry {
@@ -300,6 +388,9 @@ struct FixedEntry {
   FixedBenchmarkConfig config;
   std::function<Prepared()> prepare;
   Throughput throughput;  // issue 20: called with n = 0
+  Variant variant;
+  unsigned threads = 0;
+  std::vector<std::string> errors;
 };
 
 void register_parametric(ParametricEntry entry);
@@ -705,26 +796,166 @@ Prepared make_prepared(State state, ManualTime<Fn> mt, HashFn hash,
   return p;
 }
 
+// The batch loop of .threads(k) with k > 1: every thread makes `count` calls of fn(state) on the
+// one shared state, started together behind a barrier; the batch's wall time runs from their
+// release until the last has returned, and the CPU time is the process's, i.e. all threads'.
+// The calling thread's last result is the row's.
+template <class State, class Fn, class HashFn>
+Prepared make_threaded(State state, Fn fn, HashFn hash, std::function<void(State&)> teardown,
+                       unsigned threads) {
+  using Result = std::decay_t<std::invoke_result_t<Fn&, State&>>;
+  struct Shared {
+    State state;
+    Fn fn;
+    HashFn hash;
+    std::optional<std::conditional_t<std::is_void_v<Result>, char, Result>> last;
+    std::uint64_t count;
+  };
+  auto shared = std::make_shared<Shared>(Shared{std::move(state), std::move(fn), hash, {}, 0});
+  Prepared p;
+  p.threads = threads;
+  p.run_batch = [shared, threads](std::uint64_t count, Measure& m) {
+    auto& s = *shared;
+    s.last.reset();
+    s.count = count;
+    run_on_threads(
+        threads, m,
+        [](void* ctx, bool main) {
+          auto& sh = *static_cast<Shared*>(ctx);
+          for (std::uint64_t i = 1; i < sh.count; ++i) {
+            do_not_optimize(sh.state);
+            if constexpr (std::is_void_v<Result>) {
+              sh.fn(sh.state);
+            } else {
+              auto&& r = sh.fn(sh.state);
+              consume(r);
+            }
+          }
+          do_not_optimize(sh.state);
+          if constexpr (std::is_void_v<Result>) {
+            sh.fn(sh.state);
+            if (main) sh.last.emplace('\0');
+          } else if (main) {
+            sh.last.emplace(sh.fn(sh.state));
+            do_not_optimize(*sh.last);
+          } else {
+            auto&& r = sh.fn(sh.state);
+            consume(r);
+          }
+        },
+        &s);
+  };
+  p.last_hash = last_result_hash<Result, HashFn>(shared);
+  set_teardown(p, shared, std::move(teardown));
+  return p;
+}
+
+template <class T>
+struct is_wrapper : std::false_type {};
+template <class M, class F>
+struct is_wrapper<PerCallSetup<M, F>> : std::true_type {};
+template <class F>
+struct is_wrapper<ManualTime<F>> : std::true_type {};
+
 // Builds a Prepared for any form of measured function, or an empty one after a static_assert
-// reported a wrong signature (so that no second error follows it).
+// reported a wrong signature (so that no second error follows it). `threads`: .threads(k)'s k
+// (0 when not declared), only for a plain measured function.
 template <class State, class Fn, class HashFn>
 Prepared prepare_measured(State state, const Fn& fn, HashFn hash,
-                          std::function<void(State&)> teardown) {
+                          std::function<void(State&)> teardown, unsigned threads = 0) {
   if constexpr (Measured<State, Fn>::ok) {
-    return make_prepared(std::move(state), fn, hash, std::move(teardown));
+    if constexpr (!is_wrapper<Fn>::value) {
+      if (threads > 1)
+        return make_threaded(std::move(state), fn, hash, std::move(teardown), threads);
+    }
+    Prepared p = make_prepared(std::move(state), fn, hash, std::move(teardown));
+    p.threads = threads;
+    return p;
   } else {
     return Prepared{};
   }
 }
 
+// How setup is called: with the variant when it takes one (setup(n, variant), setup(variant)),
+// else without (setup(n), setup()). State is what it returns (Invalid when it cannot be called).
+template <class Setup, class... A>
+struct SetupCall {
+  static constexpr bool with_variant = std::is_invocable_v<Setup&, A..., const Variant&>;
+  static constexpr bool ok = with_variant || std::is_invocable_v<Setup&, A...>;
+  using State =
+      std::decay_t<std::conditional_t<with_variant, result_or_invalid<Setup&, A..., const Variant&>,
+                                      result_or_invalid<Setup&, A...>>>;
+  static decltype(auto) call(Setup& setup, const Variant& v, A... a) {
+    if constexpr (with_variant) {
+      return setup(a..., v);
+    } else {
+      return setup(a...);
+    }
+  }
+};
+
+// The builder methods that declare a shape (.vary, .variants, .threads), shared by Parametric
+// and Fixed through CRTP; Builder is the derived class.
+template <class Builder, bool kTakesVariant, bool kPlainFn>
+class ShapeMethods {
+ public:
+  // A dimension of named variants: the benchmark is registered once for every combination of
+  // the values of all .vary() dimensions (the first dimension varies slowest). Setup must take
+  // the variant: setup(n, const benchgate::Variant& v), or setup(v) for a fixed benchmark.
+  Builder&& vary(std::string dim, std::initializer_list<Variant::Value> values) && {
+    static_assert(kTakesVariant,
+                  "benchgate: .vary()/.variants() need a setup that takes the variant: "
+                  "setup(n, const benchgate::Variant& v) for parametric(), setup(const "
+                  "benchgate::Variant& v) for fixed()");
+    std::vector<std::string> texts;
+    for (const auto& v : values) texts.push_back(v.text());
+    shape_.dims.emplace_back(std::move(dim), std::move(texts));
+    return static_cast<Builder&&>(*this);
+  }
+  // An explicit list of variants, e.g. .variants({{{"algo", "zlib"}, {"level", 6}},
+  // {{"algo", "lz4"}, {"level", 1}}}); not combined with .vary().
+  Builder&& variants(std::vector<Variant> list) && {
+    static_assert(kTakesVariant,
+                  "benchgate: .vary()/.variants() need a setup that takes the variant: "
+                  "setup(n, const benchgate::Variant& v) for parametric(), setup(const "
+                  "benchgate::Variant& v) for fixed()");
+    shape_.list = std::move(list);
+    return static_cast<Builder&&>(*this);
+  }
+  // Runs the measured function on k threads at once, all sharing setup's state (so fn(state)
+  // must be safe to call concurrently): k is part of the key ("name/threads:4"). A list
+  // registers one benchmark per k.
+  Builder&& threads(unsigned k) && { return std::move(*this).threads({k}); }
+  Builder&& threads(std::initializer_list<unsigned> ks) && {
+    static_assert(kPlainFn,
+                  "benchgate: .threads() runs a plain measured function fn(state) on k threads; "
+                  "per_call_setup() and manual_time() run on one thread only");
+    shape_.threads.assign(ks.begin(), ks.end());
+    if (shape_.threads.empty()) shape_.errors.push_back(".threads({}) lists no thread count");
+    return static_cast<Builder&&>(*this);
+  }
+
+ protected:
+  Shape shape_;
+};
+
 }  // namespace detail
 
-// Returned by benchgate::parametric(); chain .complexity(), .config(), .hash(), then assign to
-// a BENCHGATE_REGISTER variable.
+// Returned by benchgate::parametric(); chain .complexity(), .config(), .hash(), .teardown(),
+// .bytes_per_call()/.items_per_call(), .vary()/.variants(), .threads(), then assign to a
+// BENCHGATE_REGISTER variable.
 template <class Setup, class Fn, class HashFn = std::nullptr_t>
-class Parametric {
+class Parametric
+    : public detail::ShapeMethods<Parametric<Setup, Fn, HashFn>,
+                                  detail::SetupCall<Setup, std::uint64_t>::with_variant,
+                                  !detail::is_wrapper<Fn>::value> {
+  using Call = detail::SetupCall<Setup, std::uint64_t>;
+  static_assert(Call::ok,
+                "benchgate::parametric: setup must be callable as setup(n), or as setup(n, const "
+                "benchgate::Variant& v) with .vary()/.variants(), n being a std::uint64_t");
+
  public:
-  using State = std::decay_t<std::invoke_result_t<Setup&, std::uint64_t>>;
+  using State = typename Call::State;
   using Result = typename detail::Measured<State, Fn>::Result;
 
   Parametric(std::string name, Setup setup, Fn fn, HashFn hash = nullptr)
@@ -754,8 +985,12 @@ class Parametric {
   template <class H>
   Parametric<Setup, Fn, H> hash(H h) && {
     Parametric<Setup, Fn, H> out(std::move(name_), std::move(setup_), std::move(fn_), h);
-    out.copy_from(complexity_text_, complexity_, config_, std::move(teardown_));
+    out.complexity_text_ = std::move(complexity_text_);
+    out.complexity_ = std::move(complexity_);
+    out.config_ = std::move(config_);
+    out.teardown_ = std::move(teardown_);
     out.throughput_ = std::move(throughput_);
+    out.shape_ = std::move(this->shape_);
     return out;
   }
   // Throughput (issue 20): bytes or items one call processes, a number or a function of n.
@@ -770,27 +1005,37 @@ class Parametric {
     return std::move(*this);
   }
 
-  detail::ParametricEntry entry() && {
-    detail::ParametricEntry e;
-    e.name = std::move(name_);
-    e.complexity_text = std::move(complexity_text_);
-    e.complexity = std::move(complexity_);
-    e.hashable = detail::can_hash<Result, HashFn>();
-    e.config = std::move(config_);
-    e.throughput = std::move(throughput_);
-    e.prepare = [setup = std::move(setup_), fn = std::move(fn_), hash = hash_,
-                 teardown = std::move(teardown_)](std::uint64_t n) {
-      return detail::prepare_measured<State>(setup(n), fn, hash, teardown);
-    };
-    return e;
-  }
-
-  void copy_from(std::string text, std::function<double(double)> c, BenchmarkConfig cfg,
-                 std::function<void(State&)> teardown) {
-    complexity_text_ = std::move(text);
-    complexity_ = std::move(c);
-    config_ = std::move(cfg);
-    teardown_ = std::move(teardown);
+  // One entry per declared variant and thread count (one without either).
+  std::vector<detail::ParametricEntry> entries() && {
+    std::vector<detail::ParametricEntry> out;
+    std::vector<std::string> errors;
+    auto instances = detail::expand(name_, this->shape_, errors);
+    if (!errors.empty()) {
+      out.emplace_back();
+      out.back().name = name_;
+      out.back().errors = std::move(errors);
+      return out;
+    }
+    auto setup = std::make_shared<Setup>(std::move(setup_));
+    auto fn = std::make_shared<Fn>(std::move(fn_));
+    for (auto& inst : instances) {
+      detail::ParametricEntry e;
+      e.name = inst.name;
+      e.complexity_text = complexity_text_;
+      e.complexity = complexity_;
+      e.hashable = detail::can_hash<Result, HashFn>();
+      e.config = config_;
+      e.throughput = throughput_;
+      e.variant = inst.variant;
+      e.threads = inst.threads;
+      e.prepare = [setup, fn, hash = hash_, teardown = teardown_, variant = std::move(inst.variant),
+                   threads = inst.threads](std::uint64_t n) {
+        return detail::prepare_measured<State>(Call::call(*setup, variant, n), *fn, hash, teardown,
+                                               threads);
+      };
+      out.push_back(std::move(e));
+    }
+    return out;
   }
 
  private:
@@ -807,11 +1052,19 @@ class Parametric {
   std::function<void(State&)> teardown_;
 };
 
-// Returned by benchgate::fixed(); chain .config(), .hash().
+// Returned by benchgate::fixed(); chain .config(), .hash(), .teardown(),
+// .bytes_per_call()/.items_per_call(), .vary()/.variants(), .threads().
 template <class Setup, class Fn, class HashFn = std::nullptr_t>
-class Fixed {
+class Fixed
+    : public detail::ShapeMethods<Fixed<Setup, Fn, HashFn>, detail::SetupCall<Setup>::with_variant,
+                                  !detail::is_wrapper<Fn>::value> {
+  using Call = detail::SetupCall<Setup>;
+  static_assert(Call::ok,
+                "benchgate::fixed: setup must be callable as setup(), or as setup(const "
+                "benchgate::Variant& v) with .vary()/.variants()");
+
  public:
-  using State = std::decay_t<std::invoke_result_t<Setup&>>;
+  using State = typename Call::State;
   using Result = typename detail::Measured<State, Fn>::Result;
 
   Fixed(std::string name, Setup setup, Fn fn, HashFn hash = nullptr)
@@ -834,8 +1087,10 @@ class Fixed {
   template <class H>
   Fixed<Setup, Fn, H> hash(H h) && {
     Fixed<Setup, Fn, H> out(std::move(name_), std::move(setup_), std::move(fn_), h);
-    out.copy_from(std::move(config_), std::move(teardown_));
+    out.config_ = std::move(config_);
+    out.teardown_ = std::move(teardown_);
     out.throughput_ = std::move(throughput_);
+    out.shape_ = std::move(this->shape_);
     return out;
   }
   // Throughput (issue 20): bytes or items one call processes, a number.
@@ -850,22 +1105,35 @@ class Fixed {
     return std::move(*this);
   }
 
-  detail::FixedEntry entry() && {
-    detail::FixedEntry e;
-    e.name = std::move(name_);
-    e.hashable = detail::can_hash<Result, HashFn>();
-    e.config = std::move(config_);
-    e.throughput = std::move(throughput_);
-    e.prepare = [setup = std::move(setup_), fn = std::move(fn_), hash = hash_,
-                 teardown = std::move(teardown_)]() {
-      return detail::prepare_measured<State>(setup(), fn, hash, teardown);
-    };
-    return e;
-  }
-
-  void copy_from(FixedBenchmarkConfig cfg, std::function<void(State&)> teardown) {
-    config_ = std::move(cfg);
-    teardown_ = std::move(teardown);
+  // One entry per declared variant and thread count (one without either).
+  std::vector<detail::FixedEntry> entries() && {
+    std::vector<detail::FixedEntry> out;
+    std::vector<std::string> errors;
+    auto instances = detail::expand(name_, this->shape_, errors);
+    if (!errors.empty()) {
+      out.emplace_back();
+      out.back().name = name_;
+      out.back().errors = std::move(errors);
+      return out;
+    }
+    auto setup = std::make_shared<Setup>(std::move(setup_));
+    auto fn = std::make_shared<Fn>(std::move(fn_));
+    for (auto& inst : instances) {
+      detail::FixedEntry e;
+      e.name = inst.name;
+      e.hashable = detail::can_hash<Result, HashFn>();
+      e.config = config_;
+      e.throughput = throughput_;
+      e.variant = inst.variant;
+      e.threads = inst.threads;
+      e.prepare = [setup, fn, hash = hash_, teardown = teardown_, variant = std::move(inst.variant),
+                   threads = inst.threads]() {
+        return detail::prepare_measured<State>(Call::call(*setup, variant), *fn, hash, teardown,
+                                               threads);
+      };
+      out.push_back(std::move(e));
+    }
+    return out;
   }
 
  private:
@@ -912,15 +1180,6 @@ Fixed<Setup, Fn> fixed(std::string name, Setup setup, Fn fn) {
   return Fixed<Setup, Fn>(std::move(name), std::move(setup), std::move(fn));
 }
 
-namespace detail {
-template <class T>
-struct is_wrapper : std::false_type {};
-template <class M, class F>
-struct is_wrapper<PerCallSetup<M, F>> : std::true_type {};
-template <class F>
-struct is_wrapper<ManualTime<F>> : std::true_type {};
-}  // namespace detail
-
 // A fixed benchmark without setup: fn() is measured.
 template <class Fn>
 auto fixed(std::string name, Fn fn) {
@@ -945,11 +1204,12 @@ class Registration {
   template <class S, class F, class H>
   // Parameter names are unlikely on purpose: -Wshadow would flag a user global of the same name.
   Registration(Parametric<S, F, H>&& benchgate_builder_) {  // NOLINT(google-explicit-constructor)
-    detail::register_parametric(std::move(benchgate_builder_).entry());
+    for (auto& e : std::move(benchgate_builder_).entries())
+      detail::register_parametric(std::move(e));
   }
   template <class S, class F, class H>
   Registration(Fixed<S, F, H>&& benchgate_builder_) {  // NOLINT(google-explicit-constructor)
-    detail::register_fixed(std::move(benchgate_builder_).entry());
+    for (auto& e : std::move(benchgate_builder_).entries()) detail::register_fixed(std::move(e));
   }
 };
 

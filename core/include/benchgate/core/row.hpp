@@ -95,6 +95,15 @@ struct Row {
   // what the function reported; cpu_nanos is still measured around the batch. Written only when
   // present (absent = null).
   std::optional<bool> manual_time;
+  // The named variant the row measured (issue 20): each dimension's value as text, e.g.
+  // {"level": "6", "algo": "zlib"}. The function name already carries it
+  // ("name/level:6/algo:zlib"), so keys stay apart without it; this is for tools that group by
+  // dimension. Written only when present (absent = null); names and values are non-empty.
+  std::optional<std::map<std::string, std::string>> variant;
+  // How many threads ran the function at once (issue 20's .threads(k)): inner_repeats counts
+  // every thread's calls, total_nanos is the batch's wall time, cpu_nanos the process's CPU time
+  // over all threads. Written only when declared (absent = null); at least 1.
+  std::optional<std::uint64_t> threads;
   std::optional<Env> env;
 
   // Runner annotations.
