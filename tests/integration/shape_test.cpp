@@ -138,3 +138,25 @@ TEST_CASE("shape: thread benchmark rows carry k and a plausible CPU/wall ratio")
   CHECK(cpu_ratio > 0.7);
   CHECK(cpu_ratio < 1.45);
 }
+
+TEST_CASE("shape: A/B pairs of a thread benchmark share every thread's call count") {
+  const fs::path dir = scratch_dir("shape_ab");
+  const std::string current = shape_suite(dir / "a", BENCHGATE_SHAPE_BENCH);
+  const std::string base = shape_suite(dir / "b", BENCHGATE_SHAPE_BENCH_SLOWER);
+  const auto rows = run_shape(current,
+                              {"--filter", "shape.spin/threads:2", "--repeats", "3",
+                               "--baseline-exe", base, "--baseline-out",
+                               (dir / "base.jsonl").string()},
+                              dir / "current.jsonl");
+  const auto base_rows = read_rows((dir / "base.jsonl").string());
+  REQUIRE(rows.size() == base_rows.size());
+  REQUIRE_FALSE(rows.empty());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    CAPTURE(i);
+    CHECK(rows[i].threads == std::uint64_t{2});
+    CHECK(base_rows[i].threads == std::uint64_t{2});
+    // The second child of a pair is given the first's inner_repeats (all threads' calls) and
+    // splits it among its threads, so both make the same calls.
+    CHECK(rows[i].inner_repeats == base_rows[i].inner_repeats);
+  }
+}
