@@ -1,5 +1,7 @@
 // Example fixed benchmark: word frequencies of a bundled text (examples/data/corpus.txt).
-// Reading the file is setup (untimed, once per child); counting is measured.
+// Reading the file is setup (untimed, once per child); counting is measured. Two named variants
+// count with a hash map and with an ordered map: "text.word_frequencies/counts:hash" and
+// "text.word_frequencies/counts:ordered" are measured and gated apart.
 #include <algorithm>
 #include <benchgate/benchgate.hpp>
 #include <cctype>
@@ -25,9 +27,19 @@ std::string load_corpus() {
   return s.str();
 }
 
+struct Corpus {
+  std::string text;
+  bool ordered = false;  // count in a std::map instead of a std::unordered_map
+};
+
+Corpus load_variant(const benchgate::Variant& v) {
+  return Corpus{load_corpus(), v.get("counts") == "ordered"};
+}
+
 // The ten most frequent words, as (word, count) in descending count order.
+template <class Counts>
 std::map<std::string, std::uint64_t> top_words(const std::string& text) {
-  std::unordered_map<std::string, std::uint64_t> counts;
+  Counts counts;
   std::string word;
   for (char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
@@ -48,10 +60,16 @@ std::map<std::string, std::uint64_t> top_words(const std::string& text) {
   return {sorted.begin(), sorted.end()};
 }
 
+std::map<std::string, std::uint64_t> count_words(const Corpus& c) {
+  return c.ordered ? top_words<std::map<std::string, std::uint64_t>>(c.text)
+                   : top_words<std::unordered_map<std::string, std::uint64_t>>(c.text);
+}
+
 }  // namespace
 
 BENCHGATE_REGISTER(wordfreq) =
-    benchgate::fixed("text.word_frequencies", load_corpus, top_words)
+    benchgate::fixed("text.word_frequencies", load_variant, count_words)
+        .vary("counts", {"hash", "ordered"})
         .hash([](const std::map<std::string, std::uint64_t>& top) {
           std::uint64_t h = 1469598103934665603ULL;  // FNV-1a over "word=count;" pairs
           for (const auto& [w, n] : top) {

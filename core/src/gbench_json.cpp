@@ -343,6 +343,12 @@ void set_gbench_measurements(const GbenchRun& run, Row& row) {
   row.per_call_nanos = run.real_time_ns;
   row.total_nanos = rounded_nanos(run.real_time_ns * static_cast<double>(iterations));
   row.cpu_nanos = rounded_nanos(run.cpu_time_ns * static_cast<double>(iterations));
+  // ->Threads(k) (the instance name ends in "/threads:k"): the row says k, as a native
+  // .threads(k) row does (issue 20).
+  if (run.threads > 1 || run.name.find("/threads:") != std::string::npos)
+    row.threads = static_cast<std::uint64_t>(run.threads);
+  else
+    row.threads.reset();
   // Finite only, as rows require (the parser already drops bare NaN and Infinity).
   std::map<std::string, double> counters;
   for (const auto& [name, value] : run.counters) {

@@ -143,11 +143,11 @@ TEST_CASE("shape: A/B pairs of a thread benchmark share every thread's call coun
   const fs::path dir = scratch_dir("shape_ab");
   const std::string current = shape_suite(dir / "a", BENCHGATE_SHAPE_BENCH);
   const std::string base = shape_suite(dir / "b", BENCHGATE_SHAPE_BENCH_SLOWER);
-  const auto rows = run_shape(current,
-                              {"--filter", "shape.spin/threads:2", "--repeats", "3",
-                               "--baseline-exe", base, "--baseline-out",
-                               (dir / "base.jsonl").string()},
-                              dir / "current.jsonl");
+  const auto rows =
+      run_shape(current,
+                {"--filter", "shape.spin/threads:2", "--repeats", "3", "--baseline-exe", base,
+                 "--baseline-out", (dir / "base.jsonl").string()},
+                dir / "current.jsonl");
   const auto base_rows = read_rows((dir / "base.jsonl").string());
   REQUIRE(rows.size() == base_rows.size());
   REQUIRE_FALSE(rows.empty());

@@ -230,3 +230,23 @@ TEST_CASE("gbench_json: looks_like_gbench_json tells Google Benchmark files from
   CHECK_FALSE(looks_like_gbench_json("  [1]"));
   CHECK_FALSE(looks_like_gbench_json("{\"benchmarks"));
 }
+
+TEST_CASE("gbench_json: a ->Threads(k) run's row carries threads, others none") {
+  GbenchRun run;
+  run.name = "BM_T<int>/128/threads:2";
+  run.threads = 2;
+  run.iterations = 10;
+  run.real_time_ns = 5;
+  run.cpu_time_ns = 9;
+  Row row;
+  row.threads = 7;  // a reused row: the field is set or cleared, never kept
+  set_gbench_measurements(run, row);
+  CHECK(row.threads == std::uint64_t{2});
+  run.name = "BM_T<int>/128/threads:1";
+  run.threads = 1;
+  set_gbench_measurements(run, row);
+  CHECK(row.threads == std::uint64_t{1});
+  run.name = "BM_T<int>/128";
+  set_gbench_measurements(run, row);
+  CHECK_FALSE(row.threads);
+}

@@ -20,7 +20,9 @@
 //
 // Beyond that (docs/authoring.md): benchgate::per_call_setup(make_input, fn) prepares each
 // call's input before the clock starts; benchgate::manual_time(fn) lets fn report its own
-// duration; .teardown(fn) releases what setup acquired after the child's last batch.
+// duration; .teardown(fn) releases what setup acquired after the child's last batch;
+// .vary(dim, {values}) / .variants({...}) register named variants (setup(n, variant));
+// .threads(k) runs the measured function on k threads at once.
 #pragma once
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// expect: benchgate::parametric: setup must be callable as setup(n), or as setup(n, const benchgate::Variant& v)
+// expect: benchgate::parametric: setup must be callable as setup(n)
 // A setup that takes a string can be called neither with n nor with n and a variant.
 #include <benchgate/benchgate.hpp>
 

@@ -6,8 +6,8 @@
 #include <vector>
 
 BENCHGATE_REGISTER(wrong) =
-    benchgate::parametric("wrong", [](std::uint64_t n) { return n; },
-                          benchgate::per_call_setup(
-                              [](std::uint64_t n) { return std::vector<int>(n); },
-                              [](std::vector<int>& v) { v.push_back(1); }))
+    benchgate::parametric(
+        "wrong", [](std::uint64_t n) { return n; },
+        benchgate::per_call_setup([](std::uint64_t n) { return std::vector<int>(n); },
+                                  [](std::vector<int>& v) { v.push_back(1); }))
         .threads(2);
