@@ -55,7 +55,7 @@ TEST_CASE("shape: every variant of a product and a list is listed and measured u
        {"shape.work/kind:steady", "shape.work/kind:slowed", "shape.product/algo:a/scale:1",
         "shape.product/algo:a/scale:2", "shape.product/algo:b/scale:1",
         "shape.product/algo:b/scale:2", "shape.list/size:0.5/mode:x", "shape.list/size:2/mode:y",
-        "shape.spin/threads:1", "shape.spin/threads:2"}) {
+        "shape.spin/threads:1", "shape.spin/threads:2", "shape.scan/threads:2"}) {
     CHECK(has(list.stdout_tail, name));
   }
   const fs::path dir = scratch_dir("shape_list");
@@ -159,11 +159,11 @@ TEST_CASE("shape: A/B pairs of a thread benchmark share every thread's call coun
   const fs::path dir = scratch_dir("shape_ab");
   const std::string current = shape_suite(dir / "a", BENCHGATE_SHAPE_BENCH);
   const std::string base = shape_suite(dir / "b", BENCHGATE_SHAPE_BENCH_SLOWER);
-  const auto rows =
-      run_shape(current,
-                {"--filter", "shape.spin/threads:2", "--repeats", "3", "--baseline-exe", base,
-                 "--baseline-out", (dir / "base.jsonl").string()},
-                dir / "current.jsonl");
+  const auto rows = run_shape(current,
+                              {"--filter", "shape.scan/threads:2", "--param-list", "4000,8000",
+                               "--repeats", "3", "--pair-seconds", "0", "--baseline-exe", base,
+                               "--baseline-out", (dir / "base.jsonl").string()},
+                              dir / "current.jsonl");
   const auto base_rows = read_rows((dir / "base.jsonl").string());
   REQUIRE(rows.size() == base_rows.size());
   REQUIRE_FALSE(rows.empty());
