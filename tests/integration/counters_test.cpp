@@ -16,14 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The fixture copied into `dir` under one name, so that both builds' rows carry the same suite.
-std::string counters_suite(const fs::path& dir, const char* exe) {
-  fs::create_directories(dir);
-  const fs::path to = dir / "counters_bench";
-  fs::copy_file(exe, to, fs::copy_options::overwrite_existing);
-  return to.string();
-}
-
 std::vector<Row> run_counters(const std::string& exe, const fs::path& out) {
   const SpawnResult r =
       run_tool({BENCHGATE_RUNNER, "run", exe, "--quiet", "--bench", "counters.walk", "--param-list",
@@ -58,10 +50,10 @@ TEST_CASE("counters: a fixed benchmark's rows carry its constant throughput") {
 
 TEST_CASE("counters: rows carry each counter per call, and a worse counter fails its gate") {
   const fs::path dir = scratch_dir("counters_gate");
-  const auto base_rows =
-      run_counters(counters_suite(dir / "a", BENCHGATE_COUNTERS_BENCH), dir / "baseline.jsonl");
-  const auto worse_rows = run_counters(counters_suite(dir / "b", BENCHGATE_COUNTERS_BENCH_WORSE),
-                                       dir / "current.jsonl");
+  const auto base_rows = run_counters(
+      copy_as(dir / "a", BENCHGATE_COUNTERS_BENCH, "counters_bench"), dir / "baseline.jsonl");
+  const auto worse_rows = run_counters(
+      copy_as(dir / "b", BENCHGATE_COUNTERS_BENCH_WORSE, "counters_bench"), dir / "current.jsonl");
   REQUIRE_FALSE(base_rows.empty());
   for (const auto* rows : {&base_rows, &worse_rows}) {
     for (const Row& row : *rows) {

@@ -48,6 +48,16 @@ inline SpawnResult run_tool(std::vector<std::string> argv,
   return PosixExecutor(process_guard()).run(req);
 }
 
+// The fixture `exe` copied into `dir` as `name`: two builds copied under one name write rows of
+// the same suite, so that compare pairs their keys.
+inline std::string copy_as(const std::filesystem::path& dir, const char* exe,
+                           const std::string& name) {
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path to = dir / name;
+  std::filesystem::copy_file(exe, to, std::filesystem::copy_options::overwrite_existing);
+  return to.string();
+}
+
 inline bool has(const std::string& text, const std::string& needle) {
   return text.find(needle) != std::string::npos;
 }

@@ -20,14 +20,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The fixture copied into `dir` under one name, so that both builds' rows carry the same suite.
-std::string shape_suite(const fs::path& dir, const char* exe) {
-  fs::create_directories(dir);
-  const fs::path to = dir / "shape_bench";
-  fs::copy_file(exe, to, fs::copy_options::overwrite_existing);
-  return to.string();
-}
-
 std::vector<Row> run_shape(const std::string& exe, std::vector<std::string> args,
                            const fs::path& out) {
   std::vector<std::string> argv{BENCHGATE_RUNNER, "run", exe, "--quiet", "--out", out.string()};
@@ -75,10 +67,10 @@ TEST_CASE("shape: variants are keyed apart and gated apart") {
   const fs::path dir = scratch_dir("shape_gate");
   const std::vector<std::string> args{"--filter",    "shape.work/", "--param-list",
                                       "20000,80000", "--repeats",   "3"};
-  const auto base =
-      run_shape(shape_suite(dir / "a", BENCHGATE_SHAPE_BENCH), args, dir / "baseline.jsonl");
-  const auto slower =
-      run_shape(shape_suite(dir / "b", BENCHGATE_SHAPE_BENCH_SLOWER), args, dir / "current.jsonl");
+  const auto base = run_shape(copy_as(dir / "a", BENCHGATE_SHAPE_BENCH, "shape_bench"), args,
+                              dir / "baseline.jsonl");
+  const auto slower = run_shape(copy_as(dir / "b", BENCHGATE_SHAPE_BENCH_SLOWER, "shape_bench"),
+                                args, dir / "current.jsonl");
   for (const auto* rows : {&base, &slower}) {
     std::map<std::string, int> per_key;
     for (const Row& row : *rows) {
@@ -157,8 +149,8 @@ TEST_CASE("shape: thread benchmark rows carry k and a plausible CPU/wall ratio")
 
 TEST_CASE("shape: A/B pairs of a thread benchmark share every thread's call count") {
   const fs::path dir = scratch_dir("shape_ab");
-  const std::string current = shape_suite(dir / "a", BENCHGATE_SHAPE_BENCH);
-  const std::string base = shape_suite(dir / "b", BENCHGATE_SHAPE_BENCH_SLOWER);
+  const std::string current = copy_as(dir / "a", BENCHGATE_SHAPE_BENCH, "shape_bench");
+  const std::string base = copy_as(dir / "b", BENCHGATE_SHAPE_BENCH_SLOWER, "shape_bench");
   const auto rows = run_shape(current,
                               {"--filter", "shape.scan/threads:2", "--param-list", "4000,8000",
                                "--repeats", "3", "--pair-seconds", "0", "--baseline-exe", base,

@@ -941,6 +941,31 @@ class ShapeMethods {
   Shape shape_;
 };
 
+// The registry entries of a builder's shape: one per instance, named and given its variant and
+// thread count, the rest filled by fill(entry, instance); or, when the shape is wrong, one entry
+// that carries the errors for registration to report.
+template <class Entry, class Fill>
+std::vector<Entry> make_entries(const std::string& name, const Shape& shape, Fill fill) {
+  std::vector<Entry> out;
+  std::vector<std::string> errors;
+  auto instances = expand(name, shape, errors);
+  if (!errors.empty()) {
+    out.emplace_back();
+    out.back().name = name;
+    out.back().errors = std::move(errors);
+    return out;
+  }
+  for (const auto& inst : instances) {
+    Entry e;
+    e.name = inst.name;
+    e.variant = inst.variant;
+    e.threads = inst.threads;
+    fill(e, inst);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 }  // namespace detail
 
 // Returned by benchgate::parametric(); chain .complexity(), .config(), .hash(), .teardown(),
@@ -1009,35 +1034,21 @@ class Parametric
 
   // One entry per declared variant and thread count (one without either).
   std::vector<detail::ParametricEntry> entries() && {
-    std::vector<detail::ParametricEntry> out;
-    std::vector<std::string> errors;
-    auto instances = detail::expand(name_, this->shape_, errors);
-    if (!errors.empty()) {
-      out.emplace_back();
-      out.back().name = name_;
-      out.back().errors = std::move(errors);
-      return out;
-    }
     auto setup = std::make_shared<Setup>(std::move(setup_));
     auto fn = std::make_shared<Fn>(std::move(fn_));
-    for (auto& inst : instances) {
-      detail::ParametricEntry e;
-      e.name = inst.name;
-      e.complexity_text = complexity_text_;
-      e.complexity = complexity_;
-      e.hashable = detail::can_hash<Result, HashFn>();
-      e.config = config_;
-      e.throughput = throughput_;
-      e.variant = inst.variant;
-      e.threads = inst.threads;
-      e.prepare = [setup, fn, hash = hash_, teardown = teardown_, variant = std::move(inst.variant),
-                   threads = inst.threads](std::uint64_t n) {
-        return detail::prepare_measured<State>(Call::call(*setup, variant, n), *fn, hash, teardown,
-                                               threads);
-      };
-      out.push_back(std::move(e));
-    }
-    return out;
+    return detail::make_entries<detail::ParametricEntry>(
+        name_, this->shape_, [&](detail::ParametricEntry& e, const detail::Instance& inst) {
+          e.complexity_text = complexity_text_;
+          e.complexity = complexity_;
+          e.hashable = detail::can_hash<Result, HashFn>();
+          e.config = config_;
+          e.throughput = throughput_;
+          e.prepare = [setup, fn, hash = hash_, teardown = teardown_, variant = inst.variant,
+                       threads = inst.threads](std::uint64_t n) {
+            return detail::prepare_measured<State>(Call::call(*setup, variant, n), *fn, hash,
+                                                   teardown, threads);
+          };
+        });
   }
 
  private:
@@ -1109,33 +1120,19 @@ class Fixed
 
   // One entry per declared variant and thread count (one without either).
   std::vector<detail::FixedEntry> entries() && {
-    std::vector<detail::FixedEntry> out;
-    std::vector<std::string> errors;
-    auto instances = detail::expand(name_, this->shape_, errors);
-    if (!errors.empty()) {
-      out.emplace_back();
-      out.back().name = name_;
-      out.back().errors = std::move(errors);
-      return out;
-    }
     auto setup = std::make_shared<Setup>(std::move(setup_));
     auto fn = std::make_shared<Fn>(std::move(fn_));
-    for (auto& inst : instances) {
-      detail::FixedEntry e;
-      e.name = inst.name;
-      e.hashable = detail::can_hash<Result, HashFn>();
-      e.config = config_;
-      e.throughput = throughput_;
-      e.variant = inst.variant;
-      e.threads = inst.threads;
-      e.prepare = [setup, fn, hash = hash_, teardown = teardown_, variant = std::move(inst.variant),
-                   threads = inst.threads]() {
-        return detail::prepare_measured<State>(Call::call(*setup, variant), *fn, hash, teardown,
-                                               threads);
-      };
-      out.push_back(std::move(e));
-    }
-    return out;
+    return detail::make_entries<detail::FixedEntry>(
+        name_, this->shape_, [&](detail::FixedEntry& e, const detail::Instance& inst) {
+          e.hashable = detail::can_hash<Result, HashFn>();
+          e.config = config_;
+          e.throughput = throughput_;
+          e.prepare = [setup, fn, hash = hash_, teardown = teardown_, variant = inst.variant,
+                       threads = inst.threads]() {
+            return detail::prepare_measured<State>(Call::call(*setup, variant), *fn, hash, teardown,
+                                                   threads);
+          };
+        });
   }
 
  private:
