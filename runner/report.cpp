@@ -116,6 +116,36 @@ void render_counters(const std::vector<const Row*>& ok, std::ostream& out) {
   out << "\n";
 }
 
+// A thread benchmark's line (issue 20): k, and the median CPU time over wall time of its ok
+// rows, which says whether the threads ran in parallel (near k) or took turns (near 1).
+void render_threads(const std::vector<const Row*>& ok, std::ostream& out) {
+  std::vector<double> ratios;
+  std::uint64_t k = 0;
+  for (const Row* r : ok) {
+    if (!r->threads) continue;
+    k = *r->threads;
+    if (r->cpu_nanos && r->total_nanos > 0) {
+      ratios.push_back(static_cast<double>(*r->cpu_nanos) / static_cast<double>(r->total_nanos));
+    }
+  }
+  if (k == 0) return;
+  out << "  threads: " << k;
+  if (!ratios.empty()) {
+    std::sort(ratios.begin(), ratios.end());
+    const double lo = ratios.front(), hi = ratios.back();
+    const std::size_t m = ratios.size() / 2;
+    const double med = ratios.size() % 2 ? ratios[m] : (ratios[m - 1] + ratios[m]) / 2;
+    char text[96];
+    std::snprintf(text, sizeof text, "; CPU time / wall time: median %.2f (%.2f..%.2f)", med, lo,
+                  hi);
+    out << text;
+    if (k > 1 && med < 0.75 * static_cast<double>(k)) {
+      out << " [the threads did not all run at once: fewer free cores than threads]";
+    }
+  }
+  out << "\n";
+}
+
 }  // namespace
 
 namespace {
@@ -300,6 +330,7 @@ void render_text(const BenchmarkRun& run, std::ostream& out) {
   }
   render_memory(ok_rows, parametric ? "row" : "repeat", out);
   render_counters(ok_rows, out);
+  render_threads(ok_rows, out);
   if (parametric) {
     const bool callgrind = std::any_of(run.rows.begin(), run.rows.end(), [](const Row& r) {
       return r.measured_under == MeasuredUnder::callgrind;

@@ -17,10 +17,10 @@ namespace fs = std::filesystem;
 namespace {
 
 std::vector<Row> run_counters(const std::string& exe, const fs::path& out) {
-  const SpawnResult r =
-      run_tool({BENCHGATE_RUNNER, "run", exe, "--quiet", "--bench", "counters.walk", "--param-list",
-                "256,1024", "--repeats", "3", "--out", out.string()},
-               std::chrono::seconds(300));
+  const SpawnResult r = run_tool(
+      {BENCHGATE_RUNNER, "run", exe, "--quiet", "--bench", "counters.walk", "--param-list",
+       "256,1024", "--repeats", "3", "--signal-floor-multiplier", "1", "--out", out.string()},
+      std::chrono::seconds(300));
   INFO(r.stdout_tail << r.stderr_tail);
   REQUIRE(r.exited);
   REQUIRE(r.exit_code == 0);

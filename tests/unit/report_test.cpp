@@ -244,3 +244,28 @@ TEST_CASE("report: a sub-microsecond Google Benchmark median suggests benchmark:
   run.adapter = AdapterKind::native;
   CHECK(contains(render(run), "benchgate::do_not_optimize"));
 }
+
+TEST_CASE(
+    "report: a thread benchmark shows k and its CPU/wall ratio, and says when cores ran out") {
+  BenchmarkRun run;
+  run.info.name = "lookup/threads:2";
+  run.info.kind = RowKind::fixed;
+  run.info.fixed_config.repeats = 3;
+  auto threaded = [](std::uint64_t index, std::uint64_t wall, std::uint64_t cpu) {
+    Row r = fixed_row(index, 1000);
+    r.threads = 2;
+    r.total_nanos = wall;
+    r.cpu_nanos = cpu;
+    return r;
+  };
+  run.rows = {threaded(0, 1000, 1980), threaded(1, 1000, 1900), threaded(2, 1000, 1000)};
+  std::string text = render(run);
+  INFO(text);
+  CHECK(contains(text, "threads: 2; CPU time / wall time: median 1.90 (1.00..1.98)\n"));
+  run.rows = {threaded(0, 1000, 1000), threaded(1, 1000, 1100), threaded(2, 1000, 1980)};
+  text = render(run);
+  CHECK(contains(text, "median 1.10 (1.00..1.98) [the threads did not all run at once"));
+  // Rows without threads get no such line.
+  run.rows = {fixed_row(0, 1000)};
+  CHECK_FALSE(contains(render(run), "  threads: "));
+}
