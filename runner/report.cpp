@@ -103,13 +103,9 @@ void render_counters(const std::vector<const Row*>& ok, std::ostream& out) {
   if (values.empty()) return;
   out << "  counters (median):";
   const char* sep = " ";
-  for (auto& entry : values) {
-    auto& v = entry.second;
-    std::sort(v.begin(), v.end());
-    const std::size_t m = v.size() / 2;
-    const double med = v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+  for (const auto& entry : values) {
     char text[32];
-    std::snprintf(text, sizeof text, "%.6g", med);
+    std::snprintf(text, sizeof text, "%.6g", median(entry.second));
     out << sep << entry.first << " " << text;
     sep = ", ";
   }
@@ -131,13 +127,11 @@ void render_threads(const std::vector<const Row*>& ok, std::ostream& out) {
   if (k == 0) return;
   out << "  threads: " << k;
   if (!ratios.empty()) {
-    std::sort(ratios.begin(), ratios.end());
-    const double lo = ratios.front(), hi = ratios.back();
-    const std::size_t m = ratios.size() / 2;
-    const double med = ratios.size() % 2 ? ratios[m] : (ratios[m - 1] + ratios[m]) / 2;
+    const auto [lo, hi] = std::minmax_element(ratios.begin(), ratios.end());
+    const double med = median(ratios);
     char text[96];
-    std::snprintf(text, sizeof text, "; CPU time / wall time: median %.2f (%.2f..%.2f)", med, lo,
-                  hi);
+    std::snprintf(text, sizeof text, "; CPU time / wall time: median %.2f (%.2f..%.2f)", med, *lo,
+                  *hi);
     out << text;
     if (k > 1 && med < 0.75 * static_cast<double>(k)) {
       out << " [the threads did not all run at once: fewer free cores than threads]";
