@@ -595,6 +595,34 @@ void set_teardown(Prepared& p, const SharedPtr& shared, std::function<void(State
   };
 }
 
+// The calls of a batch but its last, shared by the plain, manual-time and thread loops: `n`
+// calls of call(), the state escaping before each and each result through the batch's sink.
+template <class Result, class State, class Call>
+inline void call_times(State& state, std::uint64_t n, Call& call) {
+  for (std::uint64_t i = 0; i < n; ++i) {
+    do_not_optimize(state);
+    if constexpr (std::is_void_v<Result>) {
+      call();
+    } else {
+      auto&& r = call();
+      consume(r);
+    }
+  }
+}
+
+// A batch's last call: its result kept in `last` (a char for void) for the row's hash.
+template <class Result, class State, class Call, class Last>
+inline void call_last(State& state, Call& call, Last& last) {
+  do_not_optimize(state);
+  if constexpr (std::is_void_v<Result>) {
+    call();
+    last.emplace('\0');
+  } else {
+    last.emplace(call());
+    do_not_optimize(*last);
+  }
+}
+
 // Builds the type-erased batch runner around `state` and `fn`. The loop lives here, in the
 // author's translation unit, so `fn` inlines into it.
 template <class State, class Fn, class HashFn>
@@ -611,25 +639,11 @@ Prepared make_prepared(State state, Fn fn, HashFn hash,
   Prepared p;
   p.run_batch = [shared](std::uint64_t count, Measure& m) {
     auto& s = *shared;
+    auto call = [&s]() -> decltype(auto) { return s.fn(s.state); };
     s.last.reset();  // destroy the previous batch's result before the clock starts
     measure_start(m);
-    for (std::uint64_t i = 1; i < count; ++i) {
-      do_not_optimize(s.state);
-      if constexpr (std::is_void_v<Result>) {
-        s.fn(s.state);
-      } else {
-        auto&& r = s.fn(s.state);
-        consume(r);
-      }
-    }
-    do_not_optimize(s.state);
-    if constexpr (std::is_void_v<Result>) {
-      s.fn(s.state);
-      s.last.emplace('\0');
-    } else {
-      s.last.emplace(s.fn(s.state));
-      do_not_optimize(*s.last);
-    }
+    call_times<Result>(s.state, count - 1, call);
+    call_last<Result>(s.state, call, s.last);
     measure_stop(m);
   };
   p.last_hash = last_result_hash<Result, HashFn>(shared);
@@ -765,26 +779,12 @@ Prepared make_prepared(State state, ManualTime<Fn> mt, HashFn hash,
   p.manual_time = true;
   p.run_batch = [shared](std::uint64_t count, Measure& m) {
     auto& s = *shared;
+    auto call = [&s]() -> decltype(auto) { return s.fn(s.state, s.timer); };
     s.last.reset();
     s.timer.reset();
     measure_start(m);
-    for (std::uint64_t i = 1; i < count; ++i) {
-      do_not_optimize(s.state);
-      if constexpr (std::is_void_v<Result>) {
-        s.fn(s.state, s.timer);
-      } else {
-        auto&& r = s.fn(s.state, s.timer);
-        consume(r);
-      }
-    }
-    do_not_optimize(s.state);
-    if constexpr (std::is_void_v<Result>) {
-      s.fn(s.state, s.timer);
-      s.last.emplace('\0');
-    } else {
-      s.last.emplace(s.fn(s.state, s.timer));
-      do_not_optimize(*s.last);
-    }
+    call_times<Result>(s.state, count - 1, call);
+    call_last<Result>(s.state, call, s.last);
     measure_stop(m);
     if (!s.timer.reported()) {
       throw std::logic_error(
@@ -824,25 +824,13 @@ Prepared make_threaded(State state, Fn fn, HashFn hash, std::function<void(State
         threads, m,
         [](void* ctx, bool main) {
           auto& sh = *static_cast<Shared*>(ctx);
-          for (std::uint64_t i = 1; i < sh.count; ++i) {
-            do_not_optimize(sh.state);
-            if constexpr (std::is_void_v<Result>) {
-              sh.fn(sh.state);
-            } else {
-              auto&& r = sh.fn(sh.state);
-              consume(r);
-            }
-          }
-          do_not_optimize(sh.state);
-          if constexpr (std::is_void_v<Result>) {
-            sh.fn(sh.state);
-            if (main) sh.last.emplace('\0');
-          } else if (main) {
-            sh.last.emplace(sh.fn(sh.state));
-            do_not_optimize(*sh.last);
+          auto call = [&sh]() -> decltype(auto) { return sh.fn(sh.state); };
+          // The calling thread keeps its last result for the hash; the others sink every one.
+          if (main) {
+            call_times<Result>(sh.state, sh.count - 1, call);
+            call_last<Result>(sh.state, call, sh.last);
           } else {
-            auto&& r = sh.fn(sh.state);
-            consume(r);
+            call_times<Result>(sh.state, sh.count, call);
           }
         },
         &s);
